@@ -1,0 +1,340 @@
+//! A subset of Carrot, ChartHop's filter language, for the `q` parameter of `findJobs`.
+//!
+//! Grammar (keywords case-insensitive):
+//!
+//! ```text
+//! expr   := and (('||' | 'OR') and)*
+//! and    := atom (('&&' | 'AND') atom)*
+//! atom   := '(' expr ')' | field op values
+//! op     := ':' | '=' | '!=' | '<' | '<=' | '>' | '>='
+//! values := value (',' value)*        -- lists only after ':'
+//! value  := 'single' | "double" | bare-word
+//! ```
+//!
+//! `field:value` is a case-insensitive substring match (`field:*` = non-empty, `field:` =
+//! empty); `=`/`!=` compare ignoring case, numerically when both sides are numbers; `<`..`>=`
+//! compare numerically or as text (ISO dates order correctly). Not supported: `!` negation,
+//! `is:` filters, functions such as `date(..)`; those are rejected with a message naming them.
+
+use crate::fields::FieldCode;
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `:` substring match
+    Match,
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// A parsed filter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// All must hold.
+    And(Vec<Expr>),
+    /// Any must hold.
+    Or(Vec<Expr>),
+    /// `field op value[,value..]`.
+    Cmp {
+        /// The field compared.
+        field: FieldCode,
+        /// The operator.
+        op: Op,
+        /// The right-hand values (several only for `:`; none for `field:`).
+        values: Vec<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    LParen,
+    RParen,
+    And,
+    Or,
+    Comma,
+    Op(Op),
+    Word(String),
+    Quoted(String),
+}
+
+/// Parses a `q` string. Fails with a message naming the unsupported or malformed part, or an
+/// unknown field code.
+pub fn parse(q: &str) -> Result<Expr, String> {
+    let toks = tokenize(q)?;
+    let mut p = Parser { toks, pos: 0 };
+    let expr = p.or()?;
+    match p.toks.get(p.pos) {
+        None => Ok(expr),
+        Some(t) => Err(format!(
+            "unsupported filter: unexpected {} in `{q}`",
+            describe(t)
+        )),
+    }
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::LParen => "`(`".into(),
+        Tok::RParen => "`)`".into(),
+        Tok::And => "`&&`".into(),
+        Tok::Or => "`||`".into(),
+        Tok::Comma => "`,`".into(),
+        Tok::Op(op) => format!("operator {op:?}"),
+        Tok::Word(w) | Tok::Quoted(w) => format!("`{w}`"),
+    }
+}
+
+fn tokenize(q: &str) -> Result<Vec<Tok>, String> {
+    let chars: Vec<char> = q.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let next = chars.get(i + 1).copied();
+        let (tok, len) = match (c, next) {
+            (c, _) if c.is_whitespace() => {
+                i += 1;
+                continue;
+            }
+            ('(', _) => (Tok::LParen, 1),
+            (')', _) => (Tok::RParen, 1),
+            (',', _) => (Tok::Comma, 1),
+            ('&', Some('&')) => (Tok::And, 2),
+            ('|', Some('|')) => (Tok::Or, 2),
+            (':', _) => (Tok::Op(Op::Match), 1),
+            ('=', Some('=')) => (Tok::Op(Op::Eq), 2),
+            ('=', _) => (Tok::Op(Op::Eq), 1),
+            ('!', Some('=')) => (Tok::Op(Op::Ne), 2),
+            ('<', Some('=')) => (Tok::Op(Op::Le), 2),
+            ('<', _) => (Tok::Op(Op::Lt), 1),
+            ('>', Some('=')) => (Tok::Op(Op::Ge), 2),
+            ('>', _) => (Tok::Op(Op::Gt), 1),
+            ('"' | '\'', _) => {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&ch| ch == c)
+                    .ok_or_else(|| format!("unterminated quoted string in `{q}`"))?;
+                let text: String = chars[i + 1..i + 1 + end].iter().collect();
+                (Tok::Quoted(text), end + 2)
+            }
+            (c, _) if is_word_char(c) => {
+                let len = chars[i..]
+                    .iter()
+                    .take_while(|&&ch| is_word_char(ch))
+                    .count();
+                let word: String = chars[i..i + len].iter().collect();
+                let tok = if word.eq_ignore_ascii_case("and") {
+                    Tok::And
+                } else if word.eq_ignore_ascii_case("or") {
+                    Tok::Or
+                } else {
+                    Tok::Word(word)
+                };
+                (tok, len)
+            }
+            (c, _) => return Err(format!("unsupported filter: `{c}` in `{q}`")),
+        };
+        toks.push(tok);
+        i += len;
+    }
+    Ok(toks)
+}
+
+fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !"()&|:=!<>\"',".contains(c)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn bump(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut parts = vec![self.and()?];
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut parts = vec![self.atom()?];
+        while self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            parts.push(self.atom()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
+    }
+
+    fn atom(&mut self) -> Result<Expr, String> {
+        match self.bump() {
+            Some(Tok::LParen) => {
+                let inner = self.or()?;
+                match self.bump() {
+                    Some(Tok::RParen) => Ok(inner),
+                    _ => Err("unsupported filter: missing `)`".into()),
+                }
+            }
+            Some(Tok::Word(name)) => {
+                let Some(Tok::Op(op)) = self.bump() else {
+                    return Err(format!(
+                        "unsupported filter: `{name}` must be followed by an operator such as `:` or `=`"
+                    ));
+                };
+                if name.eq_ignore_ascii_case("is") {
+                    return Err("unsupported filter: `is:` filters are not implemented".into());
+                }
+                let field =
+                    FieldCode::parse(&name).ok_or_else(|| format!("unknown field `{name}`"))?;
+                let values = self.values(op, &name)?;
+                Ok(Expr::Cmp { field, op, values })
+            }
+            Some(t) => Err(format!("unsupported filter: unexpected {}", describe(&t))),
+            None => Err("unsupported filter: expression ends early".into()),
+        }
+    }
+
+    fn values(&mut self, op: Op, field: &str) -> Result<Vec<String>, String> {
+        let mut values = Vec::new();
+        loop {
+            match self.peek() {
+                Some(Tok::Word(w) | Tok::Quoted(w)) => {
+                    let w = w.clone();
+                    self.pos += 1;
+                    if self.peek() == Some(&Tok::LParen) {
+                        return Err(format!("unsupported filter: function `{w}(..)`"));
+                    }
+                    values.push(w);
+                }
+                _ if op == Op::Match && values.is_empty() => return Ok(values),
+                _ => return Err(format!("unsupported filter: `{field}` needs a value")),
+            }
+            if op != Op::Match || self.peek() != Some(&Tok::Comma) {
+                return Ok(values);
+            }
+            self.pos += 1;
+        }
+    }
+}
+
+impl Expr {
+    /// Whether a row matches; `lookup` gives a field's text, `None` when unset.
+    pub fn matches(&self, lookup: &dyn Fn(FieldCode) -> Option<String>) -> bool {
+        match self {
+            Expr::And(parts) => parts.iter().all(|p| p.matches(lookup)),
+            Expr::Or(parts) => parts.iter().any(|p| p.matches(lookup)),
+            Expr::Cmp { field, op, values } => {
+                let actual = lookup(*field).unwrap_or_default();
+                compare(&actual, *op, values)
+            }
+        }
+    }
+}
+
+fn compare(actual: &str, op: Op, values: &[String]) -> bool {
+    let Some(first) = values.first() else {
+        return actual.is_empty();
+    };
+    let actual_lc = actual.to_lowercase();
+    let ordering = || match (actual.trim().parse::<f64>(), first.trim().parse::<f64>()) {
+        (Ok(a), Ok(b)) => a.partial_cmp(&b),
+        _ => Some(actual_lc.cmp(&first.to_lowercase())),
+    };
+    match op {
+        Op::Match => values.iter().any(|v| match v.as_str() {
+            "*" => !actual.is_empty(),
+            v => actual_lc.contains(&v.to_lowercase()),
+        }),
+        Op::Eq => ordering() == Some(std::cmp::Ordering::Equal),
+        Op::Ne => ordering() != Some(std::cmp::Ordering::Equal),
+        _ if actual.is_empty() => false,
+        Op::Lt => ordering() == Some(std::cmp::Ordering::Less),
+        Op::Le => matches!(
+            ordering(),
+            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+        ),
+        Op::Gt => ordering() == Some(std::cmp::Ordering::Greater),
+        Op::Ge => matches!(
+            ordering(),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(field: FieldCode) -> Option<String> {
+        match field {
+            FieldCode::Open => Some("filled".into()),
+            FieldCode::JobId => Some("6a01".into()),
+            FieldCode::Department => Some("Customer Success".into()),
+            FieldCode::Tenure => Some("14".into()),
+            FieldCode::StartDate => Some("2020-05-01".into()),
+            _ => None,
+        }
+    }
+
+    fn eval(q: &str) -> Result<bool, String> {
+        parse(q).map(|e| e.matches(&row))
+    }
+
+    #[test]
+    fn open_and_job_id_filters() {
+        assert_eq!(eval("open:filled"), Ok(true));
+        assert_eq!(eval("open:open"), Ok(false));
+        assert_eq!(eval("open:filled && jobId:6a01"), Ok(true));
+        assert_eq!(eval("open:filled AND jobId:6a02"), Ok(false));
+    }
+
+    #[test]
+    fn comparisons_lists_and_grouping() {
+        assert_eq!(eval("tenure>=12"), Ok(true));
+        assert_eq!(eval("tenure<12"), Ok(false));
+        assert_eq!(eval("startDate<'2021-01-01'"), Ok(true));
+        assert_eq!(eval(r#"department="customer success""#), Ok(true));
+        assert_eq!(eval("department:eng,success"), Ok(true));
+        assert_eq!(eval("title:"), Ok(true));
+        assert_eq!(eval("title:* || (open:open or tenure!=14)"), Ok(false));
+    }
+
+    #[test]
+    fn rejects_unknown_and_unsupported_parts_by_name() {
+        let err = |q: &str| parse(q).err().unwrap_or_default();
+        assert!(err("salary>3").contains("unknown field `salary`"));
+        assert!(err("is:open").contains("is:"));
+        assert!(err("startDate<date('2020-01-01')").contains("date"));
+        assert!(err("open:filled &&").contains("ends early"));
+        assert!(err("!open:filled").contains("`!`"));
+    }
+}

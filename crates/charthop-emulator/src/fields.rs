@@ -1,0 +1,226 @@
+//! Field codes (`fields=`, Carrot filters) and their values on a job.
+//!
+//! Codes are matched case-insensitively. Values are computed from [`OrgState`]; this module
+//! does not decide how rows are shaped on the wire (see `routes::jobs`).
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value;
+
+use crate::state::{Attr, Job, OrgState};
+
+/// A field code the emulator can answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldCode {
+    /// `jobId`
+    JobId,
+    /// `id` (same as `jobId`)
+    Id,
+    /// `personId`
+    PersonId,
+    /// `open`: `open` or `filled`
+    Open,
+    /// `name`: preferred or first name, then last name
+    Name,
+    /// `name.first`
+    NameFirst,
+    /// `name.last`
+    NameLast,
+    /// `name.pref`
+    NamePref,
+    /// `title`
+    Title,
+    /// `contact.workEmail`
+    WorkEmail,
+    /// `contact.homeEmail`
+    HomeEmail,
+    /// `contact.workPhone`
+    WorkPhone,
+    /// `contact.employee`
+    EmployeeId,
+    /// `department`
+    Department,
+    /// `department.name`
+    DepartmentName,
+    /// `location`
+    Location,
+    /// `location.name`
+    LocationName,
+    /// `manager`: the manager's job id
+    Manager,
+    /// `manager.contact.workEmail`
+    ManagerWorkEmail,
+    /// `startDate` (ISO)
+    StartDate,
+    /// `employment` (enum)
+    Employment,
+    /// `tenure`: whole months from the start date to "today"
+    Tenure,
+}
+
+/// Every code with its canonical spelling, in the order the admin view lists them.
+pub const ALL: [(&str, FieldCode); 22] = [
+    ("jobId", FieldCode::JobId),
+    ("id", FieldCode::Id),
+    ("personId", FieldCode::PersonId),
+    ("open", FieldCode::Open),
+    ("name", FieldCode::Name),
+    ("name.first", FieldCode::NameFirst),
+    ("name.last", FieldCode::NameLast),
+    ("name.pref", FieldCode::NamePref),
+    ("title", FieldCode::Title),
+    ("contact.workEmail", FieldCode::WorkEmail),
+    ("contact.homeEmail", FieldCode::HomeEmail),
+    ("contact.workPhone", FieldCode::WorkPhone),
+    ("contact.employee", FieldCode::EmployeeId),
+    ("department", FieldCode::Department),
+    ("department.name", FieldCode::DepartmentName),
+    ("location", FieldCode::Location),
+    ("location.name", FieldCode::LocationName),
+    ("manager", FieldCode::Manager),
+    ("manager.contact.workEmail", FieldCode::ManagerWorkEmail),
+    ("startDate", FieldCode::StartDate),
+    ("employment", FieldCode::Employment),
+    ("tenure", FieldCode::Tenure),
+];
+
+/// The codes `findJobs` returns when `fields` is absent.
+pub const DEFAULT_FIELDS: &str = "jobId,personId,open,name,title,contact.workEmail,department,location,manager,startDate,employment";
+
+impl FieldCode {
+    /// Parses a code ignoring ASCII case; `None` for an unknown code.
+    pub fn parse(raw: &str) -> Option<FieldCode> {
+        let raw = raw.trim();
+        ALL.iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(raw))
+            .map(|(_, c)| *c)
+    }
+
+    /// The value of this field on `job`, or `None` when unset or empty. `tenure` is a JSON
+    /// number; everything else is a string.
+    pub fn value(self, job: &Job, org: &OrgState, today: NaiveDate) -> Option<Value> {
+        if self == FieldCode::Tenure {
+            return job
+                .start_date
+                .map(|start| Value::from(whole_months(start, today)));
+        }
+        self.text(job, org)
+            .filter(|s| !s.is_empty())
+            .map(Value::String)
+    }
+
+    /// The attribute this code sets, for codes that can be set (`set_job_field`).
+    pub fn attr(self) -> Option<Attr> {
+        Some(match self {
+            FieldCode::NameFirst => Attr::FirstName,
+            FieldCode::NameLast => Attr::LastName,
+            FieldCode::NamePref => Attr::PrefName,
+            FieldCode::Title => Attr::Title,
+            FieldCode::WorkEmail => Attr::WorkEmail,
+            FieldCode::HomeEmail => Attr::HomeEmail,
+            FieldCode::WorkPhone => Attr::WorkPhone,
+            FieldCode::EmployeeId => Attr::EmployeeId,
+            FieldCode::Department | FieldCode::DepartmentName => Attr::Department,
+            FieldCode::Location | FieldCode::LocationName => Attr::Location,
+            FieldCode::Manager => Attr::ManagerJobId,
+            FieldCode::ManagerWorkEmail => Attr::ManagerEmail,
+            FieldCode::StartDate => Attr::StartDate,
+            FieldCode::Employment => Attr::Employment,
+            _ => return None,
+        })
+    }
+
+    fn text(self, job: &Job, org: &OrgState) -> Option<String> {
+        let person = job.person.as_ref();
+        let group_name = |id: &Option<String>| {
+            id.as_deref()
+                .and_then(|id| org.group(id))
+                .map(|g| g.name.clone())
+        };
+        match self {
+            FieldCode::JobId | FieldCode::Id => Some(job.id.clone()),
+            FieldCode::PersonId => person.map(|p| p.id.clone()),
+            FieldCode::Open => Some(if person.is_some() { "filled" } else { "open" }.to_string()),
+            FieldCode::Name => person.and_then(|p| {
+                let first = p
+                    .pref_name
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .or(p.first_name.as_deref());
+                let parts: Vec<&str> = [first, p.last_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            }),
+            FieldCode::NameFirst => person.and_then(|p| p.first_name.clone()),
+            FieldCode::NameLast => person.and_then(|p| p.last_name.clone()),
+            FieldCode::NamePref => person.and_then(|p| p.pref_name.clone()),
+            FieldCode::Title => job.title.clone(),
+            FieldCode::WorkEmail => person.and_then(|p| p.work_email.clone()),
+            FieldCode::HomeEmail => person.and_then(|p| p.home_email.clone()),
+            FieldCode::WorkPhone => person.and_then(|p| p.work_phone.clone()),
+            FieldCode::EmployeeId => person.and_then(|p| p.employee_id.clone()),
+            FieldCode::Department | FieldCode::DepartmentName => group_name(&job.department),
+            FieldCode::Location | FieldCode::LocationName => group_name(&job.location),
+            FieldCode::Manager => job.manager.clone(),
+            FieldCode::ManagerWorkEmail => job
+                .manager
+                .as_deref()
+                .and_then(|id| org.job(id))
+                .and_then(|m| m.person.as_ref())
+                .and_then(|p| p.work_email.clone()),
+            FieldCode::StartDate => job.start_date.map(|d| d.to_string()),
+            FieldCode::Employment => job.employment.map(|e| e.code().to_string()),
+            FieldCode::Tenure => None,
+        }
+    }
+}
+
+/// Whole months from `from` to `to`; negative when `to` is earlier (a future start).
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
+    if to < from {
+        return -whole_months(to, from);
+    }
+    let mut months =
+        i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    months
+}
+
+/// Renders a value as the plain text used by the admin view and Carrot comparisons.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn codes_parse_ignoring_case() {
+        assert_eq!(
+            FieldCode::parse("CONTACT.workemail"),
+            Some(FieldCode::WorkEmail)
+        );
+        assert_eq!(FieldCode::parse("ID"), Some(FieldCode::Id));
+        assert_eq!(FieldCode::parse("salary"), None);
+    }
+
+    #[test]
+    fn tenure_counts_whole_months_both_ways() {
+        assert_eq!(whole_months(d(2023, 1, 15), d(2024, 1, 15)), 12);
+        assert_eq!(whole_months(d(2023, 1, 15), d(2024, 1, 14)), 11);
+        assert_eq!(whole_months(d(2024, 3, 1), d(2024, 1, 15)), -1);
+        assert_eq!(whole_months(d(2024, 1, 31), d(2024, 2, 29)), 0);
+    }
+}

@@ -1,0 +1,163 @@
+//! The plain data of an org: the org itself, groups, users, people and jobs, and how they are
+//! (de)serialized for the state file. No lookups or validation here (see `state`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The organization itself, as read from `org.json`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Org {
+    /// 24-hex org id.
+    pub id: String,
+    /// URL slug, accepted in place of the id in paths.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// The kind of a group.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GroupKind {
+    /// A department.
+    Department,
+    /// A work location.
+    Location,
+}
+
+/// A department or location.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Group {
+    /// 24-hex group id.
+    pub id: String,
+    /// Department or location.
+    pub kind: GroupKind,
+    /// Display name; matched case-insensitively.
+    pub name: String,
+}
+
+/// A ChartHop user (login), kept for a later `findUsers`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct User {
+    /// 24-hex user id.
+    pub id: String,
+    /// Login email.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// The employment type enum of ChartHop jobs.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Employment {
+    /// Full time.
+    Full,
+    /// Part time.
+    Part,
+    /// Temporary.
+    Temp,
+    /// Contractor.
+    Contract,
+    /// Intern.
+    Intern,
+    /// Ex-pat.
+    Expat,
+}
+
+impl Employment {
+    const ALL: [(Employment, &'static str, &'static str); 6] = [
+        (Employment::Full, "FULL", "Full Time"),
+        (Employment::Part, "PART", "Part Time"),
+        (Employment::Temp, "TEMP", "Temporary"),
+        (Employment::Contract, "CONTRACT", "Contract"),
+        (Employment::Intern, "INTERN", "Intern"),
+        (Employment::Expat, "EXPAT", "Ex-Pat"),
+    ];
+
+    /// The API enum spelling, e.g. `FULL`.
+    pub fn code(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(e, _, _)| *e == self)
+            .map_or("FULL", |(_, code, _)| code)
+    }
+
+    /// Parses the enum (`FULL`) or the UI label (`Full Time`), ignoring case; `None` otherwise.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        Self::ALL
+            .iter()
+            .find(|(_, code, label)| {
+                raw.eq_ignore_ascii_case(code) || raw.eq_ignore_ascii_case(label)
+            })
+            .map(|(e, _, _)| *e)
+    }
+}
+
+/// The person filling a job. Unset values are `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Person {
+    /// 24-hex person id.
+    pub id: String,
+    /// Payroll employee id (`contact.employee`).
+    pub employee_id: Option<String>,
+    /// `name.first`.
+    pub first_name: Option<String>,
+    /// `name.last`.
+    pub last_name: Option<String>,
+    /// `name.pref`.
+    pub pref_name: Option<String>,
+    /// `contact.workEmail`: the import key, unique among filled jobs (case-insensitive).
+    pub work_email: Option<String>,
+    /// `contact.homeEmail`.
+    pub home_email: Option<String>,
+    /// `contact.workPhone`.
+    pub work_phone: Option<String>,
+}
+
+/// A job: a seat in the org chart, open when `person` is `None`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    /// 24-hex job id; rows are served sorted by it.
+    pub id: String,
+    /// The person in the job, `None` for an open job.
+    pub person: Option<Person>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Department group id.
+    pub department: Option<String>,
+    /// Location group id.
+    pub location: Option<String>,
+    /// The manager's job id.
+    pub manager: Option<String>,
+    /// Start date.
+    #[serde(with = "iso_date")]
+    pub start_date: Option<NaiveDate>,
+    /// Employment type.
+    pub employment: Option<Employment>,
+}
+
+/// Serializes `Option<NaiveDate>` as an ISO string without chrono's `serde` feature.
+mod iso_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => s.serialize_some(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let raw: Option<String> = Option::deserialize(d)?;
+        raw.map(|r| {
+            NaiveDate::parse_from_str(&r, "%Y-%m-%d")
+                .map_err(|e| serde::de::Error::custom(format!("date `{r}`: {e}")))
+        })
+        .transpose()
+    }
+}

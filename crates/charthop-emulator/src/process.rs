@@ -1,0 +1,106 @@
+//! The Process object (`getProcess`) and its per-row events (`getProcessEvents`), as wire
+//! types owned by the emulator.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A process status. `DONE_WITH_ERRORS` is what ChartHop's UI calls "Complete with Errors".
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// Accepted, not started.
+    Pending,
+    /// Rows are being handled.
+    Running,
+    /// Finished without row errors.
+    Done,
+    /// Finished; some rows were skipped (`skipErrors`).
+    DoneWithErrors,
+    /// Failed; nothing was applied.
+    Error,
+}
+
+/// Counts of an import, served as `results`.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ImportResults {
+    /// Data rows in the file.
+    pub rows: usize,
+    /// Rows that created a person and job.
+    pub created: usize,
+    /// Rows that matched an existing person.
+    pub updated: usize,
+    /// Rows that failed.
+    pub errors: usize,
+}
+
+/// The Process object, per the process API's `Process` schema.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Process {
+    /// 24-hex id.
+    pub id: String,
+    /// The org id.
+    pub org_id: String,
+    /// Human-readable label.
+    pub label: String,
+    /// Always `import` here.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Current status.
+    pub status: Status,
+    /// The emulator's API user.
+    pub run_user_id: String,
+    /// The emulator's API user.
+    pub create_id: String,
+    /// ISO timestamp.
+    pub create_at: String,
+    /// The import flags.
+    pub options: Value,
+    /// Status or error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// 0.0 to 1.0.
+    pub progress: f64,
+    /// Counts, once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<ImportResults>,
+    /// Human-readable summary, once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// ISO timestamp, once running.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
+    /// ISO timestamp, once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<String>,
+    /// ISO timestamp of the last change.
+    pub update_at: String,
+    /// The `parentProcessId` the import was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_process_id: Option<String>,
+}
+
+/// One row's account, per the `ProcessEvent` schema.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessEvent {
+    /// 24-hex id.
+    pub id: String,
+    /// `HIRE`, `UPDATE` or `ERROR`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `{"row": N, "workEmail": ..}`.
+    pub entity_data: Value,
+    /// `[{"type":"FIELD","payload":{"key","value"}}]` or one `ERROR` update.
+    pub updates: Vec<Value>,
+    /// Epoch millis.
+    pub at: i64,
+}
+
+/// The fixed user id the emulator runs processes as.
+pub const EMULATOR_USER_ID: &str = "5f00000000000000000000ff";
+
+/// The current time as an ISO timestamp with millis, e.g. `2024-01-02T03:04:05.678Z`.
+pub fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

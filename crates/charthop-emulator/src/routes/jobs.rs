@@ -1,0 +1,180 @@
+//! `findJobs`: `GET /v2/org/{orgId}/job` with `fields`, `format`, `q`, `limit`, `from`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde_json::{Map, Value};
+
+use crate::carrot;
+use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
+use crate::log::query_pairs;
+use crate::server::{ApiError, Shared, lock};
+
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 10_000;
+
+/// Answers `{"data":[rows], "next": last id}` (`next` only when more rows remain), rows sorted
+/// by job id and strictly after `from`. 400 on an unknown field, a bad `format`, `limit` or `q`.
+pub async fn find_jobs(
+    State(shared): State<Arc<Shared>>,
+    Path(org_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    shared.check_org(&org_id)?;
+    let params = query_pairs(raw.as_deref());
+    let param = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+
+    let fields = parse_fields(param("fields").unwrap_or(DEFAULT_FIELDS))?;
+    let minimal = match param("format")
+        .unwrap_or("json")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "minimal" => true,
+        "json" | "json-extended" | "json-readable" => false,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "unsupported format `{other}`"
+            )));
+        }
+    };
+    let limit = match param("limit") {
+        None => DEFAULT_LIMIT,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("limit `{raw}` must be between 1 and {MAX_LIMIT}"))
+            })?,
+    };
+    let filter = param("q")
+        .filter(|q| !q.trim().is_empty())
+        .map(carrot::parse)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    let from = param("from").filter(|f| !f.is_empty());
+
+    let today = shared.today();
+    let state = lock(&shared.org);
+    let mut matching = state.jobs_after(from).filter(|job| {
+        filter.as_ref().is_none_or(|f| {
+            f.matches(&|code| code.value(job, &state, today).map(|v| value_text(&v)))
+        })
+    });
+    let page: Vec<_> = matching.by_ref().take(limit).collect();
+    let more = matching.next().is_some();
+    let data: Vec<Value> = page
+        .iter()
+        .map(|job| {
+            let values = fields
+                .iter()
+                .filter_map(|(key, code)| Some((key.as_str(), code.value(job, &state, today)?)));
+            if minimal {
+                flat(values)
+            } else {
+                nested(values)
+            }
+        })
+        .collect();
+    let mut body = Map::new();
+    if more && let Some(last) = page.last() {
+        body.insert("next".into(), Value::String(last.id.clone()));
+    }
+    body.insert("data".into(), Value::Array(data));
+    Ok(Json(Value::Object(body)))
+}
+
+/// Splits `fields` on commas, keeping each code as the client spelled it.
+fn parse_fields(raw: &str) -> Result<Vec<(String, FieldCode)>, ApiError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            FieldCode::parse(s)
+                .map(|code| (s.to_string(), code))
+                .ok_or_else(|| ApiError::bad_request(format!("unknown field `{s}`")))
+        })
+        .collect()
+}
+
+/// `format=minimal`: one flat object keyed by the requested codes.
+fn flat<'a>(values: impl Iterator<Item = (&'a str, Value)>) -> Value {
+    Value::Object(values.map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// `format=json`: dotted codes become nested objects (`contact.workEmail` ->
+/// `{"contact":{"workEmail":..}}`). Where a scalar and an object would share a key (`name` and
+/// `name.first` both requested), the later value is kept under its full dotted key instead
+/// (or dropped when that key is a single segment already holding an object).
+fn nested<'a>(values: impl Iterator<Item = (&'a str, Value)>) -> Value {
+    let mut root = Map::new();
+    for (key, value) in values {
+        if !insert_path(
+            &mut root,
+            &key.split('.').collect::<Vec<_>>(),
+            value.clone(),
+        ) {
+            root.entry(key.to_string()).or_insert(value);
+        }
+    }
+    Value::Object(root)
+}
+
+fn insert_path(map: &mut Map<String, Value>, path: &[&str], value: Value) -> bool {
+    match path {
+        [] => false,
+        [last] => match map.get(*last) {
+            Some(Value::Object(_)) => false,
+            _ => {
+                map.insert((*last).to_string(), value);
+                true
+            }
+        },
+        [head, rest @ ..] => {
+            let entry = map
+                .entry((*head).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            match entry {
+                Value::Object(inner) => insert_path(inner, rest, value),
+                _ => false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_builds_objects_and_keeps_conflicts_flat() {
+        let values = vec![
+            ("jobId", json!("1")),
+            ("contact.workEmail", json!("a@b")),
+            ("contact.homeEmail", json!("h@b")),
+            ("name", json!("Ada L")),
+            ("name.first", json!("Ada")),
+        ];
+        let got = nested(values.into_iter());
+        assert_eq!(
+            got,
+            json!({"jobId":"1","contact":{"workEmail":"a@b","homeEmail":"h@b"},"name":"Ada L","name.first":"Ada"})
+        );
+    }
+
+    #[test]
+    fn fields_keep_client_spelling_and_reject_unknown() {
+        let parsed = parse_fields("JobId, contact.WORKEMAIL").unwrap_or_default();
+        assert_eq!(parsed[1].0, "contact.WORKEMAIL");
+        assert!(parse_fields("jobId,salary").is_err());
+    }
+}

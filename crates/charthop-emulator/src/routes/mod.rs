@@ -1,0 +1,6 @@
+//! HTTP handlers, one module per API area.
+
+pub mod admin;
+pub mod import;
+pub mod jobs;
+pub mod process;

@@ -1,0 +1,152 @@
+//! The command line: argument definitions, dispatch, and error reporting.
+//!
+//! The only module that talks to the terminal. Commands are thin: each builds its request and
+//! calls one pipeline function.
+
+mod commands;
+mod output;
+mod progress;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   done, or nothing to do
+  1   unexpected internal error
+  2   usage error
+  3   changes pending (plan --detailed-exitcode)
+  4   refused (a safety guard, an edited or already-applied plan); nothing written
+  5   partial: the import finished with row errors, or rows were left out
+  65  bad input file
+  75  temporary: ChartHop unavailable after retries, or the import still running at the deadline
+  77  ChartHop refused the token or the app's access level
+  78  settings or mapping error
+
+Settings: --config FILE (TOML), then PAYROLL_SYNC_<SECTION>_<KEY> variables, e.g.
+  PAYROLL_SYNC_CHARTHOP_URL, PAYROLL_SYNC_CHARTHOP_ORG,
+  PAYROLL_SYNC_CHARTHOP_TOKEN or PAYROLL_SYNC_CHARTHOP_TOKEN_FILE";
+
+/// Keeps a ChartHop roster in step with a payroll export.
+#[derive(Debug, Parser)]
+#[command(name = "payroll-sync", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options for every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Settings file (TOML); environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More log detail (-v debug, -vv trace). Logs never carry row contents above trace.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No progress bars (they are hidden anyway when stderr is not a terminal).
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Colour in messages.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Dry run: read, map, fetch the roster, diff, and write a plan directory to review.
+    ///
+    /// Sends ChartHop nothing but reads.
+    ///
+    /// Example: payroll-sync plan --input payroll.xlsx --mapping mappings/acme.toml --out plan/
+    Plan(commands::PlanArgs),
+    /// Execute a reviewed plan directory exactly as written.
+    ///
+    /// Refuses a plan whose change files were edited, or that was already applied.
+    ///
+    /// Example: payroll-sync apply plan/
+    Apply(commands::ApplyArgs),
+    /// Plan and apply in one go: the nightly cron entry point.
+    ///
+    /// Example: payroll-sync sync --input /data/payroll.csv --mapping mappings/acme.toml
+    Sync(commands::SyncArgs),
+    /// Run the local ChartHop emulator (for tests, demos and trying mappings).
+    ///
+    /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev
+    Emulator(commands::EmulatorArgs),
+}
+
+/// Sets up logging on stderr: warn on a terminal and info otherwise, `--quiet` errors only, `-v` debug, `-vv` trace;
+/// `RUST_LOG` wins when set.
+pub fn init_logging(global: &Global) {
+    // On a terminal the human lines say it all; under cron the info lines are the record.
+    let default = if std::io::stderr().is_terminal() {
+        "warn"
+    } else {
+        "info"
+    };
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => default,
+        (false, 1) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!(
+            "warn,payroll_sync={level},charthop_emulator={level}"
+        ))
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(use_color(global.color))
+        .with_target(false)
+        .try_init();
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}
+
+/// Runs a command and returns the exit code, after printing any error with its hint.
+pub fn run(cli: Cli) -> u8 {
+    let ui = output::Ui::new(&cli.global);
+    let result = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(commands::dispatch(cli, &ui)),
+        Err(e) => Err(Error::Io {
+            what: "starting the async runtime".into(),
+            source: e,
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            ui.error(&e);
+            e.exit_code()
+        }
+    }
+}

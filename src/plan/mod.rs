@@ -1,0 +1,262 @@
+//! Stage 5, emit: the plan directory, the unit of review and of audit (design.md section 5).
+//!
+//! `plan.json` holds the whole change set with the hashes of everything it was made from and of
+//! the change files; `updates.csv` and `new_hires.csv` are what `apply` uploads; `report.md`
+//! is for people. Every file is written atomically with mode 0600 in a 0700 directory.
+
+pub mod csv;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diff::{Absent, ChangeSet, RowChange, Summary};
+use crate::fetch::hex;
+use crate::fsutil::{create_private_dir, write_atomic};
+use crate::mapping::Mapping;
+
+pub const PLAN_FILE: &str = "plan.json";
+pub const UPDATES_FILE: &str = "updates.csv";
+pub const NEW_HIRES_FILE: &str = "new_hires.csv";
+pub const REPORT_FILE: &str = "report.md";
+/// Written by `apply`: what was uploaded and how it ended.
+pub const APPLY_FILE: &str = "apply.json";
+
+/// The version of `plan.json`'s layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `plan.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanDoc {
+    pub schema_version: u32,
+    pub tool_version: String,
+    /// When the plan was made (UTC, RFC 3339).
+    pub created_at: String,
+    pub charthop: CharthopRef,
+    pub input: InputRef,
+    pub mapping: FileRef,
+    pub roster: RosterRef,
+    pub summary: Summary,
+    /// The change files to upload, in upload order.
+    pub files: Vec<ChangeFileRef>,
+    pub rows: Vec<RowChange>,
+    pub absent: Vec<Absent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CharthopRef {
+    pub url: String,
+    pub org: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputRef {
+    pub path: String,
+    pub sha256: String,
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub header_row: usize,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+    pub blank_rows: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterRef {
+    pub people: usize,
+    /// Fingerprint of the roster snapshot the plan was made against.
+    pub sha256: String,
+    pub fetched_at: String,
+}
+
+/// A change file and how it is to be imported.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeFileRef {
+    pub name: String,
+    pub sha256: String,
+    pub rows: usize,
+    /// `importDataCsv`'s `upsert`: true only for new hires.
+    pub upsert: bool,
+}
+
+/// A problem with a plan directory.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the plan `{path}`: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error(
+        "`{path}` was changed after planning (its hash no longer matches plan.json); refusing to apply it"
+    )]
+    Edited { path: PathBuf },
+    #[error("the plan in `{dir}` was already applied ({when}); refusing to apply it twice")]
+    AlreadyApplied { dir: PathBuf, when: String },
+    #[error("`{dir}` already holds an applied plan; refusing to overwrite its record")]
+    DirHoldsAppliedPlan { dir: PathBuf },
+}
+
+impl PlanError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            PlanError::Write { .. } | PlanError::Read { .. } => 1,
+            PlanError::Edited { .. }
+            | PlanError::AlreadyApplied { .. }
+            | PlanError::DirHoldsAppliedPlan { .. } => 4,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PlanError::Edited { .. } => {
+                Some("make a new plan with `payroll-sync plan` and review it".into())
+            }
+            PlanError::AlreadyApplied { .. } => {
+                Some("make a new plan to see what is left to change".into())
+            }
+            PlanError::DirHoldsAppliedPlan { .. } => Some("choose another --out directory".into()),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 of bytes, as hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// What a plan is made from, besides the change set.
+pub struct PlanInputs<'a> {
+    pub mapping: &'a Mapping,
+    pub mapping_sha256: String,
+    pub input: InputRef,
+    pub charthop: CharthopRef,
+    pub roster: RosterRef,
+}
+
+/// Writes the plan directory and returns `plan.json`'s content.
+///
+/// Refuses a directory that holds an applied plan (its `apply.json` is an audit record). Each
+/// file is replaced atomically; `plan.json` is written last, so a crash never leaves a
+/// `plan.json` that names change files which are not there.
+pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<PlanDoc, PlanError> {
+    let werr = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PlanError::Write { path, source }
+    };
+    if dir.join(APPLY_FILE).exists() {
+        return Err(PlanError::DirHoldsAppliedPlan {
+            dir: dir.to_path_buf(),
+        });
+    }
+    create_private_dir(dir).map_err(werr(dir))?;
+    let to_io = |e: ::csv::Error| std::io::Error::other(e.to_string());
+    let updates = csv::updates(inputs.mapping, &changes).map_err(|e| PlanError::Write {
+        path: dir.join(UPDATES_FILE),
+        source: to_io(e),
+    })?;
+    let hires = csv::new_hires(inputs.mapping, &changes).map_err(|e| PlanError::Write {
+        path: dir.join(NEW_HIRES_FILE),
+        source: to_io(e),
+    })?;
+    let mut files = Vec::new();
+    for (name, file, upsert) in [
+        (UPDATES_FILE, &updates, false),
+        (NEW_HIRES_FILE, &hires, true),
+    ] {
+        let path = dir.join(name);
+        write_atomic(&path, &file.bytes).map_err(werr(&path))?;
+        files.push(ChangeFileRef {
+            name: name.to_string(),
+            sha256: sha256(&file.bytes),
+            rows: file.rows,
+            upsert,
+        });
+    }
+    let doc = PlanDoc {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        charthop: inputs.charthop,
+        input: inputs.input,
+        mapping: FileRef {
+            path: inputs.mapping.path.display().to_string(),
+            sha256: inputs.mapping_sha256,
+        },
+        roster: inputs.roster,
+        summary: changes.summary,
+        files,
+        rows: changes.rows,
+        absent: changes.absent,
+    };
+    let report_path = dir.join(REPORT_FILE);
+    write_atomic(&report_path, report::markdown(&doc).as_bytes()).map_err(werr(&report_path))?;
+    let json = serde_json::to_vec_pretty(&doc).map_err(|e| PlanError::Write {
+        path: dir.join(PLAN_FILE),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let plan_path = dir.join(PLAN_FILE);
+    write_atomic(&plan_path, &json).map_err(werr(&plan_path))?;
+    Ok(doc)
+}
+
+/// A plan read back for `apply`, with the hash that identifies it.
+pub struct LoadedPlan {
+    pub dir: PathBuf,
+    pub doc: PlanDoc,
+    /// SHA-256 of `plan.json`: the plan's identity.
+    pub hash: String,
+}
+
+impl LoadedPlan {
+    /// Reads `plan.json` and checks that every change file still has the hash it was planned
+    /// with. Fails with [`PlanError::Edited`] naming the first file that changed.
+    pub fn load(dir: &Path) -> Result<LoadedPlan, PlanError> {
+        let path = dir.join(PLAN_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| PlanError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let doc: PlanDoc = serde_json::from_slice(&bytes).map_err(|e| PlanError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        if doc.schema_version != SCHEMA_VERSION {
+            return Err(PlanError::Read {
+                path,
+                message: format!(
+                    "schema version {} is not {SCHEMA_VERSION}; make the plan again with this version",
+                    doc.schema_version
+                ),
+            });
+        }
+        for f in &doc.files {
+            let fpath = dir.join(&f.name);
+            let content = std::fs::read(&fpath).map_err(|e| PlanError::Read {
+                path: fpath.clone(),
+                message: e.to_string(),
+            })?;
+            if sha256(&content) != f.sha256 {
+                return Err(PlanError::Edited { path: fpath });
+            }
+        }
+        Ok(LoadedPlan {
+            dir: dir.to_path_buf(),
+            hash: sha256(&bytes),
+            doc,
+        })
+    }
+}

@@ -1,0 +1,47 @@
+//! How the library reports progress. The CLI draws it with indicatif; the webhook server will
+//! report it to ChartHop; tests and quiet runs use [`Silent`].
+
+/// The pipeline's stages, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Mapping,
+    FetchingRoster,
+    Diffing,
+    Writing,
+    Importing,
+    Verifying,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading the export",
+            Stage::Mapping => "mapping rows",
+            Stage::FetchingRoster => "fetching the ChartHop roster",
+            Stage::Diffing => "comparing",
+            Stage::Writing => "writing the plan",
+            Stage::Importing => "importing",
+            Stage::Verifying => "verifying",
+        }
+    }
+}
+
+/// Receives progress. Every method has a no-op default.
+pub trait Progress: Send + Sync {
+    /// A stage begins.
+    fn stage(&self, _stage: Stage) {}
+    /// A roster page arrived; `rows` people so far.
+    fn roster_page(&self, _rows: usize) {}
+    /// An upload was accepted as process `process_id`.
+    fn import_started(&self, _file: &str, _process_id: &str) {}
+    /// The import's progress, 0.0 to 1.0, and ChartHop's message.
+    fn import_progress(&self, _file: &str, _fraction: f64, _message: Option<&str>) {}
+    /// The import ended with `status`.
+    fn import_finished(&self, _file: &str, _status: &str) {}
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}

@@ -1,0 +1,313 @@
+//! Settings: a TOML file, then `PAYROLL_SYNC_<SECTION>_<KEY>` environment variables, then flags.
+//!
+//! The only module that reads the environment. Raw settings are parsed once, strictly (an
+//! unknown key is an error), and validated into [`Settings`]; each stage receives the narrow
+//! piece it needs. The ChartHop token comes from `PAYROLL_SYNC_CHARTHOP_TOKEN` or from a file
+//! (`charthop.token_file` / `PAYROLL_SYNC_CHARTHOP_TOKEN_FILE`), never from a flag.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::charthop::ClientConfig;
+use crate::secret::Secret;
+
+/// Sections a `PAYROLL_SYNC_` variable may address.
+const SECTIONS: [&str; 3] = ["charthop", "import", "plan"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    charthop: RawCharthop,
+    #[serde(default)]
+    import: RawImport,
+    #[serde(default)]
+    plan: RawPlan,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCharthop {
+    url: Option<String>,
+    org: Option<String>,
+    token: Option<String>,
+    token_file: Option<PathBuf>,
+    page_size: Option<u32>,
+    max_attempts: Option<u32>,
+    retry_initial_ms: Option<u64>,
+    retry_max_ms: Option<u64>,
+    timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    poll_interval_ms: Option<u64>,
+    deadline_secs: Option<u64>,
+    import_source: Option<String>,
+    notify_app_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    runs_dir: Option<PathBuf>,
+}
+
+/// A settings problem (exit 78), or a missing token (exit 77).
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("settings: {0}")]
+    Invalid(String),
+    #[error(
+        "no ChartHop token: neither PAYROLL_SYNC_CHARTHOP_TOKEN nor a token file (PAYROLL_SYNC_CHARTHOP_TOKEN_FILE / `charthop.token_file`) is set"
+    )]
+    NoToken,
+    #[error("cannot read the token file `{path}`: {source}")]
+    TokenFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl SettingsError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SettingsError::NoToken | SettingsError::TokenFile { .. } => 77,
+            SettingsError::Invalid(_) => 78,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            SettingsError::NoToken => Some(
+                "export PAYROLL_SYNC_CHARTHOP_TOKEN=... or point PAYROLL_SYNC_CHARTHOP_TOKEN_FILE at a file holding it".into(),
+            ),
+            SettingsError::Invalid(_) => Some("see README.md, section Settings".into()),
+            SettingsError::TokenFile { .. } => None,
+        }
+    }
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub charthop: CharthopSettings,
+    pub import: ImportSettings,
+    /// Where `sync` writes its plan directories.
+    pub runs_dir: PathBuf,
+}
+
+/// How to reach ChartHop. The token is resolved lazily: commands that never call ChartHop do
+/// not need one.
+#[derive(Debug, Clone)]
+pub struct CharthopSettings {
+    pub url: String,
+    pub org: String,
+    token: Option<Secret>,
+    token_file: Option<PathBuf>,
+    pub page_size: u32,
+    pub max_attempts: u32,
+    pub retry_initial: Duration,
+    pub retry_max: Duration,
+    pub timeout: Duration,
+}
+
+/// How imports are run and watched.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    pub poll_interval: Duration,
+    pub deadline: Duration,
+    pub import_source: String,
+    pub notify_app_name: Option<String>,
+}
+
+impl Settings {
+    /// Loads settings from `file` (when given), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Loads settings from `file` and the given environment (tests pass their own).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, SettingsError> {
+        let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(SettingsError::Invalid(format!(
+                    "the settings file `{}` does not exist",
+                    path.display()
+                )));
+            }
+            builder = builder.add_source(
+                config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
+            );
+        }
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("PAYROLL_SYNC_") else {
+                continue;
+            };
+            let rest = rest.to_ascii_lowercase();
+            let Some((section, key)) = rest.split_once('_') else {
+                continue;
+            };
+            if !SECTIONS.contains(&section) {
+                continue;
+            }
+            builder = builder
+                .set_override(format!("{section}.{key}"), value)
+                .map_err(invalid)?;
+        }
+        let raw: Raw = builder
+            .build()
+            .map_err(invalid)?
+            .try_deserialize()
+            .map_err(invalid)?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Settings, SettingsError> {
+        let c = raw.charthop;
+        let page_size = c.page_size.unwrap_or(1000);
+        if page_size == 0 || page_size > 10_000 {
+            return Err(SettingsError::Invalid(format!(
+                "charthop.page_size is {page_size}; it must be between 1 and 10000"
+            )));
+        }
+        let org = c.org.unwrap_or_default();
+        if org.trim().is_empty() {
+            return Err(SettingsError::Invalid(
+                "no ChartHop org: set PAYROLL_SYNC_CHARTHOP_ORG (or `charthop.org`) to the org id or slug".into(),
+            ));
+        }
+        Ok(Settings {
+            charthop: CharthopSettings {
+                url: c.url.unwrap_or_else(|| "https://api.charthop.com".into()),
+                org,
+                token: c.token.map(Secret::new).filter(|t| !t.is_empty()),
+                token_file: c.token_file,
+                page_size,
+                max_attempts: c.max_attempts.unwrap_or(6).max(1),
+                retry_initial: Duration::from_millis(c.retry_initial_ms.unwrap_or(500)),
+                retry_max: Duration::from_millis(c.retry_max_ms.unwrap_or(30_000)),
+                timeout: Duration::from_secs(c.timeout_secs.unwrap_or(120)),
+            },
+            import: ImportSettings {
+                poll_interval: Duration::from_millis(raw.import.poll_interval_ms.unwrap_or(2000)),
+                deadline: Duration::from_secs(raw.import.deadline_secs.unwrap_or(75 * 60)),
+                import_source: raw
+                    .import
+                    .import_source
+                    .unwrap_or_else(|| "payroll-sync".into()),
+                notify_app_name: raw.import.notify_app_name,
+            },
+            runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
+        })
+    }
+}
+
+impl CharthopSettings {
+    /// The token: the environment variable first, else the token file.
+    pub fn token(&self) -> Result<Secret, SettingsError> {
+        if let Some(t) = &self.token {
+            return Ok(t.clone());
+        }
+        let path = self.token_file.as_ref().ok_or(SettingsError::NoToken)?;
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::TokenFile {
+            path: path.clone(),
+            source,
+        })?;
+        let token = Secret::new(text);
+        if token.is_empty() {
+            return Err(SettingsError::NoToken);
+        }
+        Ok(token)
+    }
+
+    /// The client configuration, with the token resolved.
+    pub fn client_config(&self) -> Result<ClientConfig, SettingsError> {
+        Ok(ClientConfig {
+            base_url: self.url.clone(),
+            org: self.org.clone(),
+            token: self.token()?,
+            max_attempts: self.max_attempts,
+            initial_backoff: self.retry_initial,
+            max_backoff: self.retry_max,
+            timeout: self.timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "[charthop]\norg = \"file-org\"\npage_size = 50\n").unwrap();
+        let s = Settings::load_from(
+            Some(&file),
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
+                ("PAYROLL_SYNC_CHARTHOP_TOKEN", "t0k"),
+                ("PAYROLL_SYNC_CHARTHOP_URL", "http://127.0.0.1:9"),
+                ("PAYROLL_SYNC_IMPORT_POLL_INTERVAL_MS", "10"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.charthop.org, "acme");
+        assert_eq!(s.charthop.page_size, 50);
+        assert_eq!(s.import.poll_interval, Duration::from_millis(10));
+        assert_eq!(s.charthop.token().unwrap().expose(), "t0k");
+        assert!(!format!("{s:?}").contains("t0k"));
+    }
+
+    #[test]
+    fn token_from_file_and_missing_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let tf = dir.path().join("token");
+        std::fs::write(&tf, "secret-value\n").unwrap();
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
+                ("PAYROLL_SYNC_CHARTHOP_TOKEN_FILE", tf.to_str().unwrap()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.charthop.token().unwrap().expose(), "secret-value");
+        let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "acme")])).unwrap();
+        let e = s.charthop.token().unwrap_err();
+        assert_eq!(e.exit_code(), 77);
+        assert!(e.to_string().contains("PAYROLL_SYNC_CHARTHOP_TOKEN"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let e = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
+                ("PAYROLL_SYNC_CHARTHOP_PAGESIZE", "5"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("pagesize"), "{e}");
+        assert_eq!(e.exit_code(), 78);
+    }
+}
