@@ -1,0 +1,26 @@
+# payroll-sync: the one entry point for building, running and checking.
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: help build run test lint fmt ci
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+build: ## Build the binary (debug)
+	$(CARGO) build --locked --bin payroll-sync
+
+run: build ## The main job on the fixtures, against the local ChartHop emulator
+	./scripts/demo.sh
+
+test: ## The whole test suite (unit, emulator, integration, mapping self-tests)
+	$(CARGO) test --locked --workspace --all-targets
+
+lint: ## rustfmt and clippy, warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+ci: lint test run ## What CI runs (.ci/run)

@@ -1,0 +1,110 @@
+//! Errors a user can hit: each with its exit code and a message saying what to do.
+
+use crate::support::*;
+
+fn plan_args() -> Vec<String> {
+    vec![
+        "plan".into(),
+        "--input".into(),
+        fixture("payroll/acme.csv").display().to_string(),
+        "--mapping".into(),
+        mapping("acme.toml").display().to_string(),
+        "--out".into(),
+        "plan".into(),
+    ]
+}
+
+#[test]
+fn a_missing_token_exits_77_naming_the_setting() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path()).env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN").args(plan_args()));
+    assert_eq!(code(&out), 77);
+    assert!(stderr(&out).contains("PAYROLL_SYNC_CHARTHOP_TOKEN"), "{}", stderr(&out));
+    assert!(emu.requests().is_empty(), "nothing was sent without a token");
+}
+
+#[test]
+fn a_wrong_token_exits_77_naming_the_setting_and_never_printing_the_token() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_TOKEN", "wrong-SENTINEL-token")
+        .args(["-vv"])
+        .args(plan_args()));
+    assert_eq!(code(&out), 77);
+    let err = stderr(&out);
+    assert!(err.contains("401"), "{err}");
+    assert!(err.contains("PAYROLL_SYNC_CHARTHOP_TOKEN"), "{err}");
+    assert!(!err.contains("SENTINEL"), "the token leaked: {err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("SENTINEL"));
+}
+
+#[test]
+fn an_unreachable_chart_hop_exits_75_after_bounded_retries() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_URL", format!("http://127.0.0.1:{port}"))
+        .env("PAYROLL_SYNC_CHARTHOP_MAX_ATTEMPTS", "3")
+        .args(plan_args()));
+    assert_eq!(code(&out), 75);
+    let err = stderr(&out);
+    assert!(err.contains("failed 3 time(s)"), "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_URL", "http://api.charthop.com")
+        .args(plan_args()));
+    assert_eq!(code(&out), 78);
+    assert!(stderr(&out).contains("https://"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_mapping_naming_a_missing_column_exits_78_with_a_suggestion() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(mapping("acme.toml")).unwrap().replace("\"Hire Date\"", "\"Hire Dat\"");
+    let m = tmp.path().join("m.toml");
+    std::fs::write(&m, text).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        fixture("payroll/acme.csv").to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 78);
+    let err = stderr(&out);
+    assert!(err.contains("no column `Hire Dat`"), "{err}");
+    assert!(err.contains("did you mean `Hire Date`?"), "{err}");
+}
+
+#[test]
+fn a_broken_export_exits_65_naming_the_row() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("broken.csv");
+    let mut text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    text.push_str("1999,Only,Three\r\n");
+    std::fs::write(&input, text).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 65);
+    let err = stderr(&out);
+    assert!(err.contains("row 63"), "{err}");
+    assert!(err.contains("expected 10 fields"), "{err}");
+    assert!(!tmp.path().join("plan").exists(), "no plan is written from a broken export");
+}
