@@ -18,10 +18,19 @@ fn plan_args() -> Vec<String> {
 fn a_missing_token_exits_77_naming_the_setting() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path()).env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN").args(plan_args()));
+    let out = run(cmd(&emu, tmp.path())
+        .env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN")
+        .args(plan_args()));
     assert_eq!(code(&out), 77);
-    assert!(stderr(&out).contains("PAYROLL_SYNC_CHARTHOP_TOKEN"), "{}", stderr(&out));
-    assert!(emu.requests().is_empty(), "nothing was sent without a token");
+    assert!(
+        stderr(&out).contains("PAYROLL_SYNC_CHARTHOP_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        emu.requests().is_empty(),
+        "nothing was sent without a token"
+    );
 }
 
 #[test]
@@ -45,9 +54,16 @@ fn an_unreachable_chart_hop_exits_75_after_bounded_retries() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
     // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = run(cmd(&emu, tmp.path())
-        .env("PAYROLL_SYNC_CHARTHOP_URL", format!("http://127.0.0.1:{port}"))
+        .env(
+            "PAYROLL_SYNC_CHARTHOP_URL",
+            format!("http://127.0.0.1:{port}"),
+        )
         .env("PAYROLL_SYNC_CHARTHOP_MAX_ATTEMPTS", "3")
         .args(plan_args()));
     assert_eq!(code(&out), 75);
@@ -71,7 +87,9 @@ fn plain_http_to_a_remote_host_is_refused() {
 fn a_mapping_naming_a_missing_column_exits_78_with_a_suggestion() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(mapping("acme.toml")).unwrap().replace("\"Hire Date\"", "\"Hire Dat\"");
+    let text = std::fs::read_to_string(mapping("acme.toml"))
+        .unwrap()
+        .replace("\"Hire Date\"", "\"Hire Dat\"");
     let m = tmp.path().join("m.toml");
     std::fs::write(&m, text).unwrap();
     let out = run(cmd(&emu, tmp.path()).args([
@@ -106,5 +124,8 @@ fn a_broken_export_exits_65_naming_the_row() {
     let err = stderr(&out);
     assert!(err.contains("row 63"), "{err}");
     assert!(err.contains("expected 10 fields"), "{err}");
-    assert!(!tmp.path().join("plan").exists(), "no plan is written from a broken export");
+    assert!(
+        !tmp.path().join("plan").exists(),
+        "no plan is written from a broken export"
+    );
 }

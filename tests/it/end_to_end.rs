@@ -4,7 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::support::*;
 
-fn sync(emu: &charthop_emulator::Emulator, dir: &std::path::Path, input: &str, out: &str) -> std::process::Output {
+fn sync(
+    emu: &charthop_emulator::Emulator,
+    dir: &std::path::Path,
+    input: &str,
+    out: &str,
+) -> std::process::Output {
     run(cmd(emu, dir).args([
         "sync",
         "--input",
@@ -16,7 +21,12 @@ fn sync(emu: &charthop_emulator::Emulator, dir: &std::path::Path, input: &str, o
     ]))
 }
 
-fn plan(emu: &charthop_emulator::Emulator, dir: &std::path::Path, input: &str, out: &str) -> std::process::Output {
+fn plan(
+    emu: &charthop_emulator::Emulator,
+    dir: &std::path::Path,
+    input: &str,
+    out: &str,
+) -> std::process::Output {
     run(cmd(emu, dir).args([
         "plan",
         "--input",
@@ -54,15 +64,29 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
         .map(|(email, r)| (r[col("Employee ID")].trim().to_string(), email.clone()))
         .collect();
     for email in &exp.new_hires {
-        let job = after.get(email).unwrap_or_else(|| panic!("new hire {email} is in ChartHop"));
+        let job = after
+            .get(email)
+            .unwrap_or_else(|| panic!("new hire {email} is in ChartHop"));
         let row = &export[email];
-        assert_eq!(job["name.first"], row[col("Legal First Name")].trim(), "{email}");
+        assert_eq!(
+            job["name.first"],
+            row[col("Legal First Name")].trim(),
+            "{email}"
+        );
         assert_eq!(job["name.last"], row[col("Last Name")].trim(), "{email}");
         assert_eq!(job["title"], row[col("Job Title")].trim(), "{email}");
         assert_eq!(job["department"], row[col("Department")].trim(), "{email}");
-        assert_eq!(job["contact.employee"], row[col("Employee ID")].trim(), "{email}");
+        assert_eq!(
+            job["contact.employee"],
+            row[col("Employee ID")].trim(),
+            "{email}"
+        );
         let hire = chrono::NaiveDate::parse_from_str(&row[col("Hire Date")], "%m/%d/%Y").unwrap();
-        assert_eq!(job["startDate"], hire.format("%Y-%m-%d").to_string(), "{email}");
+        assert_eq!(
+            job["startDate"],
+            hire.format("%Y-%m-%d").to_string(),
+            "{email}"
+        );
         let manager_email = &by_id[row[col("Manager Employee ID")].trim()];
         assert_eq!(&job["manager.contact.workEmail"], manager_email, "{email}");
     }
@@ -70,7 +94,11 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
     for (email, fields) in &exp.updates {
         let job = &after[email];
         for (code, (_, new)) in fields {
-            let got = if code == "manager" { &job["manager.contact.workEmail"] } else { &job[code] };
+            let got = if code == "manager" {
+                &job["manager.contact.workEmail"]
+            } else {
+                &job[code]
+            };
             assert_eq!(got, new, "{email} {code}");
         }
     }
@@ -90,11 +118,19 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
     let uploads = emu.uploads();
     assert_eq!(uploads.len(), 2, "{uploads:#?}");
     let emails = |u: &charthop_emulator::UploadRecord| -> BTreeSet<String> {
-        u.rows.iter().map(|r| r["Work Email"].to_lowercase()).collect()
+        u.rows
+            .iter()
+            .map(|r| r["Work Email"].to_lowercase())
+            .collect()
     };
     assert!(!uploads[0].flags.upsert);
     assert_eq!(emails(&uploads[0]), exp.updates.keys().cloned().collect());
-    assert!(uploads[0].rows.iter().all(|r| before.contains_key(&r["Work Email"].to_lowercase())));
+    assert!(
+        uploads[0]
+            .rows
+            .iter()
+            .all(|r| before.contains_key(&r["Work Email"].to_lowercase()))
+    );
     assert!(uploads[1].flags.upsert);
     assert_eq!(emails(&uploads[1]), exp.new_hires.iter().cloned().collect());
 
@@ -104,7 +140,10 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
     let p = plan_json(&tmp.path().join("plan2"));
     assert_eq!(p["summary"]["new_hires"], 0);
     assert_eq!(p["summary"]["updates"], 0);
-    assert_eq!(p["summary"]["unchanged"], exp.unchanged + exp.updates.len() + exp.new_hires.len());
+    assert_eq!(
+        p["summary"]["unchanged"],
+        exp.unchanged + exp.updates.len() + exp.new_hires.len()
+    );
     let out = sync(&emu, tmp.path(), "payroll/acme.csv", "run2");
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("Nothing to change"));
@@ -127,7 +166,11 @@ fn the_plan_finds_exactly_the_fixture_changes() {
             .unwrap_or("")
             .to_lowercase()
     };
-    let hires: BTreeSet<String> = rows.iter().filter(|r| r["category"] == "new_hire").map(email).collect();
+    let hires: BTreeSet<String> = rows
+        .iter()
+        .filter(|r| r["category"] == "new_hire")
+        .map(email)
+        .collect();
     assert_eq!(hires, exp.new_hires.iter().cloned().collect());
     let mut updates = BTreeMap::new();
     for r in rows.iter().filter(|r| r["category"] == "update") {
@@ -135,7 +178,10 @@ fn the_plan_finds_exactly_the_fixture_changes() {
         for c in r["changes"].as_array().unwrap() {
             fields.insert(
                 c["field"].as_str().unwrap().to_string(),
-                (c["old"].as_str().unwrap().to_string(), c["new"].as_str().unwrap().to_string()),
+                (
+                    c["old"].as_str().unwrap().to_string(),
+                    c["new"].as_str().unwrap().to_string(),
+                ),
             );
         }
         updates.insert(email(r), fields);
@@ -158,7 +204,10 @@ fn the_plan_finds_exactly_the_fixture_changes() {
     assert!(emu.uploads().is_empty());
     // The report leads with the counts.
     let report = std::fs::read_to_string(tmp.path().join("plan/report.md")).unwrap();
-    assert!(report.contains(&format!("| New hires | {} |", exp.new_hires.len())), "{report}");
+    assert!(
+        report.contains(&format!("| New hires | {} |", exp.new_hires.len())),
+        "{report}"
+    );
     assert!(report.contains("### title: 3 people"), "{report}");
 }
 
@@ -167,8 +216,14 @@ fn csv_and_xlsx_exports_give_the_same_change_set() {
     let tmp = tempfile::tempdir().unwrap();
     let emu_a = emulator();
     let emu_b = emulator();
-    assert_eq!(code(&plan(&emu_a, tmp.path(), "payroll/acme.csv", "from-csv")), 0);
-    assert_eq!(code(&plan(&emu_b, tmp.path(), "payroll/acme.xlsx", "from-xlsx")), 0);
+    assert_eq!(
+        code(&plan(&emu_a, tmp.path(), "payroll/acme.csv", "from-csv")),
+        0
+    );
+    assert_eq!(
+        code(&plan(&emu_b, tmp.path(), "payroll/acme.xlsx", "from-xlsx")),
+        0
+    );
     let a = plan_json(&tmp.path().join("from-csv"));
     let b = plan_json(&tmp.path().join("from-xlsx"));
     assert_eq!(a["summary"], b["summary"]);
@@ -190,7 +245,10 @@ fn plan_files_are_private() {
     let tmp = tempfile::tempdir().unwrap();
     assert_eq!(code(&plan(&emu, tmp.path(), "payroll/acme.csv", "plan")), 0);
     let dir = tmp.path().join("plan");
-    assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
     for f in ["plan.json", "updates.csv", "new_hires.csv", "report.md"] {
         let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
@@ -201,14 +259,21 @@ fn plan_files_are_private() {
 fn an_applied_or_edited_plan_is_refused() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(code(&plan(&emu, tmp.path(), "payroll/acme.csv", "edited")), 0);
+    assert_eq!(
+        code(&plan(&emu, tmp.path(), "payroll/acme.csv", "edited")),
+        0
+    );
     let f = tmp.path().join("edited/updates.csv");
     let mut text = std::fs::read_to_string(&f).unwrap();
     text.push_str("mallory@acme.example,9999,Chief Everything\r\n");
     std::fs::write(&f, text).unwrap();
     let out = run(cmd(&emu, tmp.path()).args(["apply", "edited"]));
     assert_eq!(code(&out), 4);
-    assert!(stderr(&out).contains("changed after planning"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("changed after planning"),
+        "{}",
+        stderr(&out)
+    );
     assert!(emu.uploads().is_empty());
 
     assert_eq!(code(&plan(&emu, tmp.path(), "payroll/acme.csv", "good")), 0);

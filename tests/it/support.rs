@@ -81,11 +81,16 @@ pub struct Expected {
 }
 
 pub fn expected() -> Expected {
-    let text = std::fs::read_to_string(fixture("payroll/acme.expected.json")).expect("expected.json");
+    let text =
+        std::fs::read_to_string(fixture("payroll/acme.expected.json")).expect("expected.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut updates = BTreeMap::new();
