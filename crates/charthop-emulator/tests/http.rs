@@ -34,7 +34,11 @@ impl Harness {
         let emu = Emulator::start(config).unwrap_or_else(|e| panic!("start: {e}"));
         Harness {
             emu,
-            client: reqwest::Client::new(),
+            client: {
+                // The workspace builds reqwest without a built-in TLS provider.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::new()
+            },
         }
     }
 
