@@ -44,6 +44,26 @@ pub enum Error {
     },
     #[error("{0}")]
     Emulator(String),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
+    #[error("refused by the safety guards, nothing was uploaded: {reasons}")]
+    Guard {
+        reasons: String,
+        dir: std::path::PathBuf,
+        hash: String,
+    },
+    #[error("the approval `{given}` is not this plan's hash; nothing was uploaded")]
+    WrongApproval {
+        given: String,
+        dir: std::path::PathBuf,
+    },
+    #[error("the plan is stale: ChartHop changed since planning, nothing was uploaded: {details}")]
+    Stale { details: String },
+    #[error("{count} planned change(s) did not land in ChartHop; see `{}`", .dir.join("verify.json").display())]
+    NotLanded {
+        count: usize,
+        dir: std::path::PathBuf,
+    },
 }
 
 impl Error {
@@ -57,6 +77,10 @@ impl Error {
             Error::Plan(e) => e.exit_code(),
             Error::Import(e) => e.exit_code(),
             Error::Io { .. } | Error::Emulator(_) => exit::INTERNAL,
+            Error::Lock(crate::lock::LockError::Held { .. }) => exit::TEMPORARY,
+            Error::Lock(_) => exit::INTERNAL,
+            Error::Guard { .. } | Error::WrongApproval { .. } | Error::Stale { .. } => exit::GUARD,
+            Error::NotLanded { .. } => exit::PARTIAL,
         }
     }
 
@@ -70,6 +94,18 @@ impl Error {
             Error::Plan(e) => e.hint(),
             Error::Import(e) => e.hint(),
             Error::Io { .. } | Error::Emulator(_) => None,
+            Error::Lock(_) => Some("wait for the other run to finish; a lock left by a crashed run is taken over automatically".into()),
+            Error::Guard { dir, hash, .. } => Some(format!(
+                "review {}, then approve exactly this plan with: payroll-sync apply {} --approve {hash}",
+                dir.join("report.md").display(),
+                dir.display()
+            )),
+            Error::WrongApproval { dir, .. } => Some(format!(
+                "the hash to approve is printed by `payroll-sync plan` and is the SHA-256 of {}",
+                dir.join("plan.json").display()
+            )),
+            Error::Stale { .. } => Some("make a new plan and review it again".into()),
+            Error::NotLanded { .. } => Some("check those people in ChartHop; a new plan shows what is still different".into()),
         }
     }
 }

@@ -114,17 +114,8 @@ pub async fn apply(
     settings: &ImportSettings,
     progress: &dyn Progress,
 ) -> Result<ApplyRecord, ImportError> {
+    check_not_applied(plan)?;
     let record_path = plan.dir.join(APPLY_FILE);
-    if let Ok(bytes) = std::fs::read(&record_path) {
-        let when = serde_json::from_slice::<ApplyRecord>(&bytes)
-            .map(|r| format!("started {}", r.started_at))
-            .unwrap_or_else(|_| "apply.json exists".into());
-        return Err(PlanError::AlreadyApplied {
-            dir: plan.dir.clone(),
-            when,
-        }
-        .into());
-    }
     let mut record = ApplyRecord {
         plan_sha256: plan.hash.clone(),
         started_at: now(),
@@ -197,6 +188,22 @@ pub async fn apply(
     record.finished_at = Some(now());
     save(&record_path, &record)?;
     Ok(record)
+}
+
+/// Fails with [`PlanError::AlreadyApplied`] when the plan directory records an earlier apply.
+pub fn check_not_applied(plan: &LoadedPlan) -> Result<(), PlanError> {
+    match std::fs::read(plan.dir.join(APPLY_FILE)) {
+        Ok(bytes) => {
+            let when = serde_json::from_slice::<ApplyRecord>(&bytes)
+                .map(|r| format!("started {}", r.started_at))
+                .unwrap_or_else(|_| "apply.json exists".into());
+            Err(PlanError::AlreadyApplied {
+                dir: plan.dir.clone(),
+                when,
+            })
+        }
+        Err(_) => Ok(()),
+    }
 }
 
 /// Polls a process until it ends or the deadline passes.

@@ -8,7 +8,7 @@ use super::Cli;
 use super::output::Ui;
 use super::progress::Bars;
 use crate::error::{Error, exit};
-use crate::pipeline::{self, PlanRequest};
+use crate::pipeline::{self, Applied, ApplyOptions, PlanRequest};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -37,6 +37,10 @@ pub struct PlanArgs {
 pub struct ApplyArgs {
     /// The plan directory written by `plan`.
     pub dir: PathBuf,
+    /// Approve a plan that tripped a safety guard: the plan's hash, as `plan` printed it.
+    /// The approval holds for that plan only.
+    #[arg(long, value_name = "PLAN_HASH")]
+    pub approve: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -114,12 +118,31 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         planned.dir.display()
     ));
     ui.summary(&planned.doc.summary);
+    let tripped: Vec<_> = planned.doc.tripped().collect();
     if args.json {
         let out = serde_json::json!({
             "dir": planned.dir.display().to_string(),
             "summary": planned.doc.summary,
         });
         println!("{out}");
+    }
+    if !tripped.is_empty() {
+        for v in &tripped {
+            ui.say(&format!("guard `{}` tripped: {}", v.guard, v.explain));
+        }
+        let hash = crate::plan::sha256(
+            &std::fs::read(planned.dir.join(crate::plan::PLAN_FILE)).map_err(|source| {
+                Error::Io {
+                    what: "reading the plan back".into(),
+                    source,
+                }
+            })?,
+        );
+        ui.say(&format!(
+            "After review, approve exactly this plan with: payroll-sync apply {} --approve {hash}",
+            planned.dir.display()
+        ));
+        return Ok(exit::GUARD);
     }
     if args.detailed_exitcode && !planned.doc.summary.is_empty() {
         return Ok(exit::CHANGES_PENDING);
@@ -130,23 +153,14 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
 async fn apply(settings: &Settings, args: ApplyArgs, ui: &Ui) -> Result<u8, Error> {
     let client = pipeline::client(settings)?;
     let bars = Bars::new(ui.progress);
-    let result = pipeline::apply(settings, &client, &args.dir, &bars).await;
+    let options = ApplyOptions {
+        approve: args.approve,
+        check_drift: true,
+        command: "apply",
+    };
+    let result = pipeline::apply(settings, &client, &args.dir, &options, &bars).await;
     bars.finish();
-    let (plan, record) = result?;
-    if record.uploads.is_empty() {
-        ui.say("Nothing to import: the plan has no changes.");
-    }
-    for u in &record.uploads {
-        ui.say(&format!(
-            "Imported {} ({} rows, upsert={}): {} (process {})",
-            u.file,
-            u.rows,
-            u.upsert,
-            u.status,
-            u.process_id.as_deref().unwrap_or("-")
-        ));
-    }
-    ui.summary(&plan.doc.summary);
+    report_applied(ui, &result?);
     Ok(exit::OK)
 }
 
@@ -159,29 +173,25 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         out: args.out.unwrap_or_else(|| pipeline::run_dir(settings)),
         sheet: args.sheet,
     };
-    let planned = pipeline::plan(settings, &client, &req, &bars).await;
+    let result = pipeline::sync(settings, &client, &req, &bars).await;
     bars.finish();
-    let planned = planned?;
+    let (planned, applied) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if req.out.join(crate::plan::PLAN_FILE).exists() {
+                ui.say(&format!("The plan is in {}", req.out.display()));
+            }
+            return Err(e);
+        }
+    };
     ui.say(&format!("Plan written to {}", planned.dir.display()));
     ui.summary(&planned.doc.summary);
-    let left_out = planned.doc.summary.conflicts + planned.doc.summary.rejected;
-    if planned.doc.summary.is_empty() {
+    if applied.record.uploads.is_empty() {
         ui.say("Nothing to change in ChartHop.");
     } else {
-        let result = pipeline::apply(settings, &client, &planned.dir, &bars).await;
-        bars.finish();
-        let (_, record) = result?;
-        for u in &record.uploads {
-            ui.say(&format!(
-                "Imported {} ({} rows, upsert={}): {} (process {})",
-                u.file,
-                u.rows,
-                u.upsert,
-                u.status,
-                u.process_id.as_deref().unwrap_or("-")
-            ));
-        }
+        report_applied(ui, &applied);
     }
+    let left_out = planned.doc.summary.conflicts + planned.doc.summary.rejected;
     if left_out > 0 {
         ui.say(&format!(
             "{left_out} row(s) were left out (conflicts or rejected): see {}",
@@ -190,6 +200,26 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         return Ok(exit::PARTIAL);
     }
     Ok(exit::OK)
+}
+
+fn report_applied(ui: &Ui, applied: &Applied) {
+    for u in &applied.record.uploads {
+        ui.say(&format!(
+            "Imported {} ({} rows, upsert={}): {} (process {})",
+            u.file,
+            u.rows,
+            u.upsert,
+            u.status,
+            u.process_id.as_deref().unwrap_or("-")
+        ));
+    }
+    if !applied.record.uploads.is_empty() && applied.missing.is_empty() {
+        let s = &applied.plan.doc.summary;
+        ui.say(&format!(
+            "Verified: all {} planned rows are in ChartHop.",
+            s.new_hires + s.updates
+        ));
+    }
 }
 
 async fn emulator(args: EmulatorArgs) -> Result<u8, Error> {

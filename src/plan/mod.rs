@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::diff::{Absent, ChangeSet, RowChange, Summary};
 use crate::fetch::hex;
 use crate::fsutil::{create_private_dir, write_atomic};
+use crate::guard::Verdict;
 use crate::mapping::Mapping;
 
 pub const PLAN_FILE: &str = "plan.json";
@@ -43,6 +44,19 @@ pub struct PlanDoc {
     pub files: Vec<ChangeFileRef>,
     pub rows: Vec<RowChange>,
     pub absent: Vec<Absent>,
+    /// Every safety guard's verdict; a tripped one needs `apply --approve <plan hash>`.
+    #[serde(default)]
+    pub guards: Vec<Verdict>,
+    /// The field that names a manager (its ChartHop value is the manager's job id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_field: Option<String>,
+}
+
+impl PlanDoc {
+    /// The guards that tripped.
+    pub fn tripped(&self) -> impl Iterator<Item = &Verdict> {
+        self.guards.iter().filter(|v| v.tripped)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +87,9 @@ pub struct FileRef {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RosterRef {
     pub people: usize,
+    /// The field codes fetched (for checking the roster again at apply time).
+    #[serde(default)]
+    pub fields: Vec<String>,
     /// Fingerprint of the roster snapshot the plan was made against.
     pub sha256: String,
     pub fetched_at: String,
@@ -145,6 +162,7 @@ pub struct PlanInputs<'a> {
     pub input: InputRef,
     pub charthop: CharthopRef,
     pub roster: RosterRef,
+    pub guards: Vec<Verdict>,
 }
 
 /// Writes the plan directory and returns `plan.json`'s content.
@@ -201,6 +219,13 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
         files,
         rows: changes.rows,
         absent: changes.absent,
+        guards: inputs.guards,
+        manager_field: inputs
+            .mapping
+            .fields
+            .iter()
+            .find(|f| f.resolve_manager)
+            .map(|f| f.code.clone()),
     };
     let report_path = dir.join(REPORT_FILE);
     write_atomic(&report_path, report::markdown(&doc).as_bytes()).map_err(werr(&report_path))?;
@@ -214,6 +239,7 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
 }
 
 /// A plan read back for `apply`, with the hash that identifies it.
+#[derive(Debug)]
 pub struct LoadedPlan {
     pub dir: PathBuf,
     pub doc: PlanDoc,

@@ -117,3 +117,95 @@ pub fn plan_json(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("plan.json")).expect("plan.json exists");
     serde_json::from_str(&text).expect("plan.json is JSON")
 }
+
+/// Writes a synthetic org of `people` (all filled jobs, one CEO, everyone else reporting to
+/// them) as an emulator seed in `dir`, and returns each person's export row
+/// (id, first, last, email, title, department, location, manager id, hire date, worker type).
+pub fn write_org(dir: &Path, people: usize) -> Vec<[String; 10]> {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("org.json"),
+        r#"{"id":"5f0000000000000000000b01","slug":"big","name":"Big Co"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("groups.csv"),
+        "type,name\nDEPARTMENT,Engineering\nDEPARTMENT,Sales\nLOCATION,Remote\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("users.csv"),
+        "user_id,email,first_name,last_name\n6c0000000000000000000001,hr@big.example,Hana,Reyes\n",
+    )
+    .unwrap();
+    let mut jobs = String::from(
+        "job_id,person_id,employee_id,first_name,last_name,pref_name,work_email,home_email,work_phone,title,department,location,manager_job_id,start_date,employment\n",
+    );
+    let mut rows = Vec::new();
+    for i in 0..people {
+        let id = 5000 + i;
+        let job = format!("6a{:022x}", i + 1);
+        let manager = if i == 0 {
+            String::new()
+        } else {
+            format!("6a{:022x}", 1)
+        };
+        let dept = if i % 2 == 0 { "Engineering" } else { "Sales" };
+        let title = if i == 0 {
+            "CEO".to_string()
+        } else {
+            format!("Specialist {}", i % 7)
+        };
+        jobs.push_str(&format!(
+            "{job},7b{:022x},{id},First{i},Last{i},,person{i}@big.example,,,{title},{dept},Remote,{manager},2020-01-15,FULL\n",
+            i + 1
+        ));
+        rows.push([
+            id.to_string(),
+            format!("First{i}"),
+            format!("Last{i}"),
+            format!("person{i}@big.example"),
+            title,
+            dept.to_string(),
+            "Remote".to_string(),
+            if i == 0 {
+                String::new()
+            } else {
+                "5000".to_string()
+            },
+            "01/15/2020".to_string(),
+            "FT".to_string(),
+        ]);
+    }
+    std::fs::write(dir.join("jobs.csv"), jobs).unwrap();
+    rows
+}
+
+/// Writes export rows in the acme mapping's layout.
+pub fn write_export(path: &Path, rows: &[[String; 10]]) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record([
+        "Employee ID",
+        "Legal First Name",
+        "Last Name",
+        "Work Email",
+        "Job Title",
+        "Department",
+        "Location",
+        "Manager Employee ID",
+        "Hire Date",
+        "Worker Type",
+    ])
+    .unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// An emulator seeded from `dir`.
+pub fn emulator_from(dir: &Path) -> Emulator {
+    let mut config = Config::new(dir, TOKEN);
+    config.import_step_delay = std::time::Duration::from_millis(2);
+    Emulator::start(config).expect("the emulator starts")
+}

@@ -1,0 +1,52 @@
+//! The run ledger: `runs.jsonl`, one JSON line appended per `apply`/`sync`, never rewritten.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diff::Summary;
+
+/// One run's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub time: String,
+    pub command: String,
+    pub plan_dir: String,
+    pub input_sha256: String,
+    pub plan_sha256: String,
+    /// Who approved a tripped guard (the user running the command), if one was approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    pub process_ids: Vec<String>,
+    /// `applied`, `nothing to do`, `refused: ...`, `failed: ...`, `partial: ...`.
+    pub outcome: String,
+    pub exit_code: u8,
+    pub summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
+
+/// Appends an entry to `dir/runs.jsonl` (created 0600). Failures are logged, not fatal: the
+/// ledger must never turn a good run into a failed one.
+pub fn append(dir: &Path, entry: &Entry) {
+    let path = dir.join("runs.jsonl");
+    let result = (|| -> std::io::Result<()> {
+        crate::fsutil::create_private_dir(dir)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&path)?;
+        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        file.write_all(&line)?;
+        file.sync_data()
+    })();
+    if let Err(e) = result {
+        tracing::warn!(path = %path.display(), error = %e, "could not append to the run ledger");
+    }
+}

@@ -1,0 +1,222 @@
+//! Checks a plan against the roster as it is now: before applying (has ChartHop moved in a
+//! field the plan touches?) and after (did every planned row land?).
+//!
+//! Works from `plan.json` alone (each row's job, its changes with the old values, and its
+//! target values), so a plan can be checked without the export or the mapping.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::{Category, RowChange};
+use crate::fetch::{Person, Roster};
+use crate::plan::PlanDoc;
+
+const WORK_EMAIL: &str = "contact.workEmail";
+
+/// A planned value that is not what ChartHop has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// The payroll row.
+    pub row: usize,
+    pub name: String,
+    pub field: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "row {} ({}): `{}` is `{}`, expected `{}`",
+            self.row, self.name, self.field, self.actual, self.expected
+        )
+    }
+}
+
+/// The fields to fetch to check a plan.
+pub fn fields(plan: &PlanDoc) -> Vec<String> {
+    let mut out: Vec<String> = plan.roster.fields.clone();
+    for r in &plan.rows {
+        for k in r.target.keys() {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(k)) {
+                out.push(k.clone());
+            }
+        }
+    }
+    if !out.iter().any(|o| o == WORK_EMAIL) {
+        out.push(WORK_EMAIL.to_string());
+    }
+    out
+}
+
+/// Before applying: every change's old value must still be what ChartHop has, the matched
+/// people must still exist, and no new hire's email may have appeared meanwhile.
+pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
+    let view = View::new(plan, roster);
+    let mut out = Vec::new();
+    for r in &plan.rows {
+        match r.category {
+            Category::Update => {
+                let Some(person) = r.job_id.as_deref().and_then(|j| view.person(j)) else {
+                    out.push(mismatch(
+                        r,
+                        "jobId",
+                        r.job_id.as_deref().unwrap_or(""),
+                        "(gone)",
+                    ));
+                    continue;
+                };
+                for c in &r.changes {
+                    let now = view.value(person, &c.field);
+                    if !same(&c.field, &c.old, &now, view.is_manager(&c.field)) {
+                        out.push(mismatch(r, &c.field, &c.old, &now));
+                    }
+                }
+            }
+            Category::NewHire => {
+                let email = r
+                    .target
+                    .get(WORK_EMAIL)
+                    .map(|e| e.trim().to_lowercase())
+                    .unwrap_or_default();
+                if let Some(p) = view.by_email(&email) {
+                    out.push(mismatch(
+                        r,
+                        WORK_EMAIL,
+                        "(nobody)",
+                        &format!("{email} (job {})", p.job_id),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// After applying: every planned row's target values are in ChartHop.
+pub fn missing(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
+    let view = View::new(plan, roster);
+    let mut out = Vec::new();
+    for r in plan
+        .rows
+        .iter()
+        .filter(|r| matches!(r.category, Category::Update | Category::NewHire))
+    {
+        let person = match r.category {
+            Category::Update => r.job_id.as_deref().and_then(|j| view.person(j)),
+            _ => r
+                .target
+                .get(WORK_EMAIL)
+                .and_then(|e| view.by_email(&e.trim().to_lowercase())),
+        };
+        let Some(person) = person else {
+            out.push(mismatch(
+                r,
+                WORK_EMAIL,
+                r.target.get(WORK_EMAIL).map_or("", String::as_str),
+                "(not in ChartHop)",
+            ));
+            continue;
+        };
+        for (field, expected) in &r.target {
+            if expected.trim().is_empty() {
+                continue;
+            }
+            let now = view.value(person, field);
+            if !same(field, expected, &now, view.is_manager(field)) {
+                out.push(mismatch(r, field, expected, &now));
+            }
+        }
+    }
+    out
+}
+
+struct View<'a> {
+    roster: &'a Roster,
+    manager_field: Option<&'a str>,
+}
+
+impl<'a> View<'a> {
+    fn new(plan: &'a PlanDoc, roster: &'a Roster) -> Self {
+        View {
+            roster,
+            manager_field: plan.manager_field.as_deref(),
+        }
+    }
+
+    fn person(&self, job: &str) -> Option<&'a Person> {
+        self.roster.by_job.get(job).map(|&i| &self.roster.people[i])
+    }
+
+    fn by_email(&self, email: &str) -> Option<&'a Person> {
+        if email.is_empty() {
+            return None;
+        }
+        self.roster
+            .people
+            .iter()
+            .find(|p| p.get(WORK_EMAIL).trim().eq_ignore_ascii_case(email))
+    }
+
+    fn is_manager(&self, field: &str) -> bool {
+        self.manager_field
+            .is_some_and(|m| m.eq_ignore_ascii_case(field))
+    }
+
+    /// A field's value as the plan writes it: a manager as their work email.
+    fn value(&self, person: &Person, field: &str) -> String {
+        let raw = person.get(field);
+        if self.is_manager(field) {
+            return self
+                .person(raw)
+                .map(|m| m.get(WORK_EMAIL).to_string())
+                .unwrap_or_default();
+        }
+        raw.to_string()
+    }
+}
+
+fn mismatch(r: &RowChange, field: &str, expected: &str, actual: &str) -> Mismatch {
+    Mismatch {
+        row: r.row,
+        name: r.name.clone(),
+        field: field.to_string(),
+        expected: expected.to_string(),
+        actual: actual.to_string(),
+    }
+}
+
+/// Equal after normalization: whitespace, case for emails and managers, dates as dates.
+fn same(field: &str, a: &str, b: &str, is_manager: bool) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return true;
+    }
+    if is_manager || field.to_ascii_lowercase().contains("email") {
+        return a.to_lowercase() == b.to_lowercase();
+    }
+    let date =
+        |s: &str| chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok();
+    matches!((date(&a), date(&b)), (Some(x), Some(y)) if x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization() {
+        assert!(same("title", " Engineer ", "Engineer", false));
+        assert!(!same("title", "engineer", "Engineer", false));
+        assert!(same("contact.workEmail", "A@x.com", "a@x.com", false));
+        assert!(same("manager", "A@x.com", "a@x.com", true));
+        assert!(same(
+            "startDate",
+            "2021-03-01",
+            "2021-03-01T00:00:00",
+            false
+        ));
+    }
+}

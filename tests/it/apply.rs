@@ -1,0 +1,198 @@
+//! Issue 7: applying safely: guards with bound approval, stale plans, one run at a time,
+//! verification and the run ledger.
+
+use crate::support::*;
+
+fn plan_in(
+    emu: &charthop_emulator::Emulator,
+    dir: &std::path::Path,
+    input: &std::path::Path,
+    out: &str,
+) -> std::process::Output {
+    run(cmd(emu, dir).args([
+        "plan",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+        "--out",
+        out,
+    ]))
+}
+
+fn plan_hash(dir: &std::path::Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(dir.join("plan.json")).unwrap();
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_truncated_export_trips_the_guard_and_only_its_own_hash_approves_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rows = write_org(&tmp.path().join("seed"), 500);
+    let emu = emulator_from(&tmp.path().join("seed"));
+    rows.truncate(300);
+    for r in rows.iter_mut().skip(1).take(5) {
+        r[4] = "Senior Specialist".into();
+    }
+    let export = tmp.path().join("export.csv");
+    write_export(&export, &rows);
+
+    // sync: refused, plan written, nothing uploaded.
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync",
+        "--input",
+        export.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+        "--out",
+        "nightly",
+    ]));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("300 rows but ChartHop has 500 active people"),
+        "{err}"
+    );
+    assert!(err.contains("by 100"), "{err}");
+    assert!(err.contains("--approve"), "{err}");
+    assert!(tmp.path().join("nightly/plan.json").exists());
+    assert!(emu.uploads().is_empty());
+
+    // Another hash is refused; the plan's own hash passes.
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "nightly", "--approve", &"0".repeat(64)]));
+    assert_eq!(code(&out), 4);
+    assert!(
+        stderr(&out).contains("is not this plan's hash"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "nightly"]));
+    assert_eq!(code(&out), 4);
+    assert!(emu.uploads().is_empty());
+    let hash = plan_hash(&tmp.path().join("nightly"));
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "nightly", "--approve", &hash]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(emu.uploads().len(), 1);
+    assert_eq!(emu.uploads()[0].rows.len(), 5);
+    // The approval was one-shot: the same plan does not apply again.
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "nightly", "--approve", &hash]));
+    assert_eq!(code(&out), 4);
+    assert_eq!(emu.uploads().len(), 1);
+    // The ledger names who approved.
+    let ledger = std::fs::read_to_string(tmp.path().join("runs/runs.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = ledger
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["outcome"] == "applied" && l["approved_by"].is_string()),
+        "{ledger}"
+    );
+}
+
+#[test]
+fn a_stale_plan_is_refused_and_uploads_nothing() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(
+        code(&plan_in(
+            &emu,
+            tmp.path(),
+            &fixture("payroll/acme.csv"),
+            "plan"
+        )),
+        0
+    );
+    // Someone edits a planned person in ChartHop meanwhile.
+    emu.set_job_field("kwame.mensah@acme.example", "department", "Finance")
+        .unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "plan"]));
+    assert_eq!(code(&out), 4);
+    let err = stderr(&out);
+    assert!(err.contains("stale"), "{err}");
+    assert!(err.contains("Kwame Mensah"), "{err}");
+    assert!(emu.uploads().is_empty());
+}
+
+#[test]
+fn sync_verifies_every_row_landed_and_records_the_run() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync",
+        "--input",
+        fixture("payroll/acme.csv").to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Verified: all 13 planned rows are in ChartHop."),
+        "{}",
+        stderr(&out)
+    );
+    let runs: Vec<_> = std::fs::read_dir(tmp.path().join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(runs.len(), 1);
+    let verify: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(runs[0].join("verify.json")).unwrap())
+            .unwrap();
+    assert_eq!(verify["landed"], true);
+    assert_eq!(verify["checked_rows"], 13);
+    let ledger = std::fs::read_to_string(tmp.path().join("runs/runs.jsonl")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["outcome"], "applied");
+    assert_eq!(entry["verified"], true);
+    assert_eq!(entry["process_ids"].as_array().unwrap().len(), 2);
+    assert_eq!(entry["summary"]["new_hires"], 5);
+    assert_eq!(entry["exit_code"], 0);
+}
+
+#[test]
+fn two_syncs_at_once_upload_once() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let spawn = |out: &str| {
+        cmd(&emu, tmp.path())
+            .args([
+                "sync",
+                "--input",
+                fixture("payroll/acme.csv").to_str().unwrap(),
+                "--mapping",
+                mapping("acme.toml").to_str().unwrap(),
+                "--out",
+                out,
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let a = spawn("a");
+    let b = spawn("b");
+    let a = a.wait_with_output().unwrap();
+    let b = b.wait_with_output().unwrap();
+    let codes = [code(&a), code(&b)];
+    eprintln!("{}\n{}", stderr(&a), stderr(&b));
+    // Exactly one import of each file: the other run was either locked out (75) or found
+    // nothing left to do (0).
+    let uploads = emu.uploads();
+    assert_eq!(uploads.len(), 2, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 75), "{codes:?}");
+    if codes.contains(&75) {
+        let locked = if code(&a) == 75 {
+            stderr(&a)
+        } else {
+            stderr(&b)
+        };
+        assert!(locked.contains("another run holds the lock"), "{locked}");
+    }
+}
