@@ -19,6 +19,7 @@ pub mod plan;
 pub mod progress;
 pub mod read;
 pub mod secret;
+pub mod serve;
 pub mod settings;
 pub mod suggest;
 pub mod verify;

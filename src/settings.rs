@@ -15,7 +15,7 @@ use crate::guard::{Guards, Limit};
 use crate::secret::Secret;
 
 /// Sections a `PAYROLL_SYNC_` variable may address.
-const SECTIONS: [&str; 4] = ["charthop", "import", "plan", "guards"];
+const SECTIONS: [&str; 5] = ["charthop", "import", "plan", "guards", "serve"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +28,40 @@ struct Raw {
     plan: RawPlan,
     #[serde(default)]
     guards: RawGuards,
+    #[serde(default)]
+    serve: RawServe,
+}
+
+/// `[serve]`: the webhook server.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    listen: Option<String>,
+    app_name: Option<String>,
+    app_id: Option<String>,
+    webhook_secret: Option<String>,
+    webhook_secret_file: Option<PathBuf>,
+    input: Option<PathBuf>,
+    mapping: Option<PathBuf>,
+    sheet: Option<String>,
+    feed_file: Option<PathBuf>,
+}
+
+/// The webhook server's settings, validated when `serve` starts.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    pub listen: String,
+    /// The app's short name: the `<appname>` of `process.create.<appname>`.
+    pub app_name: String,
+    /// When set, a process must belong to this app id.
+    pub app_id: Option<String>,
+    pub webhook_secret: Secret,
+    /// A payroll export, or a folder whose newest export is taken.
+    pub input: PathBuf,
+    pub mapping: PathBuf,
+    pub sheet: Option<String>,
+    /// Where change events' jobs are appended as JSON lines.
+    pub feed_file: Option<PathBuf>,
 }
 
 /// `[guards]`: each category as `<name>_share`, `<name>_floor`, `<name>_max`.
@@ -122,6 +156,7 @@ pub struct Settings {
     /// Where `sync` writes its plan directories, the run ledger and the run lock.
     pub runs_dir: PathBuf,
     pub guards: Guards,
+    serve: RawServe,
 }
 
 /// How to reach ChartHop. The token is resolved lazily: commands that never call ChartHop do
@@ -211,6 +246,7 @@ impl Settings {
         }
         let guards = validate_guards(&raw.guards)?;
         Ok(Settings {
+            serve: raw.serve,
             guards,
             charthop: CharthopSettings {
                 url: c.url.unwrap_or_else(|| "https://api.charthop.com".into()),
@@ -233,6 +269,62 @@ impl Settings {
                 notify_app_name: raw.import.notify_app_name,
             },
             runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
+        })
+    }
+}
+
+impl Settings {
+    /// Overrides `serve.listen` (the `--listen` flag).
+    pub fn set_serve_listen(&mut self, listen: String) {
+        self.serve.listen = Some(listen);
+    }
+
+    /// The webhook server's settings. Fails (78) when a required one is missing.
+    pub fn serve(&self) -> Result<ServeSettings, SettingsError> {
+        let s = &self.serve;
+        let need = |v: &Option<String>, key: &str| {
+            v.clone().filter(|x| !x.trim().is_empty()).ok_or_else(|| {
+                SettingsError::Invalid(format!(
+                    "serve.{key} is not set (PAYROLL_SYNC_SERVE_{})",
+                    key.to_ascii_uppercase()
+                ))
+            })
+        };
+        let secret = match (&s.webhook_secret, &s.webhook_secret_file) {
+            (Some(v), _) if !v.trim().is_empty() => Secret::new(v.clone()),
+            (_, Some(path)) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    SettingsError::Invalid(format!(
+                        "cannot read serve.webhook_secret_file `{}`: {e}",
+                        path.display()
+                    ))
+                })?;
+                Secret::new(text)
+            }
+            _ => Secret::new(""),
+        };
+        if secret.expose().len() < 16 {
+            return Err(SettingsError::Invalid(
+                "the webhook secret (PAYROLL_SYNC_SERVE_WEBHOOK_SECRET or serve.webhook_secret_file) must be set and at least 16 characters: it is the only thing guarding the webhook URL".into(),
+            ));
+        }
+        let path = |v: &Option<PathBuf>, key: &str| {
+            v.clone().ok_or_else(|| {
+                SettingsError::Invalid(format!(
+                    "serve.{key} is not set (PAYROLL_SYNC_SERVE_{})",
+                    key.to_ascii_uppercase()
+                ))
+            })
+        };
+        Ok(ServeSettings {
+            listen: s.listen.clone().unwrap_or_else(|| "127.0.0.1:8787".into()),
+            app_name: need(&s.app_name, "app_name")?,
+            app_id: s.app_id.clone(),
+            webhook_secret: secret,
+            input: path(&s.input, "input")?,
+            mapping: path(&s.mapping, "mapping")?,
+            sheet: s.sheet.clone(),
+            feed_file: s.feed_file.clone(),
         })
     }
 }

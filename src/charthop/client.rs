@@ -110,6 +110,23 @@ impl Client {
         self.get_json(&path, &[]).await
     }
 
+    /// `updateProcess` (PATCH): sets a process's status, progress, message, summary or results.
+    /// Idempotent, so it is retried like a read. Any 2xx is success (the spec declares none).
+    pub async fn update_process(
+        &self,
+        id: &str,
+        update: &serde_json::Value,
+    ) -> Result<(), ApiError> {
+        let path = format!("/v1/org/{}/process/{}", self.org_path(), id);
+        let body = update.clone();
+        let _: serde_json::Value = self
+            .call(Method::PATCH, &path, &[], false, move |req| {
+                Ok(req.json(&body))
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Uploads a change file with `importDataCsv` and returns the process it started.
     ///
     /// Only a 429 is retried: any other failure may have reached ChartHop, and uploading twice
@@ -198,6 +215,11 @@ impl Client {
                 }
                 Ok(resp) => match self.judge(&method, path, resp, only_429).await {
                     Ok(body) => {
+                        let body = if body.iter().all(u8::is_ascii_whitespace) {
+                            b"null".to_vec()
+                        } else {
+                            body
+                        };
                         return serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
                             method: method.to_string(),
                             path: path.to_string(),

@@ -70,6 +70,9 @@ pub struct Process {
     pub summary: Option<String>,
     #[serde(default)]
     pub results: Option<serde_json::Value>,
+    /// The app that owns the process, for app runs ("Sync now").
+    #[serde(default)]
+    pub app_id: Option<String>,
 }
 
 /// ChartHop's error body, `{code, message}`.

@@ -60,6 +60,16 @@ pub struct SyncArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides `serve.listen`; default 127.0.0.1:8787).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Seconds a running sync may go on after SIGTERM before its process is marked ERROR.
+    #[arg(long, default_value_t = 300)]
+    pub grace_secs: u64,
+}
+
+#[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// The seed directory (org.json, groups.csv, users.csv, jobs.csv).
     #[arg(long, value_name = "DIR", default_value = "fixtures/charthop/acme")]
@@ -92,6 +102,19 @@ pub async fn dispatch(cli: Cli, ui: &Ui) -> Result<u8, Error> {
         super::Command::Apply(args) => {
             let settings = Settings::load(cli.global.config.as_deref())?;
             apply(&settings, args, ui).await
+        }
+        super::Command::Serve(args) => {
+            let mut settings = Settings::load(cli.global.config.as_deref())?;
+            if let Some(listen) = args.listen {
+                settings.set_serve_listen(listen);
+            }
+            let client = pipeline::client(&settings)?;
+            let grace = std::time::Duration::from_secs(args.grace_secs);
+            crate::serve::run(settings, client, grace, |addr| {
+                ui.say(&format!("payroll-sync serve listening on http://{addr}"));
+            })
+            .await?;
+            Ok(exit::OK)
         }
         super::Command::Sync(args) => {
             let settings = Settings::load(cli.global.config.as_deref())?;

@@ -86,6 +86,13 @@ pub enum Command {
     ///
     /// Example: payroll-sync sync --input /data/payroll.csv --mapping mappings/acme.toml
     Sync(commands::SyncArgs),
+    /// Serve ChartHop's webhooks: "Sync now" (process.create.<app>) and change events.
+    ///
+    /// Settings: [serve] app_name, webhook_secret (or PAYROLL_SYNC_SERVE_WEBHOOK_SECRET /
+    /// webhook_secret_file), input (a file or a folder: its newest export), mapping, feed_file.
+    ///
+    /// Example: payroll-sync serve --listen 0.0.0.0:8787
+    Serve(commands::ServeArgs),
     /// Run the local ChartHop emulator (for tests, demos and trying mappings).
     ///
     /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev
