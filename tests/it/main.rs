@@ -4,4 +4,5 @@
 mod apply;
 mod cli_errors;
 mod end_to_end;
+mod serve;
 mod support;
