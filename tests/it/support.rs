@@ -288,12 +288,10 @@ impl Server {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let code = self
-            .child
+        self.child
             .wait()
             .map(|s| s.code().unwrap_or(-1))
-            .unwrap_or(-1);
-        code
+            .unwrap_or(-1)
     }
 }
 
