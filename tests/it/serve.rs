@@ -54,8 +54,9 @@ fn bad_requests_are_refused_and_start_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(
         emu.requests().is_empty(),
-        "nothing reached ChartHop: {:#?}",
-        emu.requests()
+        "nothing reached ChartHop: {:#?}\n{}",
+        emu.requests(),
+        server.log()
     );
     assert_eq!(server.terminate(), 0);
 }
