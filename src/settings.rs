@@ -394,6 +394,7 @@ impl CharthopSettings {
             return Ok(t.clone());
         }
         let path = self.token_file.as_ref().ok_or(SettingsError::NoToken)?;
+        warn_if_shared(path);
         let text = std::fs::read_to_string(path).map_err(|source| SettingsError::TokenFile {
             path: path.clone(),
             source,
@@ -416,6 +417,23 @@ impl CharthopSettings {
             max_backoff: self.retry_max,
             timeout: self.timeout,
         })
+    }
+}
+
+/// Warns when a secret's file can be read by users other than its owner.
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    "the token file `{}` is readable by other users (mode {mode:o}); restrict it with `chmod 600`",
+                    path.display()
+                );
+            }
+        }
     }
 }
 

@@ -129,3 +129,30 @@ fn a_broken_export_exits_65_naming_the_row() {
         "no plan is written from a broken export"
     );
 }
+
+#[test]
+fn a_token_file_readable_by_others_gives_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let token = tmp.path().join("token");
+    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(cmd(&emu, tmp.path())
+        .env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN")
+        .env("PAYROLL_SYNC_CHARTHOP_TOKEN_FILE", &token)
+        .args(plan_args()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("readable by other users"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(cmd(&emu, tmp.path())
+        .env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN")
+        .env("PAYROLL_SYNC_CHARTHOP_TOKEN_FILE", &token)
+        .args(plan_args()));
+    assert_eq!(code(&out), 0);
+    assert!(!stderr(&out).contains("readable by other users"));
+}
