@@ -248,7 +248,9 @@ async fn apply_locked(
         return Ok((ApplyRecord::default(), Vec::new()));
     }
     let fields = verify::fields(&plan.doc);
-    if options.check_drift {
+    // Resuming: part of the plan may already be in ChartHop, so drift is expected.
+    let resuming = matches!(import::load_record(&plan.dir), Ok(Some(r)) if r.unfinished());
+    if options.check_drift && !resuming {
         progress.stage(Stage::FetchingRoster);
         let now = fetch_roster(client, &fields, settings.charthop.page_size, progress).await?;
         let drift = verify::drift(&plan.doc, &now);
@@ -263,7 +265,11 @@ async fn apply_locked(
         }
     }
     progress.stage(Stage::Importing);
-    let record = import::apply(client, plan, &settings.import, progress).await?;
+    let options = import::ImportOptions {
+        create_groups: false,
+        notify_user_ids: notify_user_ids(client, &settings.import.notify_emails).await?,
+    };
+    let record = import::apply(client, plan, &settings.import, &options, progress).await?;
     progress.stage(Stage::Verifying);
     let after = fetch_roster(client, &fields, settings.charthop.page_size, progress).await?;
     let missing = verify::missing(&plan.doc, &after);
@@ -281,6 +287,14 @@ async fn apply_locked(
 /// A plan with a tripped guard applies only with its own hash as the approval; a given
 /// approval must always be this plan's hash.
 fn check_approval(plan: &LoadedPlan, approve: Option<&str>) -> Result<(), Error> {
+    // An apply that started (it passed this check then) and did not finish is resumed.
+    if let Ok(Some(r)) = import::load_record(&plan.dir)
+        && r.unfinished()
+        && r.plan_sha256 == plan.hash
+        && approve.is_none()
+    {
+        return Ok(());
+    }
     if let Some(given) = approve
         && !given.trim().eq_ignore_ascii_case(&plan.hash)
     {
@@ -298,6 +312,29 @@ fn check_approval(plan: &LoadedPlan, approve: Option<&str>) -> Result<(), Error>
         });
     }
     Ok(())
+}
+
+/// The ChartHop user ids of the configured notification emails, through `findUsers`. An email
+/// that matches no user is a settings error naming it.
+async fn notify_user_ids(client: &Client, emails: &[String]) -> Result<Vec<String>, Error> {
+    let mut ids = Vec::new();
+    for email in emails {
+        let users = client.find_users(email).await?;
+        let user = users
+            .into_iter()
+            .find(|u| {
+                u.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
+            .ok_or_else(|| {
+                Error::Settings(crate::settings::SettingsError::Invalid(format!(
+                    "import.notify_emails: no ChartHop user has the email `{email}`"
+                )))
+            })?;
+        ids.push(user.id);
+    }
+    Ok(ids)
 }
 
 fn read_process_ids(dir: &Path) -> Vec<String> {
@@ -318,6 +355,7 @@ pub async fn sync(
     progress: &dyn Progress,
 ) -> Result<(Planned, Applied), Error> {
     let _lock = RunLock::acquire(&settings.runs_dir, &settings.charthop.org)?;
+    resume_unfinished(settings, client, progress).await?;
     let planned = plan(settings, client, req, progress).await?;
     let options = ApplyOptions {
         approve: None,
@@ -326,6 +364,34 @@ pub async fn sync(
     };
     let applied = apply_holding_lock(settings, client, &planned.dir, &options, progress).await?;
     Ok((planned, applied))
+}
+
+/// Finishes any apply an earlier run left unfinished under `runs_dir` (it died, or its import
+/// was still running at the deadline), so its changes are never planned and uploaded again.
+async fn resume_unfinished(
+    settings: &Settings,
+    client: &Client,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(&settings.runs_dir) else {
+        return Ok(());
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .filter(|p| matches!(import::load_record(p), Ok(Some(r)) if r.unfinished()))
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        tracing::info!(plan = %dir.display(), "resuming an unfinished apply before planning");
+        let options = ApplyOptions {
+            approve: None,
+            check_drift: false,
+            command: "sync (resume)",
+        };
+        apply_holding_lock(settings, client, &dir, &options, progress).await?;
+    }
+    Ok(())
 }
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.

@@ -104,6 +104,9 @@ struct RawImport {
     deadline_secs: Option<u64>,
     import_source: Option<String>,
     notify_app_name: Option<String>,
+    /// Comma-separated emails of ChartHop users to notify when an import ends.
+    notify_emails: Option<String>,
+    skip_errors: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,6 +184,11 @@ pub struct ImportSettings {
     pub deadline: Duration,
     pub import_source: String,
     pub notify_app_name: Option<String>,
+    /// Emails of ChartHop users to notify; resolved to user ids with `findUsers`.
+    pub notify_emails: Vec<String>,
+    /// `skipErrors`: a row ChartHop refuses does not stop the others (the run then ends with
+    /// exit 5 and the refused rows named). Default true.
+    pub skip_errors: bool,
 }
 
 impl Settings {
@@ -267,6 +275,15 @@ impl Settings {
                     .import_source
                     .unwrap_or_else(|| "payroll-sync".into()),
                 notify_app_name: raw.import.notify_app_name,
+                skip_errors: raw.import.skip_errors.unwrap_or(true),
+                notify_emails: raw
+                    .import
+                    .notify_emails
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
             },
             runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
         })

@@ -35,6 +35,8 @@ pub struct ImportFlags {
     pub dry_run: bool,
     pub import_source: Option<String>,
     pub notify_app_name: Option<String>,
+    /// ChartHop user ids to email when the import ends.
+    pub notify_user_ids: Vec<String>,
 }
 
 /// A ChartHop API client for one org.
@@ -70,8 +72,13 @@ impl Client {
         Ok(Client { http, config, base })
     }
 
+    /// The org id or slug, as configured.
+    pub fn org_id(&self) -> &str {
+        &self.config.org
+    }
+
     /// The org path segment, URL-encoded.
-    fn org_path(&self) -> String {
+    pub(super) fn org_path(&self) -> String {
         let mut out = String::new();
         for b in self.config.org.bytes() {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -152,6 +159,9 @@ impl Client {
         if let Some(s) = &flags.notify_app_name {
             query.push(("notifyAppName".to_string(), s.clone()));
         }
+        if !flags.notify_user_ids.is_empty() {
+            query.push(("notifyUserIds".to_string(), flags.notify_user_ids.join(",")));
+        }
         let file_name = file_name.to_string();
         self.call(Method::POST, &path, &query, true, move |req| {
             let part = reqwest::multipart::Part::bytes(csv.clone())
@@ -163,7 +173,7 @@ impl Client {
         .await
     }
 
-    async fn get_json<T: DeserializeOwned>(
+    pub(super) async fn get_json<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(String, String)],

@@ -6,6 +6,7 @@
 
 mod client;
 mod error;
+pub mod processes;
 pub mod wire;
 
 pub use client::{Client, ClientConfig, ImportFlags};

@@ -73,6 +73,9 @@ pub struct Process {
     /// The app that owns the process, for app runs ("Sync now").
     #[serde(default)]
     pub app_id: Option<String>,
+    /// The options the process was started with (for an import: its query flags).
+    #[serde(default)]
+    pub options: Option<serde_json::Value>,
 }
 
 /// ChartHop's error body, `{code, message}`.

@@ -41,6 +41,10 @@ pub struct ApplyArgs {
     /// The approval holds for that plan only.
     #[arg(long, value_name = "PLAN_HASH")]
     pub approve: Option<String>,
+    /// Ask ChartHop to validate the change files (`importDryRun`) and report the rows it would
+    /// refuse; nothing is applied and the plan can still be applied afterwards.
+    #[arg(long)]
+    pub server_dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +180,27 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
 async fn apply(settings: &Settings, args: ApplyArgs, ui: &Ui) -> Result<u8, Error> {
     let client = pipeline::client(settings)?;
     let bars = Bars::new(ui.progress);
+    if args.server_dry_run {
+        let plan = crate::plan::LoadedPlan::load(&args.dir)?;
+        let result = crate::import::server_dry_run(&client, &plan, &settings.import, &bars).await;
+        bars.finish();
+        let outcomes = result?;
+        let refused: Vec<_> = outcomes.iter().filter(|o| !o.ok).collect();
+        ui.say(&format!(
+            "ChartHop's dry run: {} row(s) would import, {} would be refused (details in {}).",
+            outcomes.len() - refused.len(),
+            refused.len(),
+            args.dir.join("dry-run.json").display()
+        ));
+        for o in &refused {
+            ui.say(&format!("  refused: {o}"));
+        }
+        return Ok(if refused.is_empty() {
+            exit::OK
+        } else {
+            exit::PARTIAL
+        });
+    }
     let options = ApplyOptions {
         approve: args.approve,
         check_drift: true,

@@ -196,3 +196,86 @@ fn two_syncs_at_once_upload_once() {
         assert!(locked.contains("another run holds the lock"), "{locked}");
     }
 }
+
+#[test]
+fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    // Two new hires in a department ChartHop does not have: ChartHop refuses those rows.
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    let text = text.replace(
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Engineering,",
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Robotics Lab,",
+    );
+    assert!(text.contains("Robotics Lab"));
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+        "--out",
+        "run",
+    ]));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("finished with errors on 1 row(s)"), "{err}");
+    assert!(
+        err.contains("payroll row 5 (kofi.asante@acme.example)"),
+        "{err}"
+    );
+    let outcomes: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("run/outcomes.json")).unwrap(),
+    )
+    .unwrap();
+    let failed: Vec<_> = outcomes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["ok"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["payroll_row"], 5);
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Robotics Lab"),
+        "{failed:?}"
+    );
+    // The other new hires landed.
+    assert!(roster_by_email(&emu).contains_key("renee.gauthier@acme.example"));
+    // The plan is not applied again.
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "run"]));
+    assert_eq!(code(&out), 4);
+}
+
+#[test]
+fn a_server_dry_run_reports_refusals_and_applies_nothing() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv"))
+        .unwrap()
+        .replace(
+            ",Software Engineer,Engineering,San Francisco,2005,",
+            ",Software Engineer,Robotics Lab,San Francisco,2005,",
+        );
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    assert_eq!(code(&plan_in(&emu, tmp.path(), &input, "plan")), 0);
+    let before = roster_by_email(&emu);
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "plan", "--server-dry-run"]));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 would be refused"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("Robotics Lab"), "{}", stderr(&out));
+    assert_eq!(roster_by_email(&emu), before, "a dry run changes nothing");
+    assert!(emu.uploads().iter().all(|u| u.flags.import_dry_run));
+    // The plan can still be applied.
+    assert!(!tmp.path().join("plan/apply.json").exists());
+}
