@@ -246,4 +246,8 @@ pub fn diff(
 }
 
 #[cfg(test)]
+mod kinds_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
