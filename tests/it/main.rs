@@ -3,4 +3,6 @@
 
 mod cli_errors;
 mod end_to_end;
+mod review;
+mod schema;
 mod support;
