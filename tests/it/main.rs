@@ -4,5 +4,6 @@
 mod cli_errors;
 mod end_to_end;
 mod review;
+mod review_support;
 mod schema;
 mod support;
