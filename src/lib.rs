@@ -5,6 +5,7 @@
 
 pub mod charthop;
 pub mod cli;
+pub mod clock;
 pub mod diff;
 pub mod error;
 pub mod fetch;

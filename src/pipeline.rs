@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::charthop::Client;
 use crate::diff::{self, ChangeSet};
 use crate::error::Error;
-use crate::fetch::fetch_roster;
+use crate::fetch::{Roster, fetch_roster};
 use crate::guard;
 use crate::import::{self, ApplyRecord};
 use crate::ledger;
@@ -26,6 +26,10 @@ pub struct PlanRequest {
     pub out: PathBuf,
     /// Overrides the mapping's `[source] sheet`.
     pub sheet: Option<String>,
+    /// Reports show sensitive fields (national ids stay hidden).
+    pub show_sensitive: bool,
+    /// Also plan with this (old) mapping and write what differs (`mapping-diff.md`).
+    pub compare_mapping: Option<PathBuf>,
 }
 
 /// A written plan.
@@ -33,6 +37,8 @@ pub struct PlanRequest {
 pub struct Planned {
     pub dir: PathBuf,
     pub doc: PlanDoc,
+    /// With `compare_mapping`: the comparison, as written to `mapping-diff.md`.
+    pub mapping_diff: Option<String>,
 }
 
 /// The ChartHop client the settings describe. Fails when the token is missing (77) or the URL
@@ -41,27 +47,36 @@ pub fn client(settings: &Settings) -> Result<Client, Error> {
     Ok(Client::new(settings.charthop.client_config()?)?)
 }
 
-/// Dry run: read, map, fetch, diff, and write the plan directory. Sends ChartHop only reads.
-pub async fn plan(
-    settings: &Settings,
-    client: &Client,
-    req: &PlanRequest,
+/// An export mapped with one mapping.
+struct Mapped {
+    mapping: Mapping,
+    mapping_sha256: String,
+    desired: Vec<crate::mapping::Desired>,
+    rejected: Vec<crate::mapping::Rejection>,
+    input: InputRef,
+}
+
+/// Reads a mapping file and maps the whole export with it.
+fn map_export(
+    mapping_path: &Path,
+    input: &Path,
+    sheet: Option<&str>,
     progress: &dyn Progress,
-) -> Result<Planned, Error> {
-    let mapping_bytes = std::fs::read(&req.mapping).map_err(|source| {
+) -> Result<Mapped, Error> {
+    let mapping_bytes = std::fs::read(mapping_path).map_err(|source| {
         Error::Mapping(crate::mapping::MappingError::Io {
-            path: req.mapping.clone(),
+            path: mapping_path.to_path_buf(),
             source,
         })
     })?;
-    let mapping = Mapping::parse(&req.mapping, &String::from_utf8_lossy(&mapping_bytes))?;
+    let mapping = Mapping::parse(mapping_path, &String::from_utf8_lossy(&mapping_bytes))?;
     progress.stage(Stage::Reading);
     let options = ReadOptions {
-        sheet: req.sheet.clone().or_else(|| mapping.sheet.clone()),
+        sheet: sheet.map(str::to_string).or_else(|| mapping.sheet.clone()),
         delimiter: None,
     };
-    let input_sha256 = hash_file(&req.input)?;
-    let mut table = read::open(&req.input, &options)?;
+    let input_sha256 = hash_file(input)?;
+    let mut table = read::open(input, &options)?;
     let bound = mapping.bind(&table.header)?;
     progress.stage(Stage::Mapping);
     let mut desired = Vec::new();
@@ -75,19 +90,84 @@ pub async fn plan(
             Err(r) => rejected.push(r),
         }
     }
+    let input = InputRef {
+        path: input.display().to_string(),
+        sha256: input_sha256,
+        format: format!("{:?}", table.info.format).to_lowercase(),
+        sheet: table.info.sheet.clone(),
+        header_row: table.info.header_row,
+        rows,
+        blank_rows: table.blank_rows,
+    };
+    Ok(Mapped {
+        mapping_sha256: plan::sha256(&mapping_bytes),
+        mapping,
+        desired,
+        rejected,
+        input,
+    })
+}
+
+/// The roster with exactly the fields a mapping owns (and its keys).
+async fn roster_for(
+    settings: &Settings,
+    client: &Client,
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<Roster, Error> {
     progress.stage(Stage::FetchingRoster);
+    let fields = roster_fields(mapping);
+    Ok(fetch_roster(client, &fields, settings.charthop.page_size, progress).await?)
+}
+
+/// The fields a mapping compares: its key, its fallback and every mapped field.
+fn roster_fields(mapping: &Mapping) -> Vec<String> {
     let mut fields = vec![mapping.key.charthop_field.clone()];
     if let Some((_, f)) = &mapping.key.fallback {
         fields.push(f.clone());
     }
     fields.extend(mapping.fields.iter().map(|f| f.code.clone()));
-    let roster = fetch_roster(client, &fields, settings.charthop.page_size, progress).await?;
-    let fetched_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    fields
+}
+
+/// Dry run: read, map, fetch, diff, and write the plan directory. Sends ChartHop only reads.
+///
+/// With `compare_mapping`, the export is also planned with that (old) mapping against a roster
+/// fetched for it, and `mapping-diff.md` in the plan directory says what differs.
+pub async fn plan(
+    settings: &Settings,
+    client: &Client,
+    req: &PlanRequest,
+    progress: &dyn Progress,
+) -> Result<Planned, Error> {
+    let mapped = map_export(&req.mapping, &req.input, req.sheet.as_deref(), progress)?;
+    let roster = roster_for(settings, client, &mapped.mapping, progress).await?;
+    let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
-    let changes: ChangeSet = diff::diff(&mapping, &desired, &rejected, &roster);
+    let changes: ChangeSet =
+        diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster);
+    let compared = match &req.compare_mapping {
+        None => None,
+        Some(old_path) => {
+            let old = map_export(old_path, &req.input, req.sheet.as_deref(), progress)?;
+            let old_roster = roster_for(settings, client, &old.mapping, progress).await?;
+            progress.stage(Stage::Diffing);
+            let old_changes = diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);
+            let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
+            sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
+            Some(plan::mapping_diff::markdown(
+                &plan::report::file_name(&old_path.display().to_string()),
+                &plan::report::file_name(&req.mapping.display().to_string()),
+                &old_changes,
+                &changes,
+                &sensitive,
+                req.show_sensitive,
+            ))
+        }
+    };
     let counts = guard::Counts {
         active: roster.people.len(),
-        export_rows: rows,
+        export_rows: mapped.input.rows,
         new_hires: changes.summary.new_hires,
         updates: changes.summary.updates,
         departures: changes.summary.departures,
@@ -100,33 +180,38 @@ pub async fn plan(
     let verdicts = guard::check(&settings.guards, &counts);
     progress.stage(Stage::Writing);
     let inputs = PlanInputs {
-        mapping: &mapping,
-        mapping_sha256: plan::sha256(&mapping_bytes),
-        input: InputRef {
-            path: req.input.display().to_string(),
-            sha256: input_sha256,
-            format: format!("{:?}", table.info.format).to_lowercase(),
-            sheet: table.info.sheet.clone(),
-            header_row: table.info.header_row,
-            rows,
-            blank_rows: table.blank_rows,
-        },
+        mapping: &mapped.mapping,
+        mapping_sha256: mapped.mapping_sha256.clone(),
+        input: mapped.input.clone(),
         charthop: CharthopRef {
             url: settings.charthop.url.clone(),
             org: settings.charthop.org.clone(),
         },
         guards: verdicts,
         roster: RosterRef {
-            fields,
+            fields: roster_fields(&mapped.mapping),
             people: roster.people.len(),
             sha256: roster.fingerprint(),
             fetched_at,
         },
+        created_at: settings.clock.stamp(),
+        departures: settings.departures,
+        show_sensitive: req.show_sensitive,
     };
     let doc = plan::write(&req.out, inputs, changes)?;
+    if let Some(text) = &compared {
+        let path = req.out.join(plan::MAPPING_DIFF_FILE);
+        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
+            Error::Plan(plan::PlanError::Write {
+                path: path.clone(),
+                source,
+            })
+        })?;
+    }
     Ok(Planned {
         dir: req.out.clone(),
         doc,
+        mapping_diff: compared,
     })
 }
 
@@ -396,7 +481,7 @@ async fn resume_unfinished(
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.
 pub fn run_dir(settings: &Settings) -> PathBuf {
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let stamp = settings.clock.now().format("%Y%m%dT%H%M%S%.3fZ");
     settings.runs_dir.join(format!("run-{stamp}"))
 }
 

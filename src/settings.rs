@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::charthop::ClientConfig;
+use crate::clock::Clock;
 use crate::guard::{Guards, Limit};
 use crate::secret::Secret;
 
@@ -113,6 +114,8 @@ struct RawImport {
 #[serde(deny_unknown_fields)]
 struct RawPlan {
     runs_dir: Option<PathBuf>,
+    departures: Option<bool>,
+    now: Option<String>,
 }
 
 /// A settings problem (exit 78), or a missing token (exit 77).
@@ -160,6 +163,11 @@ pub struct Settings {
     pub runs_dir: PathBuf,
     pub guards: Guards,
     serve: RawServe,
+    /// `plan.departures`: write `departures.csv` for departures found in the export (default
+    /// false: departures are reported only).
+    pub departures: bool,
+    /// `plan.now`: pins the time plans record (RFC 3339); the system clock otherwise.
+    pub clock: Clock,
 }
 
 /// How to reach ChartHop. The token is resolved lazily: commands that never call ChartHop do
@@ -286,6 +294,12 @@ impl Settings {
                     .collect(),
             },
             runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
+            departures: raw.plan.departures.unwrap_or(false),
+            clock: match raw.plan.now.as_deref().map(str::trim) {
+                None | Some("") => Clock::System,
+                Some(text) => Clock::fixed(text)
+                    .map_err(|m| SettingsError::Invalid(format!("plan.now: {m}")))?,
+            },
         })
     }
 }
@@ -505,6 +519,33 @@ mod tests {
         let e = s.charthop.token().unwrap_err();
         assert_eq!(e.exit_code(), 77);
         assert!(e.to_string().contains("PAYROLL_SYNC_CHARTHOP_TOKEN"));
+    }
+
+    #[test]
+    fn departures_and_the_clock_come_from_the_plan_section() {
+        let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "a")])).unwrap();
+        assert!(!s.departures);
+        assert_eq!(s.clock, Clock::System);
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
+                ("PAYROLL_SYNC_PLAN_DEPARTURES", "true"),
+                ("PAYROLL_SYNC_PLAN_NOW", "2026-05-01T09:00:00Z"),
+            ]),
+        )
+        .unwrap();
+        assert!(s.departures);
+        assert_eq!(s.clock.stamp(), "2026-05-01T09:00:00Z");
+        let e = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
+                ("PAYROLL_SYNC_PLAN_NOW", "soon"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("plan.now"), "{e}");
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub struct PlanArgs {
     /// Exit 3 when changes are pending, 0 when there is nothing to change.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Show sensitive fields (compensation, birth date, fields marked `sensitive`) in the
+    /// reports. National ids are never shown.
+    #[arg(long)]
+    pub show_sensitive: bool,
+    /// Also plan with this older mapping and report what the mapping edit changes
+    /// (printed, and written to `mapping-diff.md` in the plan directory).
+    #[arg(long, value_name = "OLD.toml")]
+    pub compare_mapping: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -135,12 +143,17 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         mapping: args.mapping,
         out: args.out,
         sheet: args.sheet,
+        show_sensitive: args.show_sensitive,
+        compare_mapping: args.compare_mapping,
     };
     let planned = pipeline::plan(settings, &client, &req, &bars).await;
     bars.finish();
     let planned = planned?;
+    if let Some(text) = &planned.mapping_diff {
+        ui.say(text);
+    }
     ui.say(&format!(
-        "Plan written to {} (review report.md there; apply with `payroll-sync apply {}`)",
+        "Plan written to {} (review report.md or report.html there; apply with `payroll-sync apply {}`)",
         planned.dir.display(),
         planned.dir.display()
     ));
@@ -220,6 +233,8 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         mapping: args.mapping,
         out: args.out.unwrap_or_else(|| pipeline::run_dir(settings)),
         sheet: args.sheet,
+        show_sensitive: false,
+        compare_mapping: None,
     };
     let result = pipeline::sync(settings, &client, &req, &bars).await;
     bars.finish();

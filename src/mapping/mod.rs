@@ -58,6 +58,17 @@ pub struct Field {
     /// The cell holds the manager's payroll id, resolved to the manager by the diff.
     pub resolve_manager: bool,
     required: bool,
+    /// `sensitive = true`: masked in reports unless `--show-sensitive`.
+    pub sensitive: bool,
+}
+
+/// `[departure]`: which export cells say that a person left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departure {
+    /// The status column and the values (compared trimmed, ignoring case) that mean "left".
+    pub status: Option<(String, Vec<String>)>,
+    /// The termination-date column: any date in it means "left".
+    pub date_column: Option<String>,
 }
 
 /// How a row finds its ChartHop person.
@@ -75,6 +86,8 @@ pub struct Mapping {
     pub sheet: Option<String>,
     pub key: Key,
     pub fields: Vec<Field>,
+    /// The departure evidence, when the mapping has a `[departure]` section.
+    pub departure: Option<Departure>,
     date_formats: Vec<String>,
     tests: Vec<spec::TestSpec>,
 }
@@ -86,6 +99,8 @@ pub struct Bound<'m> {
     key_col: Option<usize>,
     fallback_col: Option<usize>,
     field_cols: Vec<Option<usize>>,
+    status_col: Option<usize>,
+    termination_col: Option<usize>,
 }
 
 /// What a row maps to: values by field index (`None`: blank, left as it is in ChartHop).
@@ -100,6 +115,10 @@ pub struct Desired {
     pub values: Vec<Option<Value>>,
     /// For a `resolve = "manager"` field: the manager's payroll id.
     pub manager_ref: Option<String>,
+    /// The export says the person left (`[departure]`).
+    pub departing: bool,
+    /// The termination date, when the mapping names a date column and the cell holds one.
+    pub termination_date: Option<NaiveDate>,
 }
 
 impl Mapping {
@@ -181,6 +200,7 @@ impl Mapping {
                 map: f.map,
                 resolve_manager,
                 required: f.required,
+                sensitive: f.sensitive,
             });
         }
         if !fields
@@ -200,6 +220,40 @@ impl Mapping {
                 None,
             ));
         }
+        let departure = match spec.departure {
+            None => None,
+            Some(d) => {
+                let status = match (d.from, d.values.is_empty()) {
+                    (Some(col), false) => Some((col, d.values)),
+                    (Some(_), true) => {
+                        return Err(invalid(
+                            "departure",
+                            "`from` names a status column but `values` is empty".into(),
+                            Some("list the statuses that mean the person left, e.g. `values = [\"Terminated\"]`".into()),
+                        ));
+                    }
+                    (None, false) => {
+                        return Err(invalid(
+                            "departure",
+                            "`values` is set but `from` names no status column".into(),
+                            None,
+                        ));
+                    }
+                    (None, true) => None,
+                };
+                if status.is_none() && d.date.is_none() {
+                    return Err(invalid(
+                        "departure",
+                        "the section names neither a status column (`from`) nor a date column (`date`)".into(),
+                        None,
+                    ));
+                }
+                Some(Departure {
+                    status,
+                    date_column: d.date,
+                })
+            }
+        };
         Ok(Mapping {
             path: path.to_path_buf(),
             sheet: spec.source.sheet,
@@ -209,6 +263,7 @@ impl Mapping {
                 fallback: spec.key.fallback.map(|f| (f.payroll, f.charthop)),
             },
             fields,
+            departure,
             date_formats: spec.source.date_formats,
             tests: spec.tests,
         })
@@ -221,6 +276,10 @@ impl Mapping {
             out.push(col);
         }
         out.extend(self.fields.iter().filter_map(|f| f.column.as_deref()));
+        if let Some(d) = &self.departure {
+            out.extend(d.status.as_ref().map(|(c, _)| c.as_str()));
+            out.extend(d.date_column.as_deref());
+        }
         let mut seen = std::collections::HashSet::new();
         out.retain(|c| seen.insert(*c));
         out
@@ -262,11 +321,22 @@ impl Mapping {
                 None => None,
             });
         }
+        let departure = self.departure.as_ref();
+        let status_col = match departure.and_then(|d| d.status.as_ref()) {
+            Some((col, _)) => Some(find(col, "departure.from")?),
+            None => None,
+        };
+        let termination_col = match departure.and_then(|d| d.date_column.as_deref()) {
+            Some(col) => Some(find(col, "departure.date")?),
+            None => None,
+        };
         Ok(Bound {
             mapping: self,
             key_col,
             fallback_col,
             field_cols,
+            status_col,
+            termination_col,
         })
     }
 
@@ -429,12 +499,48 @@ impl Bound<'_> {
             };
             values.push(Some(value));
         }
+        let status_left = match (cell(self.status_col), self.mapping.departure.as_ref()) {
+            (
+                Some(status),
+                Some(Departure {
+                    status: Some((_, left)),
+                    ..
+                }),
+            ) => {
+                let status = status.trim();
+                !status.is_empty() && left.iter().any(|v| v.trim().eq_ignore_ascii_case(status))
+            }
+            _ => false,
+        };
+        let termination_date = match cell(self.termination_col).map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match self.mapping.parse_date(text) {
+                Some(d) => Some(d),
+                None => {
+                    return Err(Rejection {
+                        row,
+                        column: self
+                            .mapping
+                            .departure
+                            .as_ref()
+                            .and_then(|d| d.date_column.clone()),
+                        field: "departure.date".into(),
+                        reason: format!(
+                            "`{text}` is not a date in any of the formats {:?}",
+                            self.mapping.date_formats
+                        ),
+                    });
+                }
+            },
+        };
         Ok(Desired {
             row,
             key,
             fallback,
             values,
             manager_ref,
+            departing: status_left || termination_date.is_some(),
+            termination_date,
         })
     }
 }

@@ -12,8 +12,22 @@ pub(super) struct MappingSpec {
     pub source: SourceSpec,
     pub key: KeySpec,
     pub fields: OrderedFields,
+    /// `[departure]`: the export's evidence that a person left.
+    pub departure: Option<DepartureSpec>,
     #[serde(default)]
     pub tests: Vec<TestSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DepartureSpec {
+    /// A status column, e.g. `Status`.
+    pub from: Option<String>,
+    /// The status values that mean the person left, e.g. `["Terminated", "T"]`.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// A termination-date column: a date in it means the person left.
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +66,9 @@ pub(super) struct FieldSpec {
     pub resolve: Option<String>,
     #[serde(default)]
     pub required: bool,
+    /// Masked in reports unless `--show-sensitive`.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -29,6 +29,7 @@ pub fn label(code: &str) -> &str {
         "department" => "Department",
         "location" => "Location",
         "employment" => "Employment",
+        "enddate" => "End Date",
         _ => code,
     }
 }
@@ -72,6 +73,34 @@ pub fn updates(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv
         }
     })
 }
+
+/// `departures.csv`: Work Email (ChartHop's), the key field, and the termination date from the
+/// export (blank when the export gives a status only), one row per departure in export order.
+pub fn departures(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv::Error> {
+    let rows: Vec<&RowChange> = changes
+        .rows
+        .iter()
+        .filter(|r| r.category == Category::Departure)
+        .collect();
+    let key = mapping.key.charthop_field.as_str();
+    let mut columns: Vec<&str> = vec![WORK_EMAIL];
+    if !key.eq_ignore_ascii_case(WORK_EMAIL) {
+        columns.push(key);
+    }
+    columns.push(END_DATE);
+    write(&columns, &rows, |row, code| {
+        if code == WORK_EMAIL {
+            row.charthop_email.clone().unwrap_or_default()
+        } else if code == END_DATE {
+            row.termination_date.clone().unwrap_or_default()
+        } else {
+            row.target.get(code).cloned().unwrap_or_default()
+        }
+    })
+}
+
+/// The departures file's date column.
+const END_DATE: &str = "endDate";
 
 /// `new_hires.csv`: Work Email, first and last name, title, start date, manager, then the other
 /// mapped fields; a new hire who manages another new hire comes first.

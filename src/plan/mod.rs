@@ -1,27 +1,37 @@
 //! Stage 5, emit: the plan directory, the unit of review and of audit (design.md section 5).
 //!
 //! `plan.json` holds the whole change set with the hashes of everything it was made from and of
-//! the change files; `updates.csv` and `new_hires.csv` are what `apply` uploads; `report.md`
-//! is for people. Every file is written atomically with mode 0600 in a 0700 directory.
+//! the change files (its layout: `schemas/plan.schema.json`); `updates.csv` and
+//! `new_hires.csv` are what `apply` uploads; `departures.csv` (only when `plan.departures` is
+//! on) lists departures for review; `report.md` and `report.html` are for people. Every file is
+//! written atomically with mode 0600 in a 0700 directory.
 
 pub mod csv;
+pub mod html;
+pub mod mapping_diff;
 pub mod report;
+pub mod safe;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diff::{Absent, ChangeSet, RowChange, Summary};
+use crate::diff::{Absent, Category, ChangeSet, RowChange, Summary};
 use crate::fetch::hex;
 use crate::fsutil::{create_private_dir, write_atomic};
 use crate::guard::Verdict;
 use crate::mapping::Mapping;
+use safe::SensitiveField;
 
 pub const PLAN_FILE: &str = "plan.json";
 pub const UPDATES_FILE: &str = "updates.csv";
 pub const NEW_HIRES_FILE: &str = "new_hires.csv";
+pub const DEPARTURES_FILE: &str = "departures.csv";
 pub const REPORT_FILE: &str = "report.md";
+pub const HTML_REPORT_FILE: &str = "report.html";
+/// Written by `plan --compare-mapping`.
+pub const MAPPING_DIFF_FILE: &str = "mapping-diff.md";
 /// Written by `apply`: what was uploaded and how it ended.
 pub const APPLY_FILE: &str = "apply.json";
 
@@ -42,6 +52,19 @@ pub struct PlanDoc {
     pub summary: Summary,
     /// The change files to upload, in upload order.
     pub files: Vec<ChangeFileRef>,
+    /// `departures.csv`, when `plan.departures` is on: written for review, not uploaded by
+    /// `apply` in this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departures_file: Option<ChangeFileRef>,
+    /// Fields the reports mask (national ids are never shown).
+    #[serde(default)]
+    pub sensitive_fields: Vec<SensitiveField>,
+    /// Whether the reports show sensitive fields (`--show-sensitive`).
+    #[serde(default)]
+    pub show_sensitive: bool,
+    /// Things a reviewer should know that do not stop the plan, e.g. formula-looking values.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     pub rows: Vec<RowChange>,
     pub absent: Vec<Absent>,
     /// Every safety guard's verdict; a tripped one needs `apply --approve <plan hash>`.
@@ -57,6 +80,19 @@ impl PlanDoc {
     pub fn tripped(&self) -> impl Iterator<Item = &Verdict> {
         self.guards.iter().filter(|v| v.tripped)
     }
+}
+
+/// A value worth a reviewer's attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The export row.
+    pub row: usize,
+    /// The ChartHop field code.
+    pub field: String,
+    /// `formula`: the value starts like a spreadsheet formula. It is sent to ChartHop
+    /// unchanged and neutralized (prefixed with `'`) in the reports.
+    pub kind: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,6 +199,12 @@ pub struct PlanInputs<'a> {
     pub charthop: CharthopRef,
     pub roster: RosterRef,
     pub guards: Vec<Verdict>,
+    /// When the plan is made (RFC 3339), from the settings' clock.
+    pub created_at: String,
+    /// Write `departures.csv` (`plan.departures`).
+    pub departures: bool,
+    /// Reports show sensitive fields (`--show-sensitive`); national ids stay hidden.
+    pub show_sensitive: bool,
 }
 
 /// Writes the plan directory and returns `plan.json`'s content.
@@ -190,6 +232,22 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
         path: dir.join(NEW_HIRES_FILE),
         source: to_io(e),
     })?;
+    let departures_file = if inputs.departures {
+        let file = csv::departures(inputs.mapping, &changes).map_err(|e| PlanError::Write {
+            path: dir.join(DEPARTURES_FILE),
+            source: to_io(e),
+        })?;
+        let path = dir.join(DEPARTURES_FILE);
+        write_atomic(&path, &file.bytes).map_err(werr(&path))?;
+        Some(ChangeFileRef {
+            name: DEPARTURES_FILE.to_string(),
+            sha256: sha256(&file.bytes),
+            rows: file.rows,
+            upsert: false,
+        })
+    } else {
+        None
+    };
     let mut files = Vec::new();
     for (name, file, upsert) in [
         (UPDATES_FILE, &updates, false),
@@ -207,7 +265,7 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
     let doc = PlanDoc {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        created_at: inputs.created_at,
         charthop: inputs.charthop,
         input: inputs.input,
         mapping: FileRef {
@@ -217,6 +275,10 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
         roster: inputs.roster,
         summary: changes.summary,
         files,
+        departures_file,
+        sensitive_fields: safe::sensitive_fields(inputs.mapping),
+        show_sensitive: inputs.show_sensitive,
+        warnings: formula_warnings(&changes.rows),
         rows: changes.rows,
         absent: changes.absent,
         guards: inputs.guards,
@@ -229,6 +291,8 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
     };
     let report_path = dir.join(REPORT_FILE);
     write_atomic(&report_path, report::markdown(&doc).as_bytes()).map_err(werr(&report_path))?;
+    let html_path = dir.join(HTML_REPORT_FILE);
+    write_atomic(&html_path, html::render(&doc).as_bytes()).map_err(werr(&html_path))?;
     let json = serde_json::to_vec_pretty(&doc).map_err(|e| PlanError::Write {
         path: dir.join(PLAN_FILE),
         source: std::io::Error::other(e.to_string()),
@@ -236,6 +300,28 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
     let plan_path = dir.join(PLAN_FILE);
     write_atomic(&plan_path, &json).map_err(werr(&plan_path))?;
     Ok(doc)
+}
+
+/// One warning per value that will be sent to ChartHop (or shown in a report) and starts like
+/// a spreadsheet formula, in row then field order.
+fn formula_warnings(rows: &[RowChange]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for r in rows {
+        if matches!(r.category, Category::Conflict | Category::Rejected) {
+            continue;
+        }
+        for (field, value) in &r.target {
+            if safe::looks_like_formula(value) {
+                out.push(Warning {
+                    row: r.row,
+                    field: field.clone(),
+                    kind: "formula".into(),
+                    message: "the value starts like a spreadsheet formula; it is sent to ChartHop unchanged and shown with a leading `'` in the reports".into(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A plan read back for `apply`, with the hash that identifies it.

@@ -166,6 +166,8 @@ impl Worker {
             mapping: self.serve.mapping.clone(),
             out: pipeline::run_dir(&self.settings),
             sheet: self.serve.sheet.clone(),
+            show_sensitive: false,
+            compare_mapping: None,
         };
         let (planned, _) = pipeline::sync(&self.settings, &self.client, &req, reporter).await?;
         Ok((planned.dir, planned.doc.summary))

@@ -4,5 +4,8 @@
 mod apply;
 mod cli_errors;
 mod end_to_end;
+mod review;
+mod review_support;
+mod schema;
 mod serve;
 mod support;

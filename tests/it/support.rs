@@ -112,10 +112,12 @@ pub fn expected() -> Expected {
     }
 }
 
-/// Reads a plan directory's `plan.json`.
+/// Reads a plan directory's `plan.json`, and checks it against `schemas/plan.schema.json`.
 pub fn plan_json(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("plan.json")).expect("plan.json exists");
-    serde_json::from_str(&text).expect("plan.json is JSON")
+    let doc = serde_json::from_str(&text).expect("plan.json is JSON");
+    crate::schema::assert_valid_plan(&doc);
+    doc
 }
 
 /// Writes a synthetic org of `people` (all filled jobs, one CEO, everyone else reporting to

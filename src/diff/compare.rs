@@ -1,0 +1,107 @@
+//! Normalized comparison: is ChartHop's text already the value the export asks for?
+//!
+//! Each field's [`Kind`] (and, for emails, its code) picks a [`Normalizer`]; both sides are
+//! brought to a canonical form and compared. Formatting noise (surrounding or repeated
+//! whitespace, email case, a date's layout or time of day) is never a change. A new kind of
+//! value adds one normalizer here and nothing else in the diff.
+
+use chrono::NaiveDate;
+
+use crate::mapping::{Kind, Value};
+
+/// How a field's values are brought to a canonical form before comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalizer {
+    /// Trimmed, runs of whitespace as one space, case kept.
+    Text,
+    /// As [`Normalizer::Text`], and lower-cased: email addresses are compared without case.
+    Email,
+    /// A calendar day in ISO 8601; a time of day after it is ignored.
+    Date,
+}
+
+impl Normalizer {
+    /// The normalizer for a mapped field: by its kind, and for text by its code (a code that
+    /// names an email, such as `contact.workEmail`, compares without case).
+    pub fn for_field(kind: Kind, code: &str) -> Normalizer {
+        match kind {
+            Kind::Date => Normalizer::Date,
+            Kind::Text if code.to_ascii_lowercase().contains("email") => Normalizer::Email,
+            Kind::Text => Normalizer::Text,
+        }
+    }
+
+    /// The canonical form of `text`, or `None` when the text is not a value of this kind (a
+    /// date that does not parse): such a value never equals anything, so it shows as a change.
+    pub fn normalize(self, text: &str) -> Option<String> {
+        match self {
+            Normalizer::Text => Some(collapse(text)),
+            Normalizer::Email => Some(collapse(text).to_lowercase()),
+            Normalizer::Date => {
+                let t = text.trim();
+                let day = match t.get(..10) {
+                    Some(day) if t[10..].is_empty() || t[10..].starts_with(['T', ' ']) => day,
+                    _ => t,
+                };
+                NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+            }
+        }
+    }
+}
+
+/// Whether ChartHop's text `current` already holds `desired`, after normalization.
+pub fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
+    let n = Normalizer::for_field(kind, code);
+    match (n.normalize(current), n.normalize(&desired.render())) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Trimmed, with runs of whitespace as one space.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    #[test]
+    fn whitespace_and_email_case_are_noise() {
+        assert!(same(
+            Kind::Text,
+            "title",
+            "Data  Engineer ",
+            &text(" Data Engineer")
+        ));
+        assert!(!same(
+            Kind::Text,
+            "title",
+            "data engineer",
+            &text("Data Engineer")
+        ));
+        assert!(same(
+            Kind::Text,
+            "contact.workEmail",
+            "Ada@ACME.example",
+            &text("ada@acme.example")
+        ));
+    }
+
+    #[test]
+    fn dates_compare_as_dates() {
+        let d = Value::Date(NaiveDate::from_ymd_opt(2027, 1, 11).unwrap());
+        assert!(same(Kind::Date, "startDate", "2027-01-11", &d));
+        assert!(same(Kind::Date, "startDate", "2027-01-11T00:00:00Z", &d));
+        assert!(!same(Kind::Date, "startDate", "2027-01-12", &d));
+        assert!(!same(Kind::Date, "startDate", "2027-01-11junk", &d));
+        assert!(!same(Kind::Date, "startDate", "", &d));
+    }
+}

@@ -1,0 +1,159 @@
+//! Making values safe for people: formula neutralization, escaping helpers, and masking of
+//! sensitive fields.
+//!
+//! Files for people (reports) neutralize cells that a spreadsheet would run as a formula; the
+//! change files for ChartHop's import carry values unchanged, and `plan.json` flags them as
+//! warnings. Sensitive fields (compensation, birth date, anything the mapping marks
+//! `sensitive = true`) are masked in reports unless `--show-sensitive`; national ids are
+//! never shown.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mapping::Mapping;
+
+/// The characters that make a spreadsheet treat a cell as a formula when they start it.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// True when a spreadsheet would run `value` as a formula.
+pub fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(FORMULA_STARTS)
+}
+
+/// `value` with a leading `'` when it looks like a formula, so a spreadsheet shows it as text.
+pub fn neutralize(value: &str) -> Cow<'_, str> {
+    if looks_like_formula(value) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// How a field is shown in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    /// Compensation, birth date, or marked `sensitive = true`: masked unless
+    /// `--show-sensitive`.
+    Sensitive,
+    /// A national id (SSN, SIN, ...): never shown in a report.
+    NationalId,
+}
+
+/// A masked field, as recorded in `plan.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SensitiveField {
+    pub field: String,
+    pub sensitivity: Sensitivity,
+}
+
+/// What the report shows in place of a masked value.
+pub const MASK: &str = "(hidden)";
+/// What the report shows in place of a national id.
+pub const NEVER_SHOWN: &str = "(national id: never shown)";
+
+/// The built-in sensitivity of a ChartHop field code, by any of its dotted segments:
+/// `ssn`, `nationalId`, `sin` are national ids; `base`, `hourly`, `currency`, `birthDate`
+/// and anything starting `comp` or `baseComp` is sensitive.
+pub fn builtin(code: &str) -> Option<Sensitivity> {
+    let mut found = None;
+    for seg in code.split('.').map(str::to_ascii_lowercase) {
+        let seg = seg.as_str();
+        if matches!(seg, "ssn" | "nationalid" | "sin") {
+            return Some(Sensitivity::NationalId);
+        }
+        if matches!(seg, "base" | "hourly" | "currency" | "birthdate")
+            || seg.starts_with("comp")
+            || seg.starts_with("basecomp")
+        {
+            found = Some(Sensitivity::Sensitive);
+        }
+    }
+    found
+}
+
+/// Every mapped field that reports mask, in mapping order.
+pub fn sensitive_fields(mapping: &Mapping) -> Vec<SensitiveField> {
+    mapping
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let s = match (builtin(&f.code), f.sensitive) {
+                (Some(s), _) => s,
+                (None, true) => Sensitivity::Sensitive,
+                (None, false) => return None,
+            };
+            Some(SensitiveField {
+                field: f.code.clone(),
+                sensitivity: s,
+            })
+        })
+        .collect()
+}
+
+/// Decides how each field's values are shown in a report.
+pub struct Masker<'a> {
+    fields: &'a [SensitiveField],
+    show_sensitive: bool,
+}
+
+impl<'a> Masker<'a> {
+    pub fn new(fields: &'a [SensitiveField], show_sensitive: bool) -> Self {
+        Masker {
+            fields,
+            show_sensitive,
+        }
+    }
+
+    /// The text a report shows for `field`'s `value`: the value itself (neutralized), or a
+    /// mask. A blank value shows as `(blank)` unless masked.
+    pub fn show(&self, field: &str, value: &str) -> String {
+        let sensitivity = self
+            .fields
+            .iter()
+            .find(|f| f.field.eq_ignore_ascii_case(field))
+            .map(|f| f.sensitivity)
+            .or_else(|| builtin(field));
+        match sensitivity {
+            Some(Sensitivity::NationalId) => NEVER_SHOWN.into(),
+            Some(Sensitivity::Sensitive) if !self.show_sensitive => MASK.into(),
+            _ if value.trim().is_empty() => "(blank)".into(),
+            _ => neutralize(value).into_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralized() {
+        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralize("-1"), "'-1");
+        assert_eq!(neutralize("Ada"), "Ada");
+        assert!(looks_like_formula("\tx") && looks_like_formula("@SUM(A1)"));
+    }
+
+    #[test]
+    fn sensitive_fields_are_masked_and_national_ids_never_shown() {
+        assert_eq!(builtin("comp.base"), Some(Sensitivity::Sensitive));
+        assert_eq!(builtin("baseCompAmount"), Some(Sensitivity::Sensitive));
+        assert_eq!(builtin("birthDate"), Some(Sensitivity::Sensitive));
+        assert_eq!(builtin("person.ssn"), Some(Sensitivity::NationalId));
+        assert_eq!(builtin("title"), None);
+        assert_eq!(builtin("company"), Some(Sensitivity::Sensitive), "comp*");
+        let fields = vec![SensitiveField {
+            field: "location".into(),
+            sensitivity: Sensitivity::Sensitive,
+        }];
+        let masked = Masker::new(&fields, false);
+        assert_eq!(masked.show("location", "London"), MASK);
+        assert_eq!(masked.show("base", "100000"), MASK);
+        assert_eq!(masked.show("title", "=1+1"), "'=1+1");
+        let shown = Masker::new(&fields, true);
+        assert_eq!(shown.show("location", "London"), "London");
+        assert_eq!(shown.show("ssn", "123-45-6789"), NEVER_SHOWN);
+    }
+}
