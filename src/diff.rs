@@ -79,6 +79,9 @@ pub struct Summary {
     pub unchanged: usize,
     pub conflicts: usize,
     pub rejected: usize,
+    /// Rows left out by the mapping's `[[skip]]` rules (set by the pipeline).
+    #[serde(default)]
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -540,6 +543,16 @@ fn desired_email(d: &Desired, email_field: Option<usize>) -> Option<String> {
 /// Whether ChartHop's text `current` already holds `desired`, after normalization.
 fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
     match (kind, desired) {
+        (_, Value::Clear) => current.trim().is_empty(),
+        (Kind::Number, Value::Number(n)) => {
+            crate::mapping::Decimal::parse_plain(current, '.').is_some_and(|c| c == *n)
+        }
+        (Kind::Money, Value::Money { amount, currency }) => {
+            crate::mapping::parse_money_loose(current).is_some_and(|(a, c)| {
+                a == *amount && c.is_none_or(|c| c.eq_ignore_ascii_case(currency))
+            })
+        }
+        (Kind::Boolean, Value::Boolean(b)) => crate::mapping::parse_bool(current) == Some(*b),
         (Kind::Date, Value::Date(d)) => {
             let c = current.trim();
             let day = c.get(..10).unwrap_or(c);

@@ -8,7 +8,7 @@ use crate::diff::{self, ChangeSet};
 use crate::error::Error;
 use crate::fetch::fetch_roster;
 use crate::import::{self, ApplyRecord};
-use crate::mapping::Mapping;
+use crate::mapping::{Mapping, Outcome};
 use crate::plan::{self, CharthopRef, InputRef, LoadedPlan, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::read::{self, ReadOptions};
@@ -63,12 +63,14 @@ pub async fn plan(
     let mut desired = Vec::new();
     let mut rejected = Vec::new();
     let mut rows = 0;
+    let mut skipped = 0;
     for row in table.by_ref() {
         let row = row?;
         rows += 1;
-        match bound.map_row(row.row, &row.cells) {
-            Ok(d) => desired.push(d),
-            Err(r) => rejected.push(r),
+        match bound.outcome(row.row, &row.cells) {
+            Outcome::Mapped(d) => desired.push(d),
+            Outcome::Skipped(_) => skipped += 1,
+            Outcome::Rejected(r) => rejected.push(r),
         }
     }
     progress.stage(Stage::FetchingRoster);
@@ -80,7 +82,8 @@ pub async fn plan(
     let roster = fetch_roster(client, &fields, settings.charthop.page_size, progress).await?;
     let fetched_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     progress.stage(Stage::Diffing);
-    let changes: ChangeSet = diff::diff(&mapping, &desired, &rejected, &roster);
+    let mut changes: ChangeSet = diff::diff(&mapping, &desired, &rejected, &roster);
+    changes.summary.skipped = skipped;
     progress.stage(Stage::Writing);
     let inputs = PlanInputs {
         mapping: &mapping,

@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 
 fn parse(text: &str) -> Result<Mapping, MappingError> {
     Mapping::parse(Path::new("test.toml"), text)
@@ -28,7 +29,7 @@ fn every_shipped_mapping_passes_its_embedded_tests() {
             path.display()
         );
         let failures = mapping.run_tests();
-        assert!(failures.is_empty(), "{}: {failures:#?}", path.display());
+        assert!(failures.is_empty(), "{}", mapping.render(&failures));
         checked += 1;
     }
     assert!(checked >= 1);
@@ -41,8 +42,9 @@ fn unknown_key_is_an_error_with_position() {
     ))
     .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("transfrom"), "{text}");
-    assert!(text.contains("line 10"), "{text}");
+    assert!(text.contains("unknown key `transfrom`"), "{text}");
+    assert!(text.contains("test.toml:10:1"), "{text}");
+    assert!(text.contains("did you mean `transform`?"), "{text}");
 }
 
 #[test]
@@ -55,7 +57,10 @@ fn unknown_transform_suggests_the_closest() {
         err.to_string().contains("unknown transform `lowr`"),
         "{err}"
     );
-    assert_eq!(err.hint().as_deref(), Some("did you mean `lower`?"));
+    assert!(
+        err.to_string().contains("hint: did you mean `lower`?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -85,7 +90,10 @@ fn missing_column_suggests_the_header_name() {
     let header = vec!["Id".to_string(), "Hire Date".to_string()];
     let err = m.bind(&header).unwrap_err();
     assert!(err.to_string().contains("no column `Hire Dat`"), "{err}");
-    assert_eq!(err.hint().as_deref(), Some("did you mean `Hire Date`?"));
+    assert!(
+        err.to_string().contains("did you mean `Hire Date`?"),
+        "{err}"
+    );
 }
 
 #[test]
