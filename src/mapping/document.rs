@@ -59,7 +59,6 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     }
 
     let mut fields = Vec::new();
-    let mut field_spans = Vec::new();
     match get(doc, "fields") {
         None => r.diags.error_hint(
             0..0,
@@ -75,26 +74,26 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
                     tables: &mut tables,
                     lookup_names: &lookup_names,
                 };
+                let mut seen: Vec<(String, usize)> = Vec::new();
                 for (code, v) in t.iter() {
-                    let dup = fields
+                    let dup = seen
                         .iter()
-                        .position(|f: &super::Field| f.code.eq_ignore_ascii_case(code.get_ref()));
-                    if let Some(first) = dup {
+                        .find(|(c, _)| c.eq_ignore_ascii_case(code.get_ref()));
+                    if let Some((first, at)) = dup {
                         r.diags.error_hint(
                             code.span(),
                             format!("the field `{}` is mapped twice", code.get_ref()),
                             "second mapping of the field",
                             Some(format!(
-                                "`{}` is already mapped on line {}; ChartHop field codes ignore case",
-                                fields[first].code,
-                                line_of(text, field_spans_start(&field_spans, first))
+                                "`{first}` is already mapped on line {}; ChartHop field codes ignore case",
+                                line_of(text, *at)
                             )),
                         );
                         continue;
                     }
+                    seen.push((code.get_ref().to_string(), code.span().start));
                     if let Some(f) = field::parse(&mut r, code, v, &mut cx) {
                         fields.push(f);
-                        field_spans.push(code.span().start);
                     }
                 }
             }
@@ -159,10 +158,6 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
         tests,
         text: text.to_string(),
     })
-}
-
-fn field_spans_start(spans: &[usize], i: usize) -> usize {
-    spans.get(i).copied().unwrap_or(0)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -197,7 +197,7 @@ impl Mapping {
             }
         }
         if !diags.is_empty() {
-            return Err(self.invalid(diags.items));
+            return Err(self.error(diags.items));
         }
         Ok(Bound::new(self, pos))
     }
@@ -213,7 +213,9 @@ impl Mapping {
         render(&self.path.display().to_string(), &self.text, diagnostics)
     }
 
-    pub(crate) fn invalid(&self, diagnostics: Vec<Diagnostic>) -> MappingError {
+    /// The error for diagnostics found after loading (columns, failed tests), rendered
+    /// against this mapping's text.
+    pub fn error(&self, diagnostics: Vec<Diagnostic>) -> MappingError {
         MappingError::invalid(&self.path, &self.text, diagnostics)
     }
 }
