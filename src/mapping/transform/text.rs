@@ -57,8 +57,12 @@ pub fn pad_zeros(text: &str, width: usize) -> String {
 pub fn email(text: &str) -> Result<String, String> {
     let fail = || format!("`{}` is not an email address", text.trim());
     let mut t = text.trim();
-    if t.len() >= 7 && t[..7].eq_ignore_ascii_case("mailto:") {
-        t = &t[7..];
+    if let Some(rest) = t
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .and_then(|_| t.get(7..))
+    {
+        t = rest;
     }
     let t = t
         .strip_prefix('<')
