@@ -63,7 +63,24 @@ pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    crate::suggest::closest(word, candidates).map(|s| format!("did you mean `{s}`?"))
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    crate::suggest::closest(word, candidates.iter().copied())
+        .or_else(|| transposed(word, &candidates))
+        .map(|s| format!("did you mean `{s}`?"))
+}
+
+/// A candidate that is `word` with two neighbouring letters swapped (`emial` -> `email`),
+/// which plain Levenshtein counts as two edits.
+fn transposed<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    candidates.iter().copied().find(|c| {
+        let c: Vec<char> = c.to_lowercase().chars().collect();
+        if c.len() != w.len() {
+            return false;
+        }
+        let diff: Vec<usize> = (0..w.len()).filter(|&i| w[i] != c[i]).collect();
+        matches!(diff.as_slice(), [a, b] if *b == a + 1 && w[*a] == c[*b] && w[*b] == c[*a])
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset, and the line's text.

@@ -59,6 +59,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     }
 
     let mut fields = Vec::new();
+    let mut declared: Vec<String> = Vec::new();
     match get(doc, "fields") {
         None => r.diags.error_hint(
             0..0,
@@ -92,6 +93,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
                         continue;
                     }
                     seen.push((code.get_ref().to_string(), code.span().start));
+                    declared.push(code.get_ref().to_string());
                     if let Some(f) = field::parse(&mut r, code, v, &mut cx) {
                         fields.push(f);
                     }
@@ -134,7 +136,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     }
 
     let tests = match get(doc, "tests") {
-        Some(item) => selftest::parse(&mut r, item, &fields, &cols),
+        Some(item) => selftest::parse(&mut r, item, &fields, &declared, &cols),
         None => Vec::new(),
     };
 

@@ -3,4 +3,5 @@
 
 mod cli_errors;
 mod end_to_end;
+mod mapping;
 mod support;
