@@ -11,7 +11,7 @@ use crate::guard;
 use crate::import::{self, ApplyRecord};
 use crate::ledger;
 use crate::lock::RunLock;
-use crate::mapping::Mapping;
+use crate::mapping::{Mapping, Outcome};
 use crate::plan::{self, CharthopRef, InputRef, LoadedPlan, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::read::{self, ReadOptions};
@@ -53,6 +53,8 @@ struct Mapped {
     mapping_sha256: String,
     desired: Vec<crate::mapping::Desired>,
     rejected: Vec<crate::mapping::Rejection>,
+    /// Rows left out by `[[skip]]` rules.
+    skipped: usize,
     input: InputRef,
 }
 
@@ -82,12 +84,14 @@ fn map_export(
     let mut desired = Vec::new();
     let mut rejected = Vec::new();
     let mut rows = 0;
+    let mut skipped = 0;
     for row in table.by_ref() {
         let row = row?;
         rows += 1;
-        match bound.map_row(row.row, &row.cells) {
-            Ok(d) => desired.push(d),
-            Err(r) => rejected.push(r),
+        match bound.outcome(row.row, &row.cells) {
+            Outcome::Mapped(d) => desired.push(d),
+            Outcome::Skipped(_) => skipped += 1,
+            Outcome::Rejected(r) => rejected.push(r),
         }
     }
     let input = InputRef {
@@ -104,6 +108,7 @@ fn map_export(
         mapping,
         desired,
         rejected,
+        skipped,
         input,
     })
 }
@@ -144,15 +149,18 @@ pub async fn plan(
     let roster = roster_for(settings, client, &mapped.mapping, progress).await?;
     let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
-    let changes: ChangeSet =
+    let mut changes: ChangeSet =
         diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster);
+    changes.summary.skipped = mapped.skipped;
     let compared = match &req.compare_mapping {
         None => None,
         Some(old_path) => {
             let old = map_export(old_path, &req.input, req.sheet.as_deref(), progress)?;
             let old_roster = roster_for(settings, client, &old.mapping, progress).await?;
             progress.stage(Stage::Diffing);
-            let old_changes = diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);
+            let mut old_changes =
+                diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);
+            old_changes.summary.skipped = old.skipped;
             let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
             sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
             Some(plan::mapping_diff::markdown(

@@ -3,6 +3,7 @@
 //! The only module that talks to the terminal. Commands are thin: each builds its request and
 //! calls one pipeline function.
 
+mod check;
 mod commands;
 mod output;
 mod progress;
@@ -70,6 +71,13 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Validate a mapping file and run its embedded tests; with --input, map a whole export.
+    ///
+    /// Checks every column the mapping names against the export's header, maps every row,
+    /// and lists rejected rows and lookup values with no entry. Sends ChartHop nothing.
+    ///
+    /// Example: payroll-sync check mappings/acme.toml --input fixtures/payroll/acme.csv
+    Check(check::CheckArgs),
     /// Dry run: read, map, fetch the roster, diff, and write a plan directory to review.
     ///
     /// Sends ChartHop nothing but reads.

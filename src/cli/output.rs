@@ -69,6 +69,11 @@ impl Ui {
             ),
             ("conflicts", s.conflicts, "  (left out: see the report)"),
             ("rejected", s.rejected, "  (left out: see the report)"),
+            (
+                "skipped",
+                s.skipped,
+                "  (left out by the mapping's [[skip]] rules)",
+            ),
         ] {
             if n == 0 && !note.is_empty() && label != "absent" {
                 continue;

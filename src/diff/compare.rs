@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use crate::mapping::{Kind, Value};
+use crate::mapping::{Decimal, Kind, Value, parse_bool, parse_money_loose};
 
 /// How a field's values are brought to a canonical form before comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub enum Normalizer {
     Email,
     /// A calendar day in ISO 8601; a time of day after it is ignored.
     Date,
+    /// A decimal number: `85000`, `85000.0` and ` 85000.00 ` are the same.
+    Number,
+    /// Yes or no, in any of the spellings the mapping accepts.
+    Boolean,
 }
 
 impl Normalizer {
@@ -26,8 +30,12 @@ impl Normalizer {
     pub fn for_field(kind: Kind, code: &str) -> Normalizer {
         match kind {
             Kind::Date => Normalizer::Date,
-            Kind::Text if code.to_ascii_lowercase().contains("email") => Normalizer::Email,
-            Kind::Text => Normalizer::Text,
+            Kind::Number => Normalizer::Number,
+            Kind::Boolean => Normalizer::Boolean,
+            Kind::Text | Kind::Money if code.to_ascii_lowercase().contains("email") => {
+                Normalizer::Email
+            }
+            Kind::Text | Kind::Money => Normalizer::Text,
         }
     }
 
@@ -47,12 +55,25 @@ impl Normalizer {
                     .ok()
                     .map(|d| d.format("%Y-%m-%d").to_string())
             }
+            Normalizer::Number => Decimal::parse_plain(text.trim(), '.').map(|d| d.render()),
+            Normalizer::Boolean => parse_bool(text).map(|b| b.to_string()),
         }
     }
 }
 
 /// Whether ChartHop's text `current` already holds `desired`, after normalization.
 pub fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
+    match desired {
+        // A clear is done when ChartHop's value is blank.
+        Value::Clear => return current.trim().is_empty(),
+        // Money: the same amount, in the same currency when ChartHop names one.
+        Value::Money { amount, currency } => {
+            return parse_money_loose(current).is_some_and(|(a, c)| {
+                a == *amount && c.is_none_or(|c| c.eq_ignore_ascii_case(currency))
+            });
+        }
+        _ => {}
+    }
     let n = Normalizer::for_field(kind, code);
     match (n.normalize(current), n.normalize(&desired.render())) {
         (Some(a), Some(b)) => a == b,
@@ -93,6 +114,23 @@ mod tests {
             "Ada@ACME.example",
             &text("ada@acme.example")
         ));
+    }
+
+    #[test]
+    fn numbers_money_and_booleans_compare_by_value() {
+        let n = Value::Number(Decimal::parse_plain("85000", '.').unwrap());
+        assert!(same(Kind::Number, "base", "85000.00", &n));
+        assert!(!same(Kind::Number, "base", "85001", &n));
+        let m = Value::Money {
+            amount: Decimal::parse_plain("108000", '.').unwrap(),
+            currency: "USD".into(),
+        };
+        assert!(same(Kind::Money, "base", "108000 USD", &m));
+        assert!(same(Kind::Money, "base", "108000", &m));
+        assert!(!same(Kind::Money, "base", "108000 EUR", &m));
+        assert!(same(Kind::Boolean, "remote", "yes", &Value::Boolean(true)));
+        assert!(same(Kind::Text, "title", "", &Value::Clear));
+        assert!(!same(Kind::Text, "title", "x", &Value::Clear));
     }
 
     #[test]

@@ -130,7 +130,8 @@ fn each_category() {
             absent: 1,
             unchanged: 2,
             conflicts: 0,
-            rejected: 1
+            rejected: 1,
+            skipped: 0
         }
     );
 }

@@ -145,6 +145,9 @@ pub struct Summary {
     pub unchanged: usize,
     pub conflicts: usize,
     pub rejected: usize,
+    /// Rows left out by the mapping's `[[skip]]` rules (test accounts, contractors, ...).
+    #[serde(default)]
+    pub skipped: usize,
 }
 
 impl Summary {

@@ -1,4 +1,6 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use super::diag::{Diagnostic, render};
 
 /// A mapping file that cannot be used (exit 78).
 #[derive(Debug, thiserror::Error)]
@@ -9,43 +11,35 @@ pub enum MappingError {
         #[source]
         source: std::io::Error,
     },
-    #[error("mapping `{path}`: {message}")]
-    Parse { path: PathBuf, message: String },
-    #[error("mapping `{path}`, field `{field}`: {message}")]
+    /// Every problem found, each with its place; `rendered` is the compiler-style text.
+    #[error("mapping `{}` has {} problem(s):\n{rendered}", path.display(), diagnostics.len())]
     Invalid {
         path: PathBuf,
-        field: String,
-        message: String,
-        hint: Option<String>,
-    },
-    #[error("mapping `{path}`, field `{field}`: the export has no column `{column}`")]
-    UnknownColumn {
-        path: PathBuf,
-        field: String,
-        column: String,
-        suggestion: Option<String>,
-    },
-    #[error("mapping `{path}`: {count} embedded test(s) failed:\n{failures}")]
-    TestsFailed {
-        path: PathBuf,
-        count: usize,
-        failures: String,
+        diagnostics: Vec<Diagnostic>,
+        rendered: String,
     },
 }
 
 impl MappingError {
-    /// A line telling the person what to do, when there is one.
+    pub(crate) fn invalid(path: &Path, text: &str, diagnostics: Vec<Diagnostic>) -> MappingError {
+        let rendered = render(&path.display().to_string(), text, &diagnostics);
+        MappingError::Invalid {
+            path: path.to_path_buf(),
+            diagnostics,
+            rendered: rendered.trim_end().to_string(),
+        }
+    }
+
+    /// A line telling the person what to do, when there is one (diagnostics carry their own).
     pub fn hint(&self) -> Option<String> {
+        None
+    }
+
+    /// The problems, for tests and tools (empty for I/O errors).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
-            MappingError::Invalid { hint, .. } => hint.clone(),
-            MappingError::UnknownColumn {
-                suggestion: Some(s),
-                ..
-            } => Some(format!("did you mean `{s}`?")),
-            MappingError::UnknownColumn { .. } => {
-                Some("check the column names with `payroll-sync inspect FILE`".into())
-            }
-            _ => None,
+            MappingError::Invalid { diagnostics, .. } => diagnostics,
+            MappingError::Io { .. } => &[],
         }
     }
 }
@@ -57,4 +51,7 @@ pub struct Rejection {
     pub column: Option<String>,
     pub field: String,
     pub reason: String,
+    /// The cell's text as the export has it (for `check`; personal data, never logged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }

@@ -112,7 +112,30 @@ pub fn render(plan: &PlanDoc) -> String {
     for (_, label, n) in counts(plan) {
         let _ = writeln!(o, "<tr><td>{label}</td><td class=\"n\">{n}</td></tr>");
     }
+    if plan.summary.skipped > 0 {
+        let _ = writeln!(
+            o,
+            "<tr><td>Skipped by the mapping's rules</td><td class=\"n\">{}</td></tr>",
+            plan.summary.skipped
+        );
+    }
     let _ = writeln!(o, "</table>");
+    let tripped: Vec<_> = plan.tripped().collect();
+    if !tripped.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"note\"><strong>Refused by the safety guards:</strong> nothing is applied without an approval of this plan's hash.</p>\n<ul>"
+        );
+        for v in tripped {
+            let _ = writeln!(
+                o,
+                "<li><code>{}</code>: {}</li>",
+                val(&v.guard),
+                val(&v.explain)
+            );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     let _ = writeln!(
         o,
         "<div class=\"controls\"><label>Category <select id=\"category\"><option value=\"\">All</option>"

@@ -92,6 +92,17 @@ pub fn markdown(plan: &PlanDoc) -> String {
     if s.is_empty() {
         let _ = writeln!(out, "**Nothing to change in ChartHop.**\n");
     }
+    let tripped: Vec<_> = plan.tripped().collect();
+    if !tripped.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Refused by the safety guards: nothing is applied without an approval of this plan's hash.**\n"
+        );
+        for v in tripped {
+            let _ = writeln!(out, "- `{}`: {}", v.guard, cell(&v.explain));
+        }
+        let _ = writeln!(out);
+    }
     if !plan.sensitive_fields.is_empty() {
         let names: Vec<String> = plan
             .sensitive_fields
@@ -108,6 +119,13 @@ pub fn markdown(plan: &PlanDoc) -> String {
     let _ = writeln!(out, "| | people |\n|---|---:|");
     for (_, label, n) in counts(plan) {
         let _ = writeln!(out, "| {label} | {n} |");
+    }
+    if s.skipped > 0 {
+        let _ = writeln!(
+            out,
+            "| Skipped by the mapping's `[[skip]]` rules | {} |",
+            s.skipped
+        );
     }
     let rows_of = |c: Category| plan.rows.iter().filter(move |r| r.category == c);
 

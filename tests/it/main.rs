@@ -4,6 +4,7 @@
 mod apply;
 mod cli_errors;
 mod end_to_end;
+mod mapping;
 mod review;
 mod review_support;
 mod schema;

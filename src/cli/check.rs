@@ -1,0 +1,109 @@
+//! `payroll-sync check MAPPING [--input FILE]`: validate a mapping, run its embedded tests,
+//! and optionally map a whole export with it (nothing is sent to ChartHop).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::output::Ui;
+use crate::error::{Error, exit};
+use crate::mapping::Mapping;
+use crate::mapping::check::{InputReport, check_rows};
+use crate::read::{self, ReadOptions};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The mapping file (TOML).
+    pub mapping: PathBuf,
+    /// A payroll export: check the mapping's columns against its header and map every row.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// The sheet to read (spreadsheets); overrides the mapping's `[source] sheet`.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print the input report (rows, skipped, rejected, lookup misses) as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit 0 when the mapping is valid and its tests pass (rejected rows are reported, not
+/// errors); 78 for mapping problems or failed tests; 65 for an unreadable export.
+pub fn run(args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
+    let mapping = Mapping::load(&args.mapping)?;
+    let failures = mapping.run_tests();
+    if !failures.is_empty() {
+        return Err(mapping.error(failures).into());
+    }
+    ui.say(&format!(
+        "{}: {} field(s), {} skip rule(s), {} test(s) passed",
+        args.mapping.display(),
+        mapping.fields.len(),
+        mapping.skips.len(),
+        mapping.test_count()
+    ));
+    let Some(input) = args.input else {
+        return Ok(exit::OK);
+    };
+    let options = ReadOptions {
+        sheet: args.sheet.or_else(|| mapping.sheet.clone()),
+        delimiter: None,
+    };
+    let mut table = read::open(&input, &options)?;
+    let bound = mapping.bind(&table.header)?;
+    let mut rows = Vec::new();
+    for row in table.by_ref() {
+        let row = row?;
+        rows.push((row.row, row.cells));
+    }
+    let report = check_rows(&bound, &rows);
+    say_report(ui, &input.display().to_string(), &report);
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    }
+    Ok(exit::OK)
+}
+
+fn say_report(ui: &Ui, input: &str, r: &InputReport) {
+    ui.say(&format!(
+        "{input}: {} row(s): {} mapped, {} skipped, {} rejected",
+        r.rows,
+        r.mapped,
+        r.skipped_total(),
+        r.rejected.len()
+    ));
+    for (reason, n) in r.skipped.iter().filter(|(_, n)| *n > 0) {
+        ui.say(&format!("  skipped {n}: {reason}"));
+    }
+    if !r.misses.is_empty() {
+        ui.say("lookup misses (values with no entry; these rows are rejected):");
+        for m in &r.misses {
+            let rows: Vec<String> = m.first_rows.iter().map(usize::to_string).collect();
+            let more = if m.count > m.first_rows.len() {
+                ", ..."
+            } else {
+                ""
+            };
+            ui.say(&format!(
+                "  `{}` in `{}` (column `{}`): {} row(s): {}{more}",
+                m.value,
+                m.table,
+                m.column.as_deref().unwrap_or("-"),
+                m.count,
+                rows.join(", ")
+            ));
+        }
+    }
+    if !r.rejected.is_empty() {
+        ui.say("rejected rows (left out; the other rows go on):");
+        for x in &r.rejected {
+            ui.say(&format!(
+                "  row {}, column `{}` (field `{}`), value `{}`: {}",
+                x.row,
+                x.column.as_deref().unwrap_or("-"),
+                x.field,
+                x.value.as_deref().unwrap_or(""),
+                x.reason
+            ));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! `check --input`: runs a bound mapping over every row of an export without touching
+//! ChartHop, and says what would happen: rows mapped, skipped (by rule), rejected (with row,
+//! column, value and reason), and, before any mapping, every value of a `map`/`lookup`
+//! column that has no entry, with its count and first rows (lookup coverage).
+
+use std::collections::BTreeMap;
+
+use super::{Bound, Outcome, Rejection};
+
+/// How many row numbers a coverage miss lists.
+const FIRST_ROWS: usize = 5;
+
+/// A value with no entry in a field's table.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Miss {
+    /// `lookups.NAME` or `fields.CODE.map`.
+    pub table: String,
+    pub field: String,
+    pub column: Option<String>,
+    pub value: String,
+    pub count: usize,
+    pub first_rows: Vec<usize>,
+}
+
+/// What the mapping does with an export.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct InputReport {
+    pub rows: usize,
+    pub mapped: usize,
+    /// Rows left out, per `[[skip]]` reason, in rule order.
+    pub skipped: Vec<(String, usize)>,
+    pub rejected: Vec<Rejection>,
+    /// Lookup coverage, by table then by count (most frequent first).
+    pub misses: Vec<Miss>,
+}
+
+impl InputReport {
+    /// Rows skipped by every rule.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Checks every row (row number, cells in header order).
+pub fn check_rows(bound: &Bound<'_>, rows: &[(usize, Vec<String>)]) -> InputReport {
+    let m = bound.mapping;
+    let mut report = InputReport {
+        rows: rows.len(),
+        skipped: m.skips.iter().map(|s| (s.reason.clone(), 0)).collect(),
+        ..InputReport::default()
+    };
+    // Coverage first, over the rows that are not skipped.
+    let kept: Vec<&(usize, Vec<String>)> = rows
+        .iter()
+        .filter(|(_, cells)| bound.skip_rule(cells).is_none())
+        .collect();
+    for (fi, field) in m.fields.iter().enumerate() {
+        let Some(ti) = field.table else { continue };
+        let table = &m.tables[ti];
+        let mut misses: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
+        for (row, cells) in &kept {
+            if let Some(key) = bound.table_key(fi, cells)
+                && table.get(&key).is_none()
+            {
+                let e = misses.entry(key).or_default();
+                e.0 += 1;
+                if e.1.len() < FIRST_ROWS {
+                    e.1.push(*row);
+                }
+            }
+        }
+        let mut list: Vec<Miss> = misses
+            .into_iter()
+            .map(|(value, (count, first_rows))| Miss {
+                table: table.name.clone(),
+                field: field.code.clone(),
+                column: field.column.clone(),
+                value,
+                count,
+                first_rows,
+            })
+            .collect();
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        report.misses.extend(list);
+    }
+    for (row, cells) in rows {
+        match bound.outcome(*row, cells) {
+            Outcome::Mapped(_) => report.mapped += 1,
+            Outcome::Skipped(s) => report.skipped[s].1 += 1,
+            Outcome::Rejected(r) => report.rejected.push(r),
+        }
+    }
+    report
+}

@@ -1,0 +1,357 @@
+//! The whole mapping document: `[source]`, `[key]`, `[lookups.*]`, `[fields.*]`, `[[skip]]`
+//! and `[[tests]]`, read in one pass that records every problem.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use toml::de::{DeTable, DeValue};
+
+use super::spec::{Reader, get, key_span};
+use super::transform::{self, Defaults, date::DateParser};
+use super::{Columns, Departure, Key, Mapping, MappingError, Skip, cond, field, lookup, selftest};
+
+const TOP: [&str; 7] = [
+    "source",
+    "key",
+    "fields",
+    "lookups",
+    "skip",
+    "tests",
+    "departure",
+];
+const SOURCE: [&str; 5] = ["sheet", "date_formats", "decimal", "currency", "country"];
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    let mut r = Reader::new();
+    for e in &errors {
+        r.diags.error(
+            e.span().unwrap_or(0..0),
+            format!("invalid TOML: {}", e.message().trim()),
+            "here",
+        );
+    }
+    if !errors.is_empty() {
+        // A broken document gives unreliable tables: report the syntax, not its echoes.
+        return Err(MappingError::invalid(path, text, r.diags.items));
+    }
+    let doc = doc.get_ref();
+    r.check_keys(doc, &TOP, "a mapping");
+    let mut cols = Columns::default();
+
+    let defaults = source(&mut r, doc);
+    let sheet = get(doc, "source")
+        .and_then(|s| match s.get_ref() {
+            DeValue::Table(t) => get(t, "sheet"),
+            _ => None,
+        })
+        .and_then(|s| r.string(s, "sheet"))
+        .map(str::to_string);
+
+    let key = key(&mut r, doc, &mut cols);
+
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tables = Vec::new();
+    let mut lookup_names: Vec<String> = Vec::new();
+    if let Some(item) = get(doc, "lookups")
+        && let Some(t) = r.table(item, "lookups")
+    {
+        for (name, v) in t.iter() {
+            lookup_names.push(name.get_ref().to_string());
+            if let Some(lt) = r.table(v, name.get_ref())
+                && let Some(table) = lookup::parse(&mut r, name.get_ref(), lt, dir)
+            {
+                tables.push(table);
+            }
+        }
+    }
+
+    let mut fields = Vec::new();
+    let mut declared: Vec<String> = Vec::new();
+    match get(doc, "fields") {
+        None => r.diags.error_hint(
+            0..0,
+            "the mapping has no `[fields]`",
+            "",
+            Some("add `[fields.\"contact.workEmail\"]` with `from = \"Work Email\"`".into()),
+        ),
+        Some(item) => {
+            if let Some(t) = r.table(item, "fields") {
+                let mut cx = field::Context {
+                    defaults: &defaults,
+                    cols: &mut cols,
+                    tables: &mut tables,
+                    lookup_names: &lookup_names,
+                };
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for (code, v) in t.iter() {
+                    let dup = seen
+                        .iter()
+                        .find(|(c, _)| c.eq_ignore_ascii_case(code.get_ref()));
+                    if let Some((first, at)) = dup {
+                        r.diags.error_hint(
+                            code.span(),
+                            format!("the field `{}` is mapped twice", code.get_ref()),
+                            "second mapping of the field",
+                            Some(format!(
+                                "`{first}` is already mapped on line {}; ChartHop field codes ignore case",
+                                line_of(text, *at)
+                            )),
+                        );
+                        continue;
+                    }
+                    seen.push((code.get_ref().to_string(), code.span().start));
+                    declared.push(code.get_ref().to_string());
+                    if let Some(f) = field::parse(&mut r, code, v, &mut cx) {
+                        fields.push(f);
+                    }
+                }
+            }
+        }
+    }
+    whole_mapping_rules(&mut r, doc, &fields);
+
+    let mut skips = Vec::new();
+    if let Some(item) = get(doc, "skip")
+        && let Some(list) = r.array(item, "skip")
+    {
+        for s in list {
+            let Some(t) = r.table(s, "skip") else {
+                continue;
+            };
+            r.check_keys(t, &["when", "reason"], "a `[[skip]]` rule");
+            let reason = get(t, "reason")
+                .and_then(|v| r.string(v, "reason"))
+                .map(str::to_string);
+            let when = match get(t, "when") {
+                Some(w) => cond::parse(&mut r, w, "when", &mut cols),
+                None => {
+                    r.diags.error(
+                        s.span(),
+                        "the `[[skip]]` rule has no `when`",
+                        "no condition",
+                    );
+                    None
+                }
+            };
+            if reason.is_none() && get(t, "reason").is_none() {
+                r.diags.error_hint(s.span(), "the `[[skip]]` rule has no `reason`", "no reason", Some("say why, e.g. `reason = \"contractors\"`: the plan counts skipped rows by reason".into()));
+            }
+            if let (Some(reason), Some(when)) = (reason, when) {
+                skips.push(Skip { reason, when });
+            }
+        }
+    }
+
+    let departure = departure(&mut r, doc, &mut cols);
+
+    let tests = match get(doc, "tests") {
+        Some(item) => selftest::parse(&mut r, item, &fields, &declared, &cols),
+        None => Vec::new(),
+    };
+
+    let Some((key, key_col, fallback_col)) = key else {
+        return Err(MappingError::invalid(path, text, r.diags.items));
+    };
+    if !r.diags.is_empty() {
+        return Err(MappingError::invalid(path, text, r.diags.items));
+    }
+    Ok(Mapping {
+        path: path.to_path_buf(),
+        sheet,
+        key,
+        fields,
+        skips,
+        departure,
+        tables,
+        columns: cols,
+        key_col,
+        fallback_col,
+        defaults,
+        tests,
+        text: text.to_string(),
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
+}
+
+/// `[source]`: the defaults fields use.
+fn source(r: &mut Reader, doc: &DeTable<'_>) -> Defaults {
+    let mut d = Defaults {
+        dates: Arc::new(DateParser::default()),
+        decimal: '.',
+        currency: None,
+        country: None,
+    };
+    let Some(t) = get(doc, "source").and_then(|s| r.table(s, "source")) else {
+        return d;
+    };
+    r.check_keys(t, &SOURCE, "`[source]`");
+    if let Some(v) = get(t, "date_formats") {
+        let mut ok = Vec::new();
+        for (f, span) in r.strings(v, "date_formats") {
+            match transform::date::compile(&f) {
+                Ok(_) => ok.push(f),
+                Err(m) => r.diags.error_hint(
+                    span,
+                    m,
+                    "bad date format",
+                    Some(transform::DATE_HINT.into()),
+                ),
+            }
+        }
+        if let Ok(p) = DateParser::new(&ok) {
+            d.dates = Arc::new(p);
+        }
+    }
+    if let Some(v) = get(t, "decimal") {
+        d.decimal = transform::decimal(r, v, "decimal").unwrap_or('.');
+    }
+    if let Some(v) = get(t, "currency") {
+        d.currency = transform::currency(r, v, "currency");
+    }
+    if let Some(v) = get(t, "country") {
+        d.country = transform::country(r, v, "country");
+    }
+    d
+}
+
+/// `[departure]`: a status column with the values that mean "left", and/or a termination-date
+/// column.
+fn departure(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<Departure> {
+    let item = get(doc, "departure")?;
+    let t = r.table(item, "departure")?;
+    r.check_keys(t, &["from", "values", "date"], "`[departure]`");
+    let span = key_span(doc, "departure").unwrap_or(0..0);
+    let from = get(t, "from").and_then(|v| r.string(v, "from").map(|s| (s.to_string(), v.span())));
+    let values: Vec<String> = get(t, "values")
+        .map(|v| r.strings(v, "values").into_iter().map(|(s, _)| s).collect())
+        .unwrap_or_default();
+    let date = get(t, "date").and_then(|v| r.string(v, "date").map(|s| (s.to_string(), v.span())));
+    let status = match (from, values.is_empty()) {
+        (Some((col, col_span)), false) => Some((cols.intern(&col, col_span), values)),
+        (Some((_, col_span)), true) => {
+            r.diags.error_hint(
+                col_span,
+                "`from` names a status column but `values` is empty",
+                "no values",
+                Some(
+                    "list the statuses that mean the person left, e.g. `values = [\"Terminated\"]`"
+                        .into(),
+                ),
+            );
+            None
+        }
+        (None, false) => {
+            r.diags.error(
+                span.clone(),
+                "`values` is set but `from` names no status column",
+                "no `from`",
+            );
+            None
+        }
+        (None, true) => None,
+    };
+    let date_col = date.map(|(col, col_span)| cols.intern(&col, col_span));
+    if status.is_none() && date_col.is_none() {
+        r.diags.error(
+            span,
+            "`[departure]` names neither a status column (`from` with `values`) nor a date column (`date`)",
+            "empty section",
+        );
+        return None;
+    }
+    Some(Departure { status, date_col })
+}
+
+type KeyParts = (Key, usize, Option<usize>);
+
+/// `[key]`: the payroll column and ChartHop field that match a row to a person.
+fn key(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<KeyParts> {
+    let Some(item) = get(doc, "key") else {
+        r.diags.error_hint(0..0, "the mapping has no `[key]`", "", Some("add `[key]` with `payroll = \"Employee ID\"` and `charthop = \"contact.employee\"`".into()));
+        return None;
+    };
+    let t = r.table(item, "key")?;
+    r.check_keys(t, &["payroll", "charthop", "fallback"], "`[key]`");
+    let pair = |r: &mut Reader,
+                t: &DeTable<'_>,
+                span: std::ops::Range<usize>,
+                what: &str,
+                cols: &mut Columns| {
+        let payroll = match get(t, "payroll") {
+            Some(v) => r
+                .string(v, "payroll")
+                .map(|s| (s.to_string(), cols.intern(s, v.span()))),
+            None => {
+                r.diags.error(
+                    span.clone(),
+                    format!("{what} has no `payroll` column"),
+                    "missing `payroll`",
+                );
+                None
+            }
+        };
+        let charthop = match get(t, "charthop") {
+            Some(v) => r.string(v, "charthop").map(str::to_string),
+            None => {
+                r.diags.error(
+                    span,
+                    format!("{what} has no `charthop` field"),
+                    "missing `charthop`",
+                );
+                None
+            }
+        };
+        Some((payroll?, charthop?))
+    };
+    let span = key_span(doc, "key").unwrap_or(0..0);
+    let main = pair(r, t, span, "`[key]`", cols);
+    let fallback = match get(t, "fallback") {
+        Some(f) => {
+            let ft = r.table(f, "fallback")?;
+            r.check_keys(ft, &["payroll", "charthop"], "`[key] fallback`");
+            Some(pair(r, ft, f.span(), "`fallback`", cols)?)
+        }
+        None => None,
+    };
+    let ((payroll, key_col), charthop) = main?;
+    Some((
+        Key {
+            payroll_column: payroll,
+            charthop_field: charthop,
+            fallback: fallback.as_ref().map(|((p, _), c)| (p.clone(), c.clone())),
+        },
+        key_col,
+        fallback.map(|((_, c), _)| c),
+    ))
+}
+
+/// Rules about the set of fields: the work email is mapped, at most one manager.
+fn whole_mapping_rules(r: &mut Reader, doc: &DeTable<'_>, fields: &[super::Field]) {
+    let span = key_span(doc, "fields").unwrap_or(0..0);
+    if !r.diags.is_empty() {
+        return;
+    }
+    if !fields
+        .iter()
+        .any(|f| f.code.eq_ignore_ascii_case("contact.workEmail"))
+    {
+        r.diags.error_hint(
+            span.clone(),
+            "the mapping does not map `contact.workEmail`",
+            "",
+            Some(
+                "ChartHop matches imported rows by work email; add [fields.\"contact.workEmail\"]"
+                    .into(),
+            ),
+        );
+    }
+    if fields.iter().filter(|f| f.resolve_manager).count() > 1 {
+        r.diags
+            .error(span, "only one field may resolve a manager", "");
+    }
+}

@@ -1,0 +1,298 @@
+//! Mapping one row: the compiled steps of each field run over the row's cells, by header
+//! position. The per-row path reuses one text buffer across fields and allocates only for the
+//! values it keeps.
+
+use super::transform::{Defaults, number};
+use super::value::{Kind, Value, parse_bool};
+use super::{Field, Mapping, OnEmpty, Rejection, Source};
+
+/// A mapping bound to one export's header: every column id resolved to a position.
+#[derive(Debug, Clone)]
+pub struct Bound<'m> {
+    pub mapping: &'m Mapping,
+    /// Column id -> header position.
+    pos: Vec<usize>,
+}
+
+/// What a row maps to: values by field index (`None`: blank, left as it is in ChartHop).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Desired {
+    /// The row's number in the export.
+    pub row: usize,
+    /// The payroll key (trimmed), when the cell is not blank.
+    pub key: Option<String>,
+    /// The fallback key (trimmed, lower-cased), when the cell is not blank.
+    pub fallback: Option<String>,
+    pub values: Vec<Option<Value>>,
+    /// For a `resolve = "manager"` field: the manager's payroll id.
+    pub manager_ref: Option<String>,
+    /// The export says the person left (`[departure]`).
+    pub departing: bool,
+    /// The termination date, when the mapping names a date column and the cell holds one.
+    pub termination_date: Option<chrono::NaiveDate>,
+}
+
+/// A row's fate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Mapped(Desired),
+    /// Left out by the `[[skip]]` rule with this index.
+    Skipped(usize),
+    Rejected(Rejection),
+}
+
+/// A field's text before its table and type: blank (with what a blank does) or text.
+enum Prepared {
+    Keep,
+    Clear,
+    Text,
+}
+
+impl<'m> Bound<'m> {
+    pub(super) fn new(mapping: &'m Mapping, pos: Vec<usize>) -> Bound<'m> {
+        Bound { mapping, pos }
+    }
+
+    fn cell<'c>(&self, cells: &'c [String], col: usize) -> &'c str {
+        self.pos
+            .get(col)
+            .and_then(|&p| cells.get(p))
+            .map_or("", String::as_str)
+    }
+
+    /// The `[[skip]]` rule that leaves this row out, if any (the first that matches).
+    pub fn skip_rule(&self, cells: &[String]) -> Option<usize> {
+        let cell = |c: usize| self.cell(cells, c);
+        self.mapping.skips.iter().position(|s| s.when.eval(&cell))
+    }
+
+    /// Applies the `[[skip]]` rules, then maps the row.
+    pub fn outcome(&self, row: usize, cells: &[String]) -> Outcome {
+        if let Some(s) = self.skip_rule(cells) {
+            return Outcome::Skipped(s);
+        }
+        match self.map_row(row, cells) {
+            Ok(d) => Outcome::Mapped(d),
+            Err(r) => Outcome::Rejected(r),
+        }
+    }
+
+    /// Maps one row's cells (in header order) or rejects it. Does not apply `[[skip]]` rules:
+    /// see [`Bound::outcome`].
+    ///
+    /// Blank values become `None` (left alone in ChartHop), or a clear with
+    /// `on_empty = "clear"`, unless the field has a `default`; a blank required field, a
+    /// failing transform, a value missing from a `map` or `lookup`, or a value that does not
+    /// parse as the field's type rejects the row with the column, value and reason.
+    pub fn map_row(&self, row: usize, cells: &[String]) -> Result<Desired, Rejection> {
+        let m = self.mapping;
+        let key = Some(self.cell(cells, m.key_col).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let fallback = m
+            .fallback_col
+            .map(|c| self.cell(cells, c).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
+        let mut values = Vec::with_capacity(m.fields.len());
+        let mut manager_ref = None;
+        let mut buf = String::new();
+        for field in &m.fields {
+            let col = match self.prepare(field, cells, &mut buf) {
+                Err((col, reason)) => return Err(self.reject(row, field, col, cells, reason)),
+                Ok((Prepared::Keep, _)) => {
+                    values.push(None);
+                    continue;
+                }
+                Ok((Prepared::Clear, _)) => {
+                    values.push(Some(Value::Clear));
+                    continue;
+                }
+                Ok((Prepared::Text, col)) => col,
+            };
+            if let Some(t) = field.table {
+                let table = &m.tables[t];
+                match table.get(&buf) {
+                    Some(v) => {
+                        buf.clear();
+                        buf.push_str(v);
+                    }
+                    None => {
+                        let reason = format!("`{}` has no entry in `{}`", buf.trim(), table.name);
+                        return Err(self.reject(row, field, col, cells, reason));
+                    }
+                }
+            }
+            if field.resolve_manager {
+                manager_ref = Some(buf.trim().to_string());
+                values.push(None);
+                continue;
+            }
+            match typed(field.kind, &buf, &m.defaults) {
+                Ok(v) => values.push(Some(v)),
+                Err(reason) => return Err(self.reject(row, field, col, cells, reason)),
+            }
+        }
+        let (departing, termination_date) = self.departure(row, cells)?;
+        Ok(Desired {
+            row,
+            key,
+            fallback,
+            values,
+            manager_ref,
+            departing,
+            termination_date,
+        })
+    }
+
+    /// The `[departure]` evidence of a row: a status that means "left", or a termination date.
+    /// A termination date that is not a date rejects the row.
+    fn departure(
+        &self,
+        row: usize,
+        cells: &[String],
+    ) -> Result<(bool, Option<chrono::NaiveDate>), Rejection> {
+        let Some(d) = &self.mapping.departure else {
+            return Ok((false, None));
+        };
+        let status_left = d.status.as_ref().is_some_and(|(col, left)| {
+            let status = self.cell(cells, *col).trim();
+            !status.is_empty() && left.iter().any(|v| v.trim().eq_ignore_ascii_case(status))
+        });
+        let date = match d.date_col {
+            None => None,
+            Some(col) => {
+                let text = self.cell(cells, col).trim();
+                if text.is_empty() {
+                    None
+                } else {
+                    match self.mapping.defaults.dates.parse(text) {
+                        Some(date) => Some(date),
+                        None => {
+                            return Err(Rejection {
+                                row,
+                                column: self.mapping.columns.names.get(col).cloned(),
+                                field: "departure.date".into(),
+                                reason: format!(
+                                    "`{text}` is not a termination date in ISO or `[source] date_formats`"
+                                ),
+                                value: Some(text.to_string()),
+                            });
+                        }
+                    }
+                }
+            }
+        };
+        Ok((status_left || date.is_some(), date))
+    }
+
+    /// The text a field looks up in its table, for lookup coverage: `None` when the field has
+    /// no table, the row leaves the field blank, or an earlier step fails.
+    pub fn table_key(&self, field: usize, cells: &[String]) -> Option<String> {
+        let f = self.mapping.fields.get(field)?;
+        f.table?;
+        let mut buf = String::new();
+        match self.prepare(f, cells, &mut buf) {
+            Ok((Prepared::Text, _)) => Some(buf.trim().to_string()),
+            _ => None,
+        }
+    }
+
+    /// Source, `when`, transforms and blank handling; the column used rides along for
+    /// messages.
+    fn prepare(
+        &self,
+        field: &Field,
+        cells: &[String],
+        buf: &mut String,
+    ) -> Result<(Prepared, Option<usize>), (Option<usize>, String)> {
+        let cell = |c: usize| self.cell(cells, c);
+        if let Some(w) = &field.when
+            && !w.eval(&cell)
+        {
+            return Ok((Prepared::Keep, None));
+        }
+        buf.clear();
+        let col = match &field.source {
+            Source::Column(c) => {
+                buf.push_str(cell(*c));
+                Some(*c)
+            }
+            Source::First(cs) => {
+                let c = cs.iter().copied().find(|&c| !cell(c).trim().is_empty());
+                if let Some(c) = c {
+                    buf.push_str(cell(c));
+                }
+                c.or(cs.first().copied())
+            }
+            Source::Template(t) => {
+                t.render(&cell, buf);
+                t.columns().next()
+            }
+            Source::Nothing => None,
+        };
+        if !buf.trim().is_empty() {
+            for t in &field.transforms {
+                t.apply(buf).map_err(|reason| (col, reason))?;
+            }
+        }
+        if buf.trim().is_empty() {
+            match &field.default {
+                Some(d) => {
+                    buf.clear();
+                    buf.push_str(d);
+                }
+                None if field.required => {
+                    return Err((col, "the value is required and the cell is blank".into()));
+                }
+                None if field.on_empty == OnEmpty::Clear => return Ok((Prepared::Clear, col)),
+                None => return Ok((Prepared::Keep, col)),
+            }
+        }
+        Ok((Prepared::Text, col))
+    }
+
+    fn reject(
+        &self,
+        row: usize,
+        field: &Field,
+        col: Option<usize>,
+        cells: &[String],
+        reason: String,
+    ) -> Rejection {
+        let names = &self.mapping.columns.names;
+        Rejection {
+            row,
+            column: col.and_then(|c| names.get(c).cloned()),
+            field: field.code.clone(),
+            reason,
+            value: col.map(|c| self.cell(cells, c).to_string()),
+        }
+    }
+}
+
+/// Types a field's final text (trimmed for every type but text).
+///
+/// Fails with the reason when the text is not a date in ISO or `[source] date_formats`, not a
+/// number (`[source] decimal`), not an amount with a currency (`[source] currency` as the
+/// default), or not a yes/no.
+pub(crate) fn typed(kind: Kind, text: &str, d: &Defaults) -> Result<Value, String> {
+    let t = text.trim();
+    Ok(match kind {
+        Kind::Text => Value::Text(text.to_string()),
+        Kind::Date => Value::Date(d.dates.parse(t).ok_or_else(|| {
+            let formats = d.dates.formats();
+            if formats.is_empty() {
+                format!("`{t}` is not an ISO date (YYYY-MM-DD); set `[source] date_formats` for other layouts")
+            } else {
+                format!("`{t}` is not a date in ISO or any of {formats:?}")
+            }
+        })?),
+        Kind::Number => Value::Number(number::parse_number(t, d.decimal)?),
+        Kind::Money => {
+            let (amount, currency) = number::parse_money(t, d.decimal, d.currency.as_deref())?;
+            Value::Money { amount, currency }
+        }
+        Kind::Boolean => Value::Boolean(parse_bool(t).ok_or_else(|| format!("`{t}` is not yes or no"))?),
+    })
+}
