@@ -2,5 +2,6 @@
 //! on 127.0.0.1. One test binary, so it links once.
 
 mod cli_errors;
+mod client;
 mod end_to_end;
 mod support;

@@ -3,8 +3,9 @@
 //! `POST /_emulator/faults`.
 //!
 //! A [`FaultRule`] names an operation (`findJobs`, `importDataCsv`, ..., or `*`), a
-//! [`Fault`], and how many calls it affects. Each API call consumes one use of every rule
-//! that matches it. This module decides which faults a call gets; the middleware in `log`
+//! [`Fault`], and how many calls it affects. A call consumes one use of the first matching
+//! rule that answers in its place (429, 5xx, 202, dropped upload), so such rules queue up in
+//! the order they were added, and one use of every other matching rule (slow, handler faults). This module decides which faults a call gets; the middleware in `log`
 //! and the handlers act on them.
 
 use serde::{Deserialize, Serialize};
@@ -143,14 +144,19 @@ pub fn check(rule: &FaultRule) -> Result<(), String> {
     rule.fault.validate()
 }
 
-/// Takes one use of every rule matching `operation` and returns their faults, in the order
-/// the rules were added; spent rules are removed.
+/// Takes one use of the first matching short-circuiting rule and of every other matching
+/// rule, and returns their faults in the order the rules were added; spent rules are removed.
 pub fn take(rules: &mut Vec<FaultRule>, operation: &str) -> Vec<Fault> {
     let mut hit = Vec::new();
+    let mut answered = false;
     for rule in rules.iter_mut() {
         if rule.operation != "*" && rule.operation != operation {
             continue;
         }
+        if rule.times == Some(0) || (answered && rule.fault.short_circuits()) {
+            continue;
+        }
+        answered |= rule.fault.short_circuits();
         match &mut rule.times {
             Some(0) => continue,
             Some(n) => *n -= 1,
@@ -199,6 +205,20 @@ mod tests {
             vec![Fault::Slow { delay_ms: 1 }]
         );
         assert_eq!(rules.len(), 1);
+    }
+
+    #[test]
+    fn answering_rules_queue_up() {
+        let mut rules = vec![
+            FaultRule::new("*", Fault::SnapshotBuilding, 1),
+            FaultRule::new("*", Fault::ServerError { status: 500 }, 1),
+        ];
+        assert_eq!(take(&mut rules, "findJobs"), vec![Fault::SnapshotBuilding]);
+        assert_eq!(
+            take(&mut rules, "findJobs"),
+            vec![Fault::ServerError { status: 500 }]
+        );
+        assert!(take(&mut rules, "findJobs").is_empty());
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct RequestRecord {
     /// The operation id (`findJobs`, `importDataCsv`, ...), when the path is one the emulator
     /// implements.
     pub operation: Option<String>,
-    /// The response status (what the handler answered, even when the connection was dropped).
+    /// The response status (what the handler answered, even when the connection was dropped);
+    /// 499 when the client went away before the answer was ready (e.g. it timed out).
     pub status: u16,
     /// The fault switches that affected this call, by name (e.g. `too_many_requests`).
     pub faults: Vec<String>,
@@ -113,6 +114,20 @@ pub async fn auth_and_log(
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         == Some(expected.as_str());
+    let mut guard = Unanswered {
+        shared: shared.clone(),
+        record: Some(RequestRecord {
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            query_map: query_pairs(query.as_deref()).into_iter().collect(),
+            operation: operation.map(str::to_string),
+            status: 499,
+            faults: Vec::new(),
+            dropped: false,
+            upload: None,
+        }),
+    };
     let switch = request
         .extensions()
         .get::<ConnectInfo<KillSwitch>>()
@@ -124,6 +139,9 @@ pub async fn auth_and_log(
     } else {
         if let Some(op) = operation {
             active = faults::take(&mut lock(&shared.faults), op);
+        }
+        if let Some(record) = guard.record.as_mut() {
+            record.faults = active.iter().map(|f| f.name().to_string()).collect();
         }
         for fault in &active {
             if let Fault::Slow { delay_ms } = fault {
@@ -156,21 +174,27 @@ pub async fn auth_and_log(
             }
         }
     };
-    let upload = response.extensions_mut().remove::<UploadRecord>();
-    let query_map = query_pairs(query.as_deref()).into_iter().collect();
-    let record = RequestRecord {
-        method,
-        path,
-        query,
-        query_map,
-        operation: operation.map(str::to_string),
-        status: response.status().as_u16(),
-        faults: active.iter().map(|f| f.name().to_string()).collect(),
-        dropped,
-        upload,
-    };
-    lock(&shared.log).push(record);
+    if let Some(mut record) = guard.record.take() {
+        record.upload = response.extensions_mut().remove::<UploadRecord>();
+        record.status = response.status().as_u16();
+        record.dropped = dropped;
+        lock(&shared.log).push(record);
+    }
     response
+}
+
+/// Logs a request whose handling was abandoned (the client hung up first) with status 499.
+struct Unanswered {
+    shared: Arc<Shared>,
+    record: Option<RequestRecord>,
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if let Some(record) = self.record.take() {
+            lock(&self.shared.log).push(record);
+        }
+    }
 }
 
 /// The answer of a short-circuiting fault.
