@@ -3,5 +3,6 @@
 
 mod cli_errors;
 mod client;
+mod conformance;
 mod end_to_end;
 mod support;
