@@ -18,35 +18,9 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// flushed to disk, then renamed over `path`. A crash leaves the old file or the new one,
 /// never half of either.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit()
 }
 
 /// A private (0600) file written in pieces that appears at its final path only when
@@ -88,12 +62,18 @@ impl AtomicFile {
         })
     }
 
-    /// Flushes to disk and renames over the final path.
+    /// Flushes to disk and renames over the final path; on failure the temporary file is
+    /// removed and the final path left as it was.
     pub fn commit(mut self) -> std::io::Result<()> {
-        if let Some(file) = self.file.take() {
-            file.sync_all()?;
+        let synced = match self.file.take() {
+            Some(file) => file.sync_all(),
+            None => Ok(()),
+        };
+        let result = synced.and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
         }
-        std::fs::rename(&self.tmp, &self.path)
+        result
     }
 }
 

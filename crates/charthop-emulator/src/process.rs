@@ -116,6 +116,41 @@ pub struct Process {
     pub extra: serde_json::Map<String, Value>,
 }
 
+impl Process {
+    /// A new PENDING process created now, with progress 0 and nothing else set.
+    pub fn pending(
+        id: String,
+        org_id: String,
+        label: String,
+        kind: &str,
+        run_user_id: &str,
+        options: Value,
+    ) -> Process {
+        let now = now_iso();
+        Process {
+            id,
+            org_id,
+            label,
+            kind: kind.to_string(),
+            status: Status::Pending,
+            run_user_id: run_user_id.to_string(),
+            create_id: run_user_id.to_string(),
+            create_at: now.clone(),
+            options,
+            message: None,
+            progress: 0.0,
+            results: None,
+            summary: None,
+            start_at: None,
+            end_at: None,
+            update_at: now,
+            parent_process_id: None,
+            app_id: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
 /// One `updateProcess` call as received, for tests and `/_emulator/process/{id}/updates`.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProcessUpdate {

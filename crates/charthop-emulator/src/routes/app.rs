@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::ids;
-use crate::process::{Process, Status, now_iso};
+use crate::process::Process;
 use crate::server::{ApiError, ProcessEntry, Shared, lock};
 use crate::webhook::{WebhookDelivery, post_json};
 
@@ -44,29 +44,16 @@ pub async fn run_installed_app(
         v
     };
     let id = ids::new_id();
-    let now = now_iso();
     let org_id = lock(&shared.org).org.id.clone();
-    let process = Process {
-        id: id.clone(),
-        org_id: org_id.clone(),
-        label: format!("Sync {}", app.name),
-        kind: "app".into(),
-        status: Status::Pending,
-        run_user_id: app.app_user_id.clone(),
-        create_id: app.app_user_id.clone(),
-        create_at: now.clone(),
+    let mut process = Process::pending(
+        id.clone(),
+        org_id.clone(),
+        format!("Sync {}", app.name),
+        "app",
+        &app.app_user_id,
         options,
-        message: None,
-        progress: 0.0,
-        results: None,
-        summary: None,
-        start_at: None,
-        end_at: None,
-        update_at: now,
-        parent_process_id: None,
-        app_id: Some(app.app_id.clone()),
-        extra: serde_json::Map::new(),
-    };
+    );
+    process.app_id = Some(app.app_id.clone());
     lock(&shared.processes).insert(id.clone(), ProcessEntry::new(process.clone()));
     let url = lock(&shared.webhook).url.clone();
     if let Some(url) = url {

@@ -65,28 +65,15 @@ pub async fn import_data_csv(
     let csv = import_csv::parse(&text).map_err(ApiError::bad_request)?;
 
     let id = ids::new_id();
-    let now = now_iso();
-    let process = Process {
-        id: id.clone(),
-        org_id: lock(&shared.org).org.id.clone(),
-        label: format!("Import {}", file_name.as_deref().unwrap_or("CSV data")),
-        kind: "import".into(),
-        status: Status::Pending,
-        run_user_id: EMULATOR_USER_ID.into(),
-        create_id: EMULATOR_USER_ID.into(),
-        create_at: now.clone(),
-        options: options(&flags),
-        message: None,
-        progress: 0.0,
-        results: None,
-        summary: None,
-        start_at: None,
-        end_at: None,
-        update_at: now,
-        parent_process_id: flags.parent_process_id.clone(),
-        app_id: None,
-        extra: serde_json::Map::new(),
-    };
+    let mut process = Process::pending(
+        id.clone(),
+        lock(&shared.org).org.id.clone(),
+        format!("Import {}", file_name.as_deref().unwrap_or("CSV data")),
+        "import",
+        EMULATOR_USER_ID,
+        options(&flags),
+    );
+    process.parent_process_id = flags.parent_process_id.clone();
     lock(&shared.processes).insert(id.clone(), ProcessEntry::new(process.clone()));
     let upload = UploadRecord {
         process_id: id.clone(),

@@ -53,16 +53,7 @@ pub async fn find_jobs(
             )));
         }
     };
-    let limit = match param("limit") {
-        None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("limit `{raw}` must be between 1 and {MAX_LIMIT}"))
-            })?,
-    };
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let filter = param("q")
         .filter(|q| !q.trim().is_empty())
         .map(carrot::parse)

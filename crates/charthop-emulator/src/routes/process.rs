@@ -193,16 +193,7 @@ pub async fn find_processes(
     let types: Option<Vec<String>> =
         param("processTypes").map(|t| t.split(',').map(|s| s.trim().to_lowercase()).collect());
     let (is_app, is_parent) = (boolean("isAppProcess")?, boolean("isParentProcess")?);
-    let limit = match param("limit") {
-        None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("limit `{raw}` must be between 1 and {MAX_LIMIT}"))
-            })?,
-    };
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let search = param("searchValue").map(str::to_lowercase);
     let processes = lock(&shared.processes);
     let parents: Vec<&str> = processes

@@ -32,16 +32,7 @@ pub async fn find_users(
     if let Some(org) = param("orgId") {
         shared.check_org(org)?;
     }
-    let limit = match param("limit") {
-        None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("limit `{raw}` must be between 1 and {MAX_LIMIT}"))
-            })?,
-    };
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let joined = match param("inviteStatus")
         .map(str::to_ascii_uppercase)
         .as_deref()
