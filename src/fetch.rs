@@ -2,13 +2,16 @@
 //!
 //! Pages through `findJobs` with `q=open:filled`, `format=minimal` and exactly the fields the
 //! mapping owns, re-sending every filter on each page; only a missing `next` ends the walk, and
-//! a cursor seen twice is an error (never a loop).
+//! a cursor seen twice is an error (never a loop). [`export`] streams a roster out as CSV or
+//! JSON for `payroll-sync roster`.
 
-use std::collections::{HashMap, HashSet};
+pub mod export;
+
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::charthop::{ApiError, Client};
+use crate::charthop::{ApiError, Client, JobPages, JobQuery};
 use crate::progress::Progress;
 
 /// One filled job and its person, as ChartHop has them.
@@ -123,10 +126,10 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Fetches every filled job with `fields` (plus `jobId` and `name`).
+/// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page.
 ///
-/// Fails with the client's [`ApiError`], or [`ApiError::Decode`] when ChartHop returns a cursor
-/// it already returned (which would loop forever).
+/// Fails with the client's [`ApiError`], including [`ApiError::CursorRepeated`] when ChartHop
+/// returns a cursor it already returned (which would loop forever).
 pub async fn fetch_roster(
     client: &Client,
     fields: &[String],
@@ -139,30 +142,17 @@ pub async fn fetch_roster(
             wanted.push(f.clone());
         }
     }
+    let query = JobQuery {
+        fields: wanted,
+        q: "open:filled".into(),
+        date: None,
+        limit: page_size,
+    };
     let mut roster = Roster::default();
-    let mut seen = HashSet::new();
-    let mut from: Option<String> = None;
-    loop {
-        let page = client
-            .find_jobs(&wanted, "open:filled", page_size, from.as_deref())
-            .await?;
-        roster.push_page(page.data);
+    let mut pages = JobPages::new(client, query);
+    while let Some(rows) = pages.next_page().await? {
+        roster.push_page(rows);
         progress.roster_page(roster.people.len());
-        match page.next.filter(|n| !n.is_empty()) {
-            None => break,
-            Some(next) => {
-                if !seen.insert(next.clone()) {
-                    return Err(ApiError::Decode {
-                        method: "GET".into(),
-                        path: "findJobs".into(),
-                        message: format!(
-                            "the cursor `{next}` came back twice; stopping instead of looping"
-                        ),
-                    });
-                }
-                from = Some(next);
-            }
-        }
     }
     Ok(roster)
 }

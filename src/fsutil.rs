@@ -18,19 +18,35 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// flushed to disk, then renamed over `path`. A crash leaves the old file or the new one,
 /// never half of either.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// A private (0600) file written in pieces that appears at its final path only when
+/// [`AtomicFile::commit`] is called; dropped uncommitted, it leaves nothing behind. For output
+/// streamed page by page (`payroll-sync roster -o FILE`).
+pub struct AtomicFile {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file beside `path`. Fails when the directory is not writable.
+    pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
@@ -38,15 +54,51 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let file = options.open(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            file: Some(file),
+        })
     }
-    result
+
+    /// Flushes to disk and renames over the final path; on failure the temporary file is
+    /// removed and the final path left as it was.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let synced = match self.file.take() {
+            Some(file) => file.sync_all(),
+            None => Ok(()),
+        };
+        let result = synced.and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.file.as_mut() {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("file already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.file.as_mut() {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -79,5 +131,26 @@ mod tests {
             1,
             "no temporary file is left"
         );
+    }
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("roster.csv");
+        let mut a = AtomicFile::create(&f).unwrap();
+        a.write_all(b"part").unwrap();
+        drop(a);
+        assert!(!f.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut a = AtomicFile::create(&f).unwrap();
+        a.write_all(b"all").unwrap();
+        a.commit().unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"all");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }

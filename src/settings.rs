@@ -95,6 +95,7 @@ struct RawCharthop {
     max_attempts: Option<u32>,
     retry_initial_ms: Option<u64>,
     retry_max_ms: Option<u64>,
+    retry_budget_secs: Option<u64>,
     timeout_secs: Option<u64>,
 }
 
@@ -182,6 +183,8 @@ pub struct CharthopSettings {
     pub max_attempts: u32,
     pub retry_initial: Duration,
     pub retry_max: Duration,
+    /// The most one ChartHop call may spend waiting between retries (default 5 minutes).
+    pub retry_budget: Duration,
     pub timeout: Duration,
 }
 
@@ -273,6 +276,7 @@ impl Settings {
                 max_attempts: c.max_attempts.unwrap_or(6).max(1),
                 retry_initial: Duration::from_millis(c.retry_initial_ms.unwrap_or(500)),
                 retry_max: Duration::from_millis(c.retry_max_ms.unwrap_or(30_000)),
+                retry_budget: Duration::from_secs(c.retry_budget_secs.unwrap_or(300)),
                 timeout: Duration::from_secs(c.timeout_secs.unwrap_or(120)),
             },
             import: ImportSettings {
@@ -446,6 +450,7 @@ impl CharthopSettings {
             max_attempts: self.max_attempts,
             initial_backoff: self.retry_initial,
             max_backoff: self.retry_max,
+            retry_budget: self.retry_budget,
             timeout: self.timeout,
         })
     }

@@ -1,12 +1,24 @@
-//! HTTP calls to ChartHop with bounded, jittered retries.
+//! HTTP calls to ChartHop: one request builder, one retry loop, one way to read answers.
+//!
+//! What is retried: reads, on 429, 5xx, 202 "snapshot building" and connection failures, up
+//! to the attempts and the total wait of the [`RetryPolicy`]. Uploads only on 429 (ChartHop
+//! refused them before reading them); anything else that may have reached ChartHop is
+//! reported as [`ApiError::UploadUnknown`], never sent twice. Never retried: 400, 401, 403,
+//! 404 and other 4xx answers, which would fail the same way again.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::body::error_message;
+use super::clock::{Clock, SystemClock};
 use super::error::ApiError;
-use super::wire::{ErrorBody, JobsPage, Process};
+use super::paging::JobQuery;
+use super::retry::{RetryPolicy, jitter, parse_retry_after};
+use super::url::{check_url, path_segment};
+use super::wire::{JobsPage, Process};
 use crate::secret::Secret;
 
 /// Where ChartHop is and how patiently to talk to it.
@@ -16,13 +28,17 @@ pub struct ClientConfig {
     pub base_url: String,
     /// Org id or slug.
     pub org: String,
+    /// The bearer token; prints as `***`.
     pub token: Secret,
     /// Attempts per call, the first included (at least 1).
     pub max_attempts: u32,
     /// First retry delay; doubles each retry, with jitter, up to `max_backoff`.
     pub initial_backoff: Duration,
+    /// The longest single wait; also caps a server's `Retry-After`.
     pub max_backoff: Duration,
-    /// Per-request timeout.
+    /// The most one call may spend waiting between its attempts.
+    pub retry_budget: Duration,
+    /// Per-request timeout (connecting, sending and reading the answer).
     pub timeout: Duration,
 }
 
@@ -39,24 +55,42 @@ pub struct ImportFlags {
     pub notify_user_ids: Vec<String>,
 }
 
-/// A ChartHop API client for one org.
+/// A ChartHop API client for one org. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
     base: String,
+    clock: Arc<dyn Clock>,
 }
 
+/// Whether a call may be repeated after a failure that may have reached ChartHop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Safe to repeat (GET).
+    Read,
+    /// Repeating could apply it twice (an import upload): only a 429 is retried.
+    Upload,
+}
+
+/// What a failed attempt means.
 enum Outcome {
-    /// Worth another try; the delay the server asked for, if any.
+    /// Worth another try: why, and the wait the server asked for, if any.
     Retry(String, Option<Duration>),
     Fail(ApiError),
 }
 
 impl Client {
-    /// Builds a client. Fails with [`ApiError::InvalidUrl`] when the URL is not `https://`
-    /// (plain `http://` is allowed for loopback addresses only, e.g. the emulator).
+    /// Builds a client on the system clock. Fails with [`ApiError::InvalidUrl`] when the URL
+    /// is not `https://` (plain `http://` is allowed for loopback addresses only, e.g. the
+    /// emulator).
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// Builds a client that waits (and reads "now") through `clock`; tests pass a
+    /// [`VirtualClock`](super::clock::VirtualClock). Fails like [`Client::new`].
+    pub fn with_clock(config: ClientConfig, clock: Arc<dyn Clock>) -> Result<Client, ApiError> {
         let base = config.base_url.trim_end_matches('/').to_string();
         check_url(&base)?;
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -69,101 +103,93 @@ impl Client {
                 url: base.clone(),
                 reason: e.to_string(),
             })?;
-        Ok(Client { http, config, base })
+        Ok(Client {
+            http,
+            config,
+            base,
+            clock,
+        })
     }
 
-    /// The org id or slug, as configured.
-    pub fn org_id(&self) -> &str {
+    /// The org id or slug this client works on.
+    pub fn org(&self) -> &str {
         &self.config.org
     }
 
-    /// The org path segment, URL-encoded.
-    pub(super) fn org_path(&self) -> String {
-        let mut out = String::new();
-        for b in self.config.org.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
+    /// The retry policy of every call.
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.config.max_attempts.max(1),
+            initial_backoff: self.config.initial_backoff,
+            max_backoff: self.config.max_backoff,
+            budget: self.config.retry_budget,
         }
-        out
     }
 
-    /// One page of `findJobs` (`GET /v2/org/{org}/job`).
+    /// One page of `findJobs` (`GET /v2/org/{org}/job`) with `format=minimal`, every filter of
+    /// `query`, and `from` when continuing. Use [`JobPages`](super::JobPages) to walk them all.
     pub async fn find_jobs(
         &self,
-        fields: &[String],
-        q: &str,
-        limit: u32,
+        query: &JobQuery,
         from: Option<&str>,
     ) -> Result<JobsPage, ApiError> {
-        let path = format!("/v2/org/{}/job", self.org_path());
-        let mut query = vec![
-            ("q".to_string(), q.to_string()),
-            ("fields".to_string(), fields.join(",")),
-            ("format".to_string(), "minimal".to_string()),
-            ("limit".to_string(), limit.to_string()),
+        let path = format!("/v2/org/{}/job", path_segment(&self.config.org));
+        let mut params = vec![
+            ("q", query.q.clone()),
+            ("fields", query.fields.join(",")),
+            ("format", "minimal".to_string()),
+            ("limit", query.limit.to_string()),
         ];
-        if let Some(from) = from {
-            query.push(("from".to_string(), from.to_string()));
+        if let Some(date) = &query.date {
+            params.push(("date", date.clone()));
         }
-        self.get_json(&path, &query).await
+        if let Some(from) = from {
+            params.push(("from", from.to_string()));
+        }
+        self.call(Method::GET, &path, &params, Mode::Read, Ok).await
     }
 
-    /// `getProcess`.
+    /// `getProcess` (`GET /v1/org/{org}/process/{id}`).
     pub async fn get_process(&self, id: &str) -> Result<Process, ApiError> {
-        let path = format!("/v1/org/{}/process/{}", self.org_path(), id);
-        self.get_json(&path, &[]).await
-    }
-
-    /// `updateProcess` (PATCH): sets a process's status, progress, message, summary or results.
-    /// Idempotent, so it is retried like a read. Any 2xx is success (the spec declares none).
-    pub async fn update_process(
-        &self,
-        id: &str,
-        update: &serde_json::Value,
-    ) -> Result<(), ApiError> {
-        let path = format!("/v1/org/{}/process/{}", self.org_path(), id);
-        let body = update.clone();
-        let _: serde_json::Value = self
-            .call(Method::PATCH, &path, &[], false, move |req| {
-                Ok(req.json(&body))
-            })
-            .await?;
-        Ok(())
+        let path = format!(
+            "/v1/org/{}/process/{}",
+            path_segment(&self.config.org),
+            path_segment(id)
+        );
+        self.call(Method::GET, &path, &[], Mode::Read, Ok).await
     }
 
     /// Uploads a change file with `importDataCsv` and returns the process it started.
     ///
-    /// Only a 429 is retried: any other failure may have reached ChartHop, and uploading twice
-    /// would import twice.
+    /// Sends all six flags the spec marks required. Only a 429 is retried; a connection failure
+    /// before anything was sent is [`ApiError::Unavailable`]; a failure after that, or a 5xx,
+    /// is [`ApiError::UploadUnknown`] (the upload may have been applied).
     pub async fn import_csv(
         &self,
         file_name: &str,
         csv: Vec<u8>,
         flags: &ImportFlags,
     ) -> Result<Process, ApiError> {
-        let path = format!("/v1/org/{}/import/csv/data", self.org_path());
-        let mut query = vec![
-            ("upsert".to_string(), flags.upsert.to_string()),
-            ("createGroups".to_string(), flags.create_groups.to_string()),
-            ("skipErrors".to_string(), flags.skip_errors.to_string()),
-            ("importDryRun".to_string(), flags.dry_run.to_string()),
-            ("disableSyncHireDate".to_string(), "false".to_string()),
-            ("disableOverwritePerson".to_string(), "false".to_string()),
+        let path = format!("/v1/org/{}/import/csv/data", path_segment(&self.config.org));
+        let mut params = vec![
+            ("upsert", flags.upsert.to_string()),
+            ("createGroups", flags.create_groups.to_string()),
+            ("skipErrors", flags.skip_errors.to_string()),
+            ("importDryRun", flags.dry_run.to_string()),
+            ("disableSyncHireDate", "false".to_string()),
+            ("disableOverwritePerson", "false".to_string()),
         ];
         if let Some(s) = &flags.import_source {
-            query.push(("importSource".to_string(), s.clone()));
+            params.push(("importSource", s.clone()));
         }
         if let Some(s) = &flags.notify_app_name {
-            query.push(("notifyAppName".to_string(), s.clone()));
+            params.push(("notifyAppName", s.clone()));
         }
         if !flags.notify_user_ids.is_empty() {
-            query.push(("notifyUserIds".to_string(), flags.notify_user_ids.join(",")));
+            params.push(("notifyUserIds", flags.notify_user_ids.join(",")));
         }
         let file_name = file_name.to_string();
-        self.call(Method::POST, &path, &query, true, move |req| {
+        self.call(Method::POST, &path, &params, Mode::Upload, move |req| {
             let part = reqwest::multipart::Part::bytes(csv.clone())
                 .file_name(file_name.clone())
                 .mime_str("text/csv")
@@ -173,21 +199,48 @@ impl Client {
         .await
     }
 
+    /// `updateProcess` (PATCH): sets a process's status, progress, message, summary or results.
+    /// Idempotent, so it is retried like a read. Any 2xx is success (the spec declares none).
+    pub async fn update_process(
+        &self,
+        id: &str,
+        update: &serde_json::Value,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "/v1/org/{}/process/{}",
+            path_segment(&self.config.org),
+            path_segment(id)
+        );
+        let body = update.clone();
+        let _: serde_json::Value = self
+            .call(Method::PATCH, &path, &[], Mode::Read, move |req| {
+                Ok(req.json(&body))
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// A GET with retries, decoded from JSON (for the calls in sibling modules).
     pub(super) async fn get_json<T: DeserializeOwned>(
         &self,
         path: &str,
-        query: &[(String, String)],
+        params: &[(&str, String)],
     ) -> Result<T, ApiError> {
-        self.call(Method::GET, path, query, false, Ok).await
+        self.call(Method::GET, path, params, Mode::Read, Ok).await
     }
 
-    /// Sends a request, retrying what is safe to retry, and decodes the JSON answer.
+    /// The org path segment, URL-encoded.
+    pub(super) fn org_path(&self) -> String {
+        path_segment(&self.config.org)
+    }
+
+    /// Sends a request, retrying what `mode` allows, and decodes the JSON answer.
     async fn call<T, F>(
         &self,
         method: Method,
         path: &str,
-        query: &[(String, String)],
-        only_429: bool,
+        params: &[(&str, String)],
+        mode: Mode,
         build: F,
     ) -> Result<T, ApiError>
     where
@@ -195,13 +248,15 @@ impl Client {
         F: Fn(reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String>,
     {
         let url = format!("{}{}", self.base, path);
-        let attempts = self.config.max_attempts.max(1);
-        let mut last = String::new();
-        for attempt in 1..=attempts {
+        let policy = self.policy();
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
             let req = self
                 .http
                 .request(method.clone(), &url)
-                .query(query)
+                .query(params)
                 .bearer_auth(self.config.token.expose())
                 .header("accept", "application/json");
             let req = build(req).map_err(|message| ApiError::Decode {
@@ -210,21 +265,10 @@ impl Client {
                 message,
             })?;
             let outcome = match req.send().await {
-                Err(e) => {
-                    let text = describe_transport(&e);
-                    if only_429 {
-                        Outcome::Fail(ApiError::Unavailable {
-                            method: method.to_string(),
-                            path: path.to_string(),
-                            attempts: attempt,
-                            last: text,
-                        })
-                    } else {
-                        Outcome::Retry(text, None)
-                    }
-                }
-                Ok(resp) => match self.judge(&method, path, resp, only_429).await {
+                Err(e) => self.transport_failure(&method, path, &e, mode, attempt),
+                Ok(resp) => match self.judge(&method, path, resp, mode).await {
                     Ok(body) => {
+                        // An empty 2xx body (e.g. 204) reads as JSON `null`.
                         let body = if body.iter().all(u8::is_ascii_whitespace) {
                             b"null".to_vec()
                         } else {
@@ -236,26 +280,64 @@ impl Client {
                             message: e.to_string(),
                         });
                     }
-                    Err(o) => o,
+                    Err(outcome) => outcome,
                 },
             };
-            match outcome {
+            let (reason, retry_after) = match outcome {
                 Outcome::Fail(e) => return Err(e),
-                Outcome::Retry(text, after) => {
-                    tracing::debug!(%method, path, attempt, reason = %text, "ChartHop call will be retried");
-                    last = text;
-                    if attempt < attempts {
-                        tokio::time::sleep(self.backoff(attempt, after)).await;
-                    }
-                }
+                Outcome::Retry(reason, after) => (reason, after),
+            };
+            let wait = policy.delay(attempt, retry_after, jitter());
+            if !policy.allows(attempt, waited, wait) {
+                let last = if attempt < policy.max_attempts {
+                    format!(
+                        "{reason} (retry budget of {}s spent)",
+                        policy.budget.as_secs()
+                    )
+                } else {
+                    reason
+                };
+                return Err(ApiError::Unavailable {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    attempts: attempt,
+                    last,
+                });
             }
+            tracing::info!(
+                %method, path, attempt, wait_ms = wait.as_millis() as u64, %reason,
+                "ChartHop call failed; retrying"
+            );
+            self.clock.sleep(wait).await;
+            waited += wait;
         }
-        Err(ApiError::Unavailable {
-            method: method.to_string(),
-            path: path.to_string(),
-            attempts,
-            last,
-        })
+    }
+
+    /// A request that got no answer: retried for reads; for uploads, `Unavailable` when the
+    /// connection never opened (nothing was sent), `UploadUnknown` otherwise.
+    fn transport_failure(
+        &self,
+        method: &Method,
+        path: &str,
+        e: &reqwest::Error,
+        mode: Mode,
+        attempt: u32,
+    ) -> Outcome {
+        let text = describe_transport(e);
+        match mode {
+            Mode::Read => Outcome::Retry(text, None),
+            Mode::Upload if e.is_connect() => Outcome::Fail(ApiError::Unavailable {
+                method: method.to_string(),
+                path: path.to_string(),
+                attempts: attempt,
+                last: text,
+            }),
+            Mode::Upload => Outcome::Fail(ApiError::UploadUnknown {
+                method: method.to_string(),
+                path: path.to_string(),
+                reason: text,
+            }),
+        }
     }
 
     /// Reads a response: the body when it is a success, or what to do next.
@@ -264,29 +346,46 @@ impl Client {
         method: &Method,
         path: &str,
         resp: reqwest::Response,
-        only_429: bool,
+        mode: Mode,
     ) -> Result<Vec<u8>, Outcome> {
         let status = resp.status();
         let retry_after = resp
             .headers()
-            .get("retry-after")
+            .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-        if status == StatusCode::ACCEPTED && !only_429 {
-            return Err(Outcome::Retry("202 snapshot building".into(), retry_after));
+            .and_then(|v| parse_retry_after(v, self.clock.now()));
+        let (method, path, code) = (method.to_string(), path.to_string(), status.as_u16());
+        let body = match resp.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) if mode == Mode::Read => {
+                return Err(Outcome::Retry(
+                    format!("{code}, then {}", describe_transport(&e)),
+                    None,
+                ));
+            }
+            Err(e) => {
+                return Err(Outcome::Fail(ApiError::UploadUnknown {
+                    method,
+                    path,
+                    reason: format!("{code}, then {}", describe_transport(&e)),
+                }));
+            }
+        };
+        if status == StatusCode::ACCEPTED && mode == Mode::Read {
+            return Err(Outcome::Retry(
+                "202 snapshot currently building".into(),
+                retry_after,
+            ));
         }
         if status.is_success() {
             return Ok(body);
         }
         let message = error_message(&body);
-        if status == StatusCode::TOO_MANY_REQUESTS || (status.is_server_error() && !only_429) {
-            return Err(Outcome::Retry(
-                format!("{} {message}", status.as_u16()),
-                retry_after,
-            ));
+        if status == StatusCode::TOO_MANY_REQUESTS
+            || (status.is_server_error() && mode == Mode::Read)
+        {
+            return Err(Outcome::Retry(format!("{code} {message}"), retry_after));
         }
-        let (method, path, code) = (method.to_string(), path.to_string(), status.as_u16());
         Err(Outcome::Fail(match status {
             StatusCode::UNAUTHORIZED => ApiError::Unauthorized {
                 method,
@@ -300,6 +399,11 @@ impl Client {
                 status: code,
                 message,
             },
+            s if s.is_server_error() => ApiError::UploadUnknown {
+                method,
+                path,
+                reason: format!("{code} {message}"),
+            },
             _ => ApiError::Status {
                 method,
                 path,
@@ -308,130 +412,17 @@ impl Client {
             },
         }))
     }
-
-    /// The wait before retry number `attempt` (1-based): the server's `Retry-After` when given
-    /// (clamped to `max_backoff`), else exponential backoff with full jitter in its upper half.
-    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        if let Some(d) = retry_after {
-            return d.min(self.config.max_backoff.max(Duration::from_secs(1)));
-        }
-        let exp = self
-            .config
-            .initial_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(self.config.max_backoff);
-        let jitter = 0.5 + 0.5 * pseudo_random();
-        exp.mul_f64(jitter)
-    }
 }
 
-/// A number in [0, 1) that differs between calls, for jitter (not for anything secret).
-fn pseudo_random() -> f64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ seed;
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// `Retry-After` as seconds or as an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = when.signed_duration_since(chrono::Utc::now());
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
-}
-
-/// ChartHop's `{code, message}` error body, or the plain text, shortened.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(ErrorBody { message: Some(m) }) = serde_json::from_slice::<ErrorBody>(body) {
-        return m;
-    }
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "(no message)".into();
-    }
-    text.chars().take(300).collect()
-}
-
+/// A transport failure in a few words (reqwest's own text can be long and names the URL).
 fn describe_transport(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "timed out".into()
     } else if e.is_connect() {
         "cannot connect".into()
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the answer".into()
     } else {
-        "connection failed".into()
-    }
-}
-
-/// `https://` anywhere; `http://` only to a loopback host.
-fn check_url(url: &str) -> Result<(), ApiError> {
-    let bad = |reason: &str| ApiError::InvalidUrl {
-        url: url.to_string(),
-        reason: reason.to_string(),
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" => {
-            let loopback = match parsed.host() {
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            };
-            if loopback {
-                Ok(())
-            } else {
-                Err(bad(
-                    "plain http is refused except to a loopback address; use https://",
-                ))
-            }
-        }
-        other => Err(bad(&format!("unsupported scheme `{other}`"))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls() {
-        assert!(check_url("https://api.charthop.com").is_ok());
-        assert!(check_url("http://127.0.0.1:8080").is_ok());
-        assert!(check_url("http://localhost:1").is_ok());
-        assert!(check_url("http://[::1]:1").is_ok());
-        assert!(check_url("http://api.charthop.com").is_err());
-        assert!(check_url("ftp://x").is_err());
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
-    fn error_bodies() {
-        assert_eq!(
-            error_message(br#"{"code":400,"message":"invalid data"}"#),
-            "invalid data"
-        );
-        assert_eq!(error_message(b"oops"), "oops");
-        assert_eq!(error_message(b""), "(no message)");
+        "the connection failed".into()
     }
 }

@@ -1,4 +1,5 @@
-/// A failed ChartHop call. Every variant names the method and the path.
+/// A failed ChartHop call. Every variant names the method and the path, and says what the
+/// operator can do in [`ApiError::hint`].
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("ChartHop refused the token ({method} {path}: {status} {message})")]
@@ -29,6 +30,26 @@ pub enum ApiError {
         attempts: u32,
         last: String,
     },
+    /// An upload whose fate is unknown: the connection failed, or ChartHop answered 5xx, after
+    /// the request may have reached it. Never retried, since a second upload imports twice.
+    #[error(
+        "{method} {path}: the upload may or may not have reached ChartHop ({reason}); it was not sent again"
+    )]
+    UploadUnknown {
+        method: String,
+        path: String,
+        reason: String,
+    },
+    /// ChartHop sent a page cursor it had already sent: following it would loop forever.
+    #[error(
+        "{method} {path}: ChartHop returned the page cursor `{cursor}` twice (page {page}); stopped instead of looping"
+    )]
+    CursorRepeated {
+        method: String,
+        path: String,
+        cursor: String,
+        page: u32,
+    },
     #[error("{method} {path}: unexpected answer from ChartHop: {message}")]
     Decode {
         method: String,
@@ -40,14 +61,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The exit code of design.md section 2: 77 for 401/403, 75 when ChartHop is unavailable,
-    /// 78 for a bad URL setting, 1 otherwise.
+    /// The exit code of design.md section 2: 77 for 401/403, 75 when ChartHop is unavailable
+    /// or an upload's fate is unknown, 78 for a bad URL setting, 1 otherwise (a 4xx answer,
+    /// an unreadable answer, a looping cursor).
     pub fn exit_code(&self) -> u8 {
         match self {
             ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => 77,
-            ApiError::Unavailable { .. } => 75,
+            ApiError::Unavailable { .. } | ApiError::UploadUnknown { .. } => 75,
             ApiError::InvalidUrl { .. } => 78,
-            ApiError::Status { .. } | ApiError::Decode { .. } => 1,
+            ApiError::Status { .. } | ApiError::Decode { .. } | ApiError::CursorRepeated { .. } => {
+                1
+            }
         }
     }
 
@@ -63,10 +87,19 @@ impl ApiError {
             ApiError::Unavailable { .. } => Some(
                 "nothing was changed by the failed call; run again later, or check `charthop.url`".into(),
             ),
+            ApiError::UploadUnknown { .. } => Some(
+                "check ChartHop's recent imports (Settings > Data > Import history) before running again, or the change may be imported twice".into(),
+            ),
+            ApiError::CursorRepeated { .. } => Some(
+                "this is a ChartHop paging fault; run again later, and report it to ChartHop support if it persists".into(),
+            ),
             ApiError::InvalidUrl { .. } => {
                 Some("set PAYROLL_SYNC_CHARTHOP_URL to e.g. https://api.charthop.com".into())
             }
-            _ => None,
+            ApiError::Status { status, .. } if *status == 404 => Some(
+                "check PAYROLL_SYNC_CHARTHOP_ORG (the org id or slug, as in app.charthop.com/<slug>/)".into(),
+            ),
+            ApiError::Status { .. } | ApiError::Decode { .. } => None,
         }
     }
 }

@@ -98,9 +98,9 @@ impl Client {
     /// source), newest first as ChartHop returns them.
     pub async fn find_processes(&self, search: &str) -> Result<Vec<Process>, ApiError> {
         let path = format!("/v1/org/{}/process", self.org_path());
-        let query = vec![
-            ("searchValue".to_string(), search.to_string()),
-            ("limit".to_string(), "50".to_string()),
+        let query = [
+            ("searchValue", search.to_string()),
+            ("limit", "50".to_string()),
         ];
         let page: ProcessPage = self.get_json(&path, &query).await?;
         Ok(page.data)
@@ -108,17 +108,21 @@ impl Client {
 
     /// `getProcessEvents`: what an import did, row by row.
     pub async fn process_events(&self, id: &str) -> Result<Vec<ProcessEvent>, ApiError> {
-        let path = format!("/v1/org/{}/process/{}/events", self.org_path(), id);
+        let path = format!(
+            "/v1/org/{}/process/{}/events",
+            self.org_path(),
+            super::url::path_segment(id)
+        );
         let body: EventsBody = self.get_json(&path, &[]).await?;
         Ok(body.events)
     }
 
     /// `findUsers` for one email: the users of this org whose name or email matches.
     pub async fn find_users(&self, q: &str) -> Result<Vec<User>, ApiError> {
-        let query = vec![
-            ("orgId".to_string(), self.org_id().to_string()),
-            ("q".to_string(), q.to_string()),
-            ("limit".to_string(), "20".to_string()),
+        let query = [
+            ("orgId", self.org().to_string()),
+            ("q", q.to_string()),
+            ("limit", "20".to_string()),
         ];
         let page: UserPage = self.get_json("/v1/user", &query).await?;
         Ok(page.data)

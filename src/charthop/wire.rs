@@ -3,11 +3,14 @@
 
 use serde::Deserialize;
 
+/// One `findJobs` row: field code (as requested) -> value.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
 /// One page of `findJobs`: rows of field code -> value, and the cursor of the next page.
 #[derive(Debug, Deserialize)]
 pub struct JobsPage {
     #[serde(default)]
-    pub data: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub data: Vec<Row>,
     #[serde(default)]
     pub next: Option<String>,
 }

@@ -129,6 +129,10 @@ pub async fn dispatch(cli: Cli, ui: &Ui) -> Result<u8, Error> {
             .await?;
             Ok(exit::OK)
         }
+        super::Command::Roster(args) => {
+            let settings = Settings::load(cli.global.config.as_deref())?;
+            super::roster::roster(&settings, args, ui).await
+        }
         super::Command::Sync(args) => {
             let settings = Settings::load(cli.global.config.as_deref())?;
             sync(&settings, args, ui).await

@@ -7,6 +7,7 @@ mod check;
 mod commands;
 mod output;
 mod progress;
+mod roster;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -101,6 +102,12 @@ pub enum Command {
     ///
     /// Example: payroll-sync serve --listen 0.0.0.0:8787
     Serve(commands::ServeArgs),
+    /// Export the current ChartHop roster (filled jobs) as CSV or JSON, streamed page by page.
+    ///
+    /// Data goes to stdout, or to FILE with -o (private, written atomically).
+    ///
+    /// Example: payroll-sync roster --fields jobId,name,contact.workEmail --format json -o roster.json
+    Roster(roster::RosterArgs),
     /// Run the local ChartHop emulator (for tests, demos and trying mappings).
     ///
     /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev

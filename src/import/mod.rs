@@ -271,7 +271,8 @@ async fn upload(
     tracing::info!(file = %file.name, rows = file.rows, upsert = file.upsert, "uploading");
     let process = match client.import_csv(&file.name, bytes.clone(), &flags).await {
         Ok(p) => p,
-        Err(ApiError::Unavailable { last, .. }) => {
+        // The upload may or may not have reached ChartHop: look before sending it again.
+        Err(ApiError::Unavailable { last, .. } | ApiError::UploadUnknown { reason: last, .. }) => {
             tracing::warn!(file = %file.name, reason = %last, "the upload's outcome is unknown; looking for its process");
             match adopt(client, tag).await? {
                 Some(p) => p,

@@ -28,9 +28,13 @@ pub async fn append_job(
     code: &str,
     job_id: &str,
 ) -> Result<(), ApiError> {
-    let fields: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
-    let q = format!("jobId:{job_id}");
-    let page = client.find_jobs(&fields, &q, 1, None).await?;
+    let query = crate::charthop::paging::JobQuery {
+        fields: FIELDS.iter().map(|f| f.to_string()).collect(),
+        q: format!("jobId:{job_id}"),
+        date: None,
+        limit: 1,
+    };
+    let page = client.find_jobs(&query, None).await?;
     let Some(job) = page.data.into_iter().next() else {
         tracing::warn!(
             job = job_id,

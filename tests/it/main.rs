@@ -3,6 +3,8 @@
 
 mod apply;
 mod cli_errors;
+mod client;
+mod conformance;
 mod end_to_end;
 mod mapping;
 mod review;

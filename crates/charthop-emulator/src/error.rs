@@ -68,4 +68,7 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// `add_fault` got a rule it cannot apply.
+    #[error("fault rule: {0}")]
+    InvalidFault(String),
 }

@@ -1,9 +1,16 @@
-//! A local emulator of the parts of the ChartHop REST API that payroll-sync uses: `findJobs`,
-//! `importDataCsv`, `getProcess` and process events, over real HTTP on 127.0.0.1.
+//! A local emulator of the parts of the ChartHop REST API that payroll-sync uses, over real
+//! HTTP on 127.0.0.1: `findJobs` (with a Carrot subset), `importDataCsv`, `getProcess`,
+//! `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`, and `runInstalledApp`
+//! with its `process.create.<app>` webhook.
+//!
+//! Tests make it misbehave with fault switches ([`Emulator::add_fault`], or
+//! `POST /_emulator/faults`): 429 with `Retry-After`, 5xx, 202 "snapshot building", slow
+//! answers, an import that never finishes, connections dropped before or after an upload is
+//! accepted, empty and looping pages.
 //!
 //! It owns its wire types (it never shares them with the client, so a mistake in one is not
-//! mirrored and hidden in the other). It does not emulate users, webhooks, apps or fault
-//! injection yet. Start it with [`Emulator::start`] (tests) or [`run_blocking`] (the CLI).
+//! mirrored and hidden in the other). Start it with [`Emulator::start`] (tests) or
+//! [`run_blocking`] (the CLI).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -14,7 +21,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 mod carrot;
+mod conn;
 mod error;
+mod faults;
 mod fields;
 mod ids;
 mod import_csv;
@@ -26,11 +35,19 @@ mod routes;
 mod seed;
 mod server;
 mod state;
+mod webhook;
 
 pub use error::Error;
+pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
+pub use process::ProcessUpdate;
+pub use webhook::{AppInfo, WebhookDelivery};
 
-use server::{Shared, lock};
+use conn::{KillSwitch, KillableListener};
+use server::{Shared, WebhookState, lock};
+
+/// The app id of the installed app.
+pub const APP_ID: &str = "5f00000000000000000000a9";
 use state::OrgState;
 
 /// How to start an emulator.
@@ -46,10 +63,15 @@ pub struct Config {
     pub import_step_delay: Duration,
     /// "Today" for `tenure`; `None` means the real local date.
     pub today: Option<NaiveDate>,
+    /// The installed app's short name: webhooks say `process.create.<app_name>`.
+    pub app_name: String,
+    /// Where `runInstalledApp` delivers its webhook (`http://` only); `None`: nowhere.
+    pub webhook_url: Option<String>,
 }
 
 impl Config {
-    /// A config with no state file, a 30 ms import step delay and the real date.
+    /// A config with no state file, a 30 ms import step delay, the real date, and an app named
+    /// `payroll-sync` with no webhook URL.
     pub fn new(seed_dir: impl Into<PathBuf>, token: impl Into<String>) -> Self {
         Config {
             seed_dir: seed_dir.into(),
@@ -57,6 +79,8 @@ impl Config {
             state_file: None,
             import_step_delay: Duration::from_millis(30),
             today: None,
+            app_name: "payroll-sync".into(),
+            webhook_url: None,
         }
     }
 }
@@ -69,6 +93,8 @@ impl std::fmt::Debug for Config {
             .field("state_file", &self.state_file)
             .field("import_step_delay", &self.import_step_delay)
             .field("today", &self.today)
+            .field("app_name", &self.app_name)
+            .field("webhook_url", &self.webhook_url)
             .finish()
     }
 }
@@ -122,7 +148,11 @@ impl Emulator {
                         Err(e) => return drop(ready_tx.send(Err(e))),
                     };
                     let _ = ready_tx.send(Ok(()));
-                    let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                    let serve = axum::serve(
+                        KillableListener(listener),
+                        app.into_make_service_with_connect_info::<KillSwitch>(),
+                    )
+                    .with_graceful_shutdown(async {
                         let _ = stopped.await;
                     });
                     if let Err(e) = serve.await {
@@ -220,6 +250,65 @@ impl Emulator {
         }
     }
 
+    /// Adds a fault rule; it affects the next `times` calls of its operation (every call when
+    /// `times` is `None`). Fails with [`Error::InvalidFault`] for an unknown operation or a
+    /// status outside 500..=599.
+    pub fn add_fault(&self, rule: FaultRule) -> Result<(), Error> {
+        faults::check(&rule).map_err(Error::InvalidFault)?;
+        lock(&self.shared.faults).push(rule);
+        Ok(())
+    }
+
+    /// The fault rules still in force (spent ones are gone).
+    pub fn faults(&self) -> Vec<FaultRule> {
+        lock(&self.shared.faults).clone()
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// The installed app: its name, app id and app user id (the `{appUserId}` of the run
+    /// endpoint; also the user the token belongs to).
+    pub fn app(&self) -> AppInfo {
+        self.shared.app.clone()
+    }
+
+    /// Sets (or, with `None`, clears) where `runInstalledApp` delivers its webhook.
+    pub fn set_webhook_url(&self, url: Option<String>) {
+        lock(&self.shared.webhook).url = url;
+    }
+
+    /// Every webhook delivery attempt so far, oldest first (deliveries run in the background:
+    /// poll until the one you expect appears).
+    pub fn webhooks(&self) -> Vec<WebhookDelivery> {
+        lock(&self.shared.webhook).deliveries.clone()
+    }
+
+    /// A process as `getProcess` would answer it, or `None` for an unknown id.
+    pub fn process(&self, id: &str) -> Option<serde_json::Value> {
+        lock(&self.shared.processes)
+            .get(id)
+            .and_then(|e| serde_json::to_value(&e.process).ok())
+    }
+
+    /// Every process id, oldest first.
+    pub fn process_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = lock(&self.shared.processes).keys().cloned().collect();
+        ids.sort();
+        ids
+    }
+
+    /// Every `updateProcess` call on this process, oldest first (empty for an unknown id):
+    /// the progress history an app reported.
+    pub fn process_updates(&self, id: &str) -> Vec<ProcessUpdate> {
+        lock(&self.shared.processes)
+            .get(id)
+            .map(|e| e.updates.clone())
+            .unwrap_or_default()
+    }
+
     /// Stops the server and waits for its thread (imports in flight are abandoned).
     pub fn shutdown(self) {}
 }
@@ -267,10 +356,13 @@ pub fn run_blocking(
                 source,
             })?;
         }
-        axum::serve(listener, server::router(shared))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(Error::Runtime)
+        axum::serve(
+            KillableListener(listener),
+            server::router(shared).into_make_service_with_connect_info::<KillSwitch>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::Runtime)
     })
 }
 
@@ -303,6 +395,11 @@ fn load_shared(config: Config) -> Result<Shared, Error> {
         Some(file) if file.exists() => persist::load(file)?,
         _ => seed::load(&config.seed_dir)?,
     };
+    let app = AppInfo {
+        name: config.app_name,
+        app_id: APP_ID.into(),
+        app_user_id: process::EMULATOR_USER_ID.into(),
+    };
     Ok(Shared {
         token: config.token,
         today: config.today,
@@ -311,5 +408,11 @@ fn load_shared(config: Config) -> Result<Shared, Error> {
         org: Mutex::new(org),
         processes: Mutex::new(HashMap::new()),
         log: Mutex::new(Vec::new()),
+        faults: Mutex::new(Vec::new()),
+        app,
+        webhook: Mutex::new(WebhookState {
+            url: config.webhook_url,
+            deliveries: Vec::new(),
+        }),
     })
 }

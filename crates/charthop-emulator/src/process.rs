@@ -4,6 +4,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+/// The status names a client may send in `updateProcess` (the spec's four, plus
+/// `DONE_WITH_ERRORS`, which ChartHop's process filters and UI know).
+pub const STATUS_NAMES: [&str; 5] = ["PENDING", "RUNNING", "DONE", "DONE_WITH_ERRORS", "ERROR"];
+
 /// A process status. `DONE_WITH_ERRORS` is what ChartHop's UI calls "Complete with Errors".
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -18,6 +22,31 @@ pub enum Status {
     DoneWithErrors,
     /// Failed; nothing was applied.
     Error,
+}
+
+impl Status {
+    /// Parses a status name ignoring case; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<Status> {
+        Some(match raw.to_ascii_uppercase().as_str() {
+            "PENDING" => Status::Pending,
+            "RUNNING" => Status::Running,
+            "DONE" => Status::Done,
+            "DONE_WITH_ERRORS" => Status::DoneWithErrors,
+            "ERROR" => Status::Error,
+            _ => return None,
+        })
+    }
+
+    /// The wire name, e.g. `DONE_WITH_ERRORS`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Running => "RUNNING",
+            Status::Done => "DONE",
+            Status::DoneWithErrors => "DONE_WITH_ERRORS",
+            Status::Error => "ERROR",
+        }
+    }
 }
 
 /// Counts of an import, served as `results`.
@@ -43,7 +72,7 @@ pub struct Process {
     pub org_id: String,
     /// Human-readable label.
     pub label: String,
-    /// Always `import` here.
+    /// `import` for uploads, `app` for app runs.
     #[serde(rename = "type")]
     pub kind: String,
     /// Current status.
@@ -61,9 +90,9 @@ pub struct Process {
     pub message: Option<String>,
     /// 0.0 to 1.0.
     pub progress: f64,
-    /// Counts, once finished.
+    /// Counts of an import once finished ([`ImportResults`]), or what `updateProcess` set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<ImportResults>,
+    pub results: Option<Value>,
     /// Human-readable summary, once finished.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -78,6 +107,61 @@ pub struct Process {
     /// The `parentProcessId` the import was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_process_id: Option<String>,
+    /// The app that owns the process (app runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Fields `updateProcess` set that the emulator only stores (`logDataList`, `state`,
+    /// `filePath`, `internalError`), served back as given.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl Process {
+    /// A new PENDING process created now, with progress 0 and nothing else set.
+    pub fn pending(
+        id: String,
+        org_id: String,
+        label: String,
+        kind: &str,
+        run_user_id: &str,
+        options: Value,
+    ) -> Process {
+        let now = now_iso();
+        Process {
+            id,
+            org_id,
+            label,
+            kind: kind.to_string(),
+            status: Status::Pending,
+            run_user_id: run_user_id.to_string(),
+            create_id: run_user_id.to_string(),
+            create_at: now.clone(),
+            options,
+            message: None,
+            progress: 0.0,
+            results: None,
+            summary: None,
+            start_at: None,
+            end_at: None,
+            update_at: now,
+            parent_process_id: None,
+            app_id: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One `updateProcess` call as received, for tests and `/_emulator/process/{id}/updates`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ProcessUpdate {
+    /// ISO timestamp of the call.
+    pub at: String,
+    /// The JSON body as sent.
+    pub body: Value,
+    /// The process's status after the call.
+    pub status: &'static str,
+    /// The process's progress after the call.
+    pub progress: f64,
 }
 
 /// One row's account, per the `ProcessEvent` schema.
@@ -93,8 +177,8 @@ pub struct ProcessEvent {
     pub entity_data: Value,
     /// `[{"type":"FIELD","payload":{"key","value"}}]` or one `ERROR` update.
     pub updates: Vec<Value>,
-    /// Epoch millis.
-    pub at: i64,
+    /// ISO timestamp (the spec types it as a string).
+    pub at: String,
 }
 
 /// The fixed user id the emulator runs processes as.

@@ -11,10 +11,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+
+use crate::faults::{Fault, FaultRule};
+use crate::webhook::{AppInfo, WebhookDelivery};
 use chrono::NaiveDate;
 
 use crate::log::{RequestRecord, auth_and_log};
-use crate::process::{Process, ProcessEvent};
+use crate::process::{Process, ProcessEvent, ProcessUpdate};
 use crate::routes;
 use crate::state::OrgState;
 
@@ -25,6 +28,39 @@ pub struct ProcessEntry {
     pub process: Process,
     /// Per-row events, filled when the import finishes.
     pub events: Vec<ProcessEvent>,
+    /// Every `updateProcess` call, oldest first.
+    pub updates: Vec<ProcessUpdate>,
+}
+
+impl ProcessEntry {
+    /// A new entry with no events and no updates.
+    pub fn new(process: Process) -> ProcessEntry {
+        ProcessEntry {
+            process,
+            events: Vec::new(),
+            updates: Vec::new(),
+        }
+    }
+}
+
+/// The faults the middleware took for this call and left to the handler (request extension).
+#[derive(Clone, Debug, Default)]
+pub struct ActiveFaults(pub Vec<Fault>);
+
+impl ActiveFaults {
+    /// Whether `fault` is among them.
+    pub fn has(&self, fault: &Fault) -> bool {
+        self.0.contains(fault)
+    }
+}
+
+/// Where app-run webhooks go, and what was delivered.
+#[derive(Debug, Default)]
+pub struct WebhookState {
+    /// The target URL (`http://` only); `None`: runs create processes but notify no one.
+    pub url: Option<String>,
+    /// Every delivery attempt, oldest first.
+    pub deliveries: Vec<WebhookDelivery>,
 }
 
 /// Everything the handlers share. Locks are never held across an `.await`.
@@ -43,6 +79,12 @@ pub struct Shared {
     pub processes: Mutex<HashMap<String, ProcessEntry>>,
     /// The request log.
     pub log: Mutex<Vec<RequestRecord>>,
+    /// Fault rules in force.
+    pub faults: Mutex<Vec<FaultRule>>,
+    /// The installed app (the token's user).
+    pub app: AppInfo,
+    /// The app-run webhook target and deliveries.
+    pub webhook: Mutex<WebhookState>,
 }
 
 impl Shared {
@@ -114,8 +156,17 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(routes::import::import_data_csv),
         )
         .route(
+            "/v1/org/{org_id}/process",
+            get(routes::process::find_processes),
+        )
+        .route(
             "/v1/org/{org_id}/process/{process_id}",
-            get(routes::process::get_process),
+            get(routes::process::get_process).patch(routes::process::update_process),
+        )
+        .route("/v1/user", get(routes::users::find_users))
+        .route(
+            "/v1/app/org/{org_id}/install/{app_user_id}/run",
+            post(routes::app::run_installed_app),
         )
         .route(
             "/v1/org/{org_id}/process/{process_id}/events",
@@ -123,6 +174,20 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_emulator/requests", get(routes::admin::requests))
         .route("/_emulator/jobs", get(routes::admin::jobs))
+        .route(
+            "/_emulator/faults",
+            get(routes::admin::faults)
+                .post(routes::admin::add_fault)
+                .delete(routes::admin::clear_faults),
+        )
+        .route(
+            "/_emulator/webhook",
+            get(routes::admin::webhook).put(routes::admin::set_webhook),
+        )
+        .route(
+            "/_emulator/process/{process_id}/updates",
+            get(routes::admin::process_updates),
+        )
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not found") })
         .layer(DefaultBodyLimit::max(1 << 30))
         .layer(axum::middleware::from_fn_with_state(

@@ -146,6 +146,11 @@ impl OrgState {
         self.users.push(user);
     }
 
+    /// Every user (logins), in seed order.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
     /// Inserts or replaces a job, keeping the email index current.
     pub fn insert_job(&mut self, job: Job) {
         if let Some(email) = self

@@ -6,6 +6,8 @@ use std::time::Duration;
 use charthop_emulator::{Config, Emulator};
 use serde_json::{Value, json};
 
+mod api;
+
 const TOKEN: &str = "test-token";
 const ORG: &str = "acme";
 

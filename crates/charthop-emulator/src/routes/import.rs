@@ -8,29 +8,33 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde_json::json;
 
+use crate::faults::Fault;
 use crate::import_csv::{self, Applier, ParsedCsv, RowKind, RowOutcome};
 use crate::log::{ImportFlags, UploadRecord, query_pairs};
 use crate::process::{EMULATOR_USER_ID, ImportResults, Process, ProcessEvent, Status, now_iso};
-use crate::server::{ApiError, ProcessEntry, Shared, lock};
+use crate::server::{ActiveFaults, ApiError, ProcessEntry, Shared, lock};
 use crate::{ids, persist};
 
 /// How many row errors a failed process's message lists.
 const LISTED_ERRORS: usize = 5;
 
 /// Accepts an upload and starts its process. 400 for a bad flag value, a missing `file` part,
-/// a non-UTF-8 file or a bad header; 404 for another org.
+/// a non-UTF-8 file or a bad header; 404 for another org. With the `process_never_finishes`
+/// fault the process goes RUNNING and stays there, applying nothing.
 pub async fn import_data_csv(
     State(shared): State<Arc<Shared>>,
     Path(org_id): Path<String>,
     RawQuery(raw): RawQuery,
+    faults: Option<Extension<ActiveFaults>>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
+    let stuck = faults.is_some_and(|Extension(f)| f.has(&Fault::ProcessNeverFinishes));
     shared.check_org(&org_id)?;
     let flags = parse_flags(&query_pairs(raw.as_deref()))?;
     let mut multipart =
@@ -61,33 +65,16 @@ pub async fn import_data_csv(
     let csv = import_csv::parse(&text).map_err(ApiError::bad_request)?;
 
     let id = ids::new_id();
-    let now = now_iso();
-    let process = Process {
-        id: id.clone(),
-        org_id: lock(&shared.org).org.id.clone(),
-        label: format!("Import {}", file_name.as_deref().unwrap_or("CSV data")),
-        kind: "import".into(),
-        status: Status::Pending,
-        run_user_id: EMULATOR_USER_ID.into(),
-        create_id: EMULATOR_USER_ID.into(),
-        create_at: now.clone(),
-        options: options(&flags),
-        message: None,
-        progress: 0.0,
-        results: None,
-        summary: None,
-        start_at: None,
-        end_at: None,
-        update_at: now,
-        parent_process_id: flags.parent_process_id.clone(),
-    };
-    lock(&shared.processes).insert(
+    let mut process = Process::pending(
         id.clone(),
-        ProcessEntry {
-            process: process.clone(),
-            events: Vec::new(),
-        },
+        lock(&shared.org).org.id.clone(),
+        format!("Import {}", file_name.as_deref().unwrap_or("CSV data")),
+        "import",
+        EMULATOR_USER_ID,
+        options(&flags),
     );
+    process.parent_process_id = flags.parent_process_id.clone();
+    lock(&shared.processes).insert(id.clone(), ProcessEntry::new(process.clone()));
     let upload = UploadRecord {
         process_id: id.clone(),
         flags: flags.clone(),
@@ -95,7 +82,11 @@ pub async fn import_data_csv(
         csv: text,
         rows: csv.row_maps(),
     };
-    tokio::spawn(run(shared, id, csv, flags));
+    if stuck {
+        tokio::spawn(run_stuck(shared, id));
+    } else {
+        tokio::spawn(run(shared, id, csv, flags));
+    }
     let mut response = Json(process).into_response();
     response.extensions_mut().insert(upload);
     Ok(response)
@@ -152,6 +143,17 @@ fn options(flags: &ImportFlags) -> serde_json::Value {
         }
     }
     options
+}
+
+/// Starts an import that never ends: RUNNING at 50% forever, nothing applied.
+async fn run_stuck(shared: Arc<Shared>, id: String) {
+    tokio::time::sleep(shared.step_delay).await;
+    shared.update_process(&id, |e| {
+        e.process.status = Status::Running;
+        e.process.start_at = Some(now_iso());
+        e.process.progress = 0.5;
+        e.process.message = Some("Importing".into());
+    });
 }
 
 /// Runs an accepted import to completion: PENDING -> RUNNING (progress 0..1) -> DONE,
@@ -211,7 +213,7 @@ async fn run(shared: Arc<Shared>, id: String, csv: ParsedCsv, flags: ImportFlags
     shared.update_process(&id, |e| {
         e.process.status = status;
         e.process.progress = 1.0;
-        e.process.results = Some(results);
+        e.process.results = serde_json::to_value(results).ok();
         e.process.summary = Some(message.clone());
         e.process.message = Some(message);
         e.process.end_at = Some(now_iso());
@@ -299,7 +301,7 @@ fn event(outcome: &RowOutcome) -> ProcessEvent {
         kind,
         entity_data: json!({"row": outcome.line, "workEmail": outcome.work_email}),
         updates,
-        at: chrono::Utc::now().timestamp_millis(),
+        at: now_iso(),
     }
 }
 

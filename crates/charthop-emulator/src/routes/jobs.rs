@@ -2,25 +2,33 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use axum::{Extension, Json};
 use serde_json::{Map, Value};
 
 use crate::carrot;
+use crate::faults::Fault;
 use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
 use crate::log::query_pairs;
-use crate::server::{ApiError, Shared, lock};
+use crate::server::{ActiveFaults, ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;
 
 /// Answers `{"data":[rows], "next": last id}` (`next` only when more rows remain), rows sorted
-/// by job id and strictly after `from`. 400 on an unknown field, a bad `format`, `limit` or `q`.
+/// by job id and strictly after `from`. `date` (YYYY-MM-DD) is the day computed fields such as
+/// `tenure` are taken at (the emulator keeps no history, so the jobs are today's). 400 on an
+/// unknown field, a bad `format`, `limit`, `date` or `q`.
+///
+/// Faults: `empty_page` answers no rows with a `next` that still leads to them;
+/// `repeat_cursor` answers `next` equal to the `from` sent.
 pub async fn find_jobs(
     State(shared): State<Arc<Shared>>,
     Path(org_id): Path<String>,
     RawQuery(raw): RawQuery,
+    faults: Option<Extension<ActiveFaults>>,
 ) -> Result<Json<Value>, ApiError> {
+    let faults = faults.map(|Extension(f)| f).unwrap_or_default();
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
     let param = |name: &str| {
@@ -45,24 +53,25 @@ pub async fn find_jobs(
             )));
         }
     };
-    let limit = match param("limit") {
-        None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("limit `{raw}` must be between 1 and {MAX_LIMIT}"))
-            })?,
-    };
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let filter = param("q")
         .filter(|q| !q.trim().is_empty())
         .map(carrot::parse)
         .transpose()
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
+    let today = match param("date").filter(|d| !d.is_empty()) {
+        None => shared.today(),
+        Some(raw) => chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map_err(|_| ApiError::bad_request(format!("date `{raw}` must be YYYY-MM-DD")))?,
+    };
+    if faults.has(&Fault::EmptyPage) {
+        // Any id after `from` sorts after `from` + "0" (ids are 24 characters), so following
+        // this cursor loses nothing.
+        let next = format!("{}0", from.unwrap_or_default());
+        return Ok(Json(serde_json::json!({ "data": [], "next": next })));
+    }
 
-    let today = shared.today();
     let state = lock(&shared.org);
     let mut matching = state.jobs_after(from).filter(|job| {
         filter.as_ref().is_none_or(|f| {
@@ -85,7 +94,11 @@ pub async fn find_jobs(
         })
         .collect();
     let mut body = Map::new();
-    if more && let Some(last) = page.last() {
+    if faults.has(&Fault::RepeatCursor)
+        && let Some(from) = from
+    {
+        body.insert("next".into(), Value::String(from.to_string()));
+    } else if more && let Some(last) = page.last() {
         body.insert("next".into(), Value::String(last.id.clone()));
     }
     body.insert("data".into(), Value::Array(data));

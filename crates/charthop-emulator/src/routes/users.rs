@@ -1,0 +1,147 @@
+//! `findUsers`: `GET /v1/user` with `orgId`, `ids`, `q`, `sort`, `from`, `limit`.
+//!
+//! Users are the seed's people logins plus the installed app's user (type `APP`). Every user
+//! has joined (`inviteStatus=JOINED` keeps them all; `INVITED`/`NOT_INVITED` none).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use serde_json::{Value, json};
+
+use crate::log::query_pairs;
+use crate::server::{ApiError, Shared, lock};
+
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 1000;
+
+/// `{"data":[User], "next"?}`. 400 for a bad `limit`, `sort` or `inviteStatus`; 404 when
+/// `orgId` names another org.
+pub async fn find_users(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = query_pairs(raw.as_deref());
+    let param = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some(org) = param("orgId") {
+        shared.check_org(org)?;
+    }
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
+    let joined = match param("inviteStatus")
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        None | Some("JOINED") => true,
+        Some("INVITED" | "NOT_INVITED") => false,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "inviteStatus `{other}` must be INVITED, JOINED or NOT_INVITED"
+            )));
+        }
+    };
+    let mut users = all_users(&shared);
+    if !joined {
+        users.clear();
+    }
+    if let Some(ids) = param("ids") {
+        let wanted: Vec<&str> = ids.split(',').map(str::trim).collect();
+        users.retain(|u| wanted.contains(&text(u, "id").as_str()));
+    }
+    if let Some(q) = param("q").map(str::to_lowercase).filter(|q| !q.is_empty()) {
+        users.retain(|u| {
+            let name = format!("{} {}", text(&u["name"], "first"), text(&u["name"], "last"));
+            name.to_lowercase().contains(&q) || text(u, "email").to_lowercase().contains(&q)
+        });
+    }
+    sort(&mut users, param("sort").unwrap_or("id"))?;
+    if let Some(from) = param("from").filter(|f| !f.is_empty()) {
+        match users.iter().position(|u| text(u, "id") == from) {
+            Some(i) => drop(users.drain(..=i)),
+            None => users.clear(),
+        }
+    }
+    let more = users.len() > limit;
+    users.truncate(limit);
+    let mut body = json!({ "data": users });
+    if more
+        && let Some(last) = body["data"]
+            .as_array()
+            .and_then(|d| d.last())
+            .map(|u| text(u, "id"))
+    {
+        body["next"] = Value::String(last);
+    }
+    Ok(Json(body))
+}
+
+/// Every user as a `User` object.
+fn all_users(shared: &Shared) -> Vec<Value> {
+    let state = lock(&shared.org);
+    let org_id = state.org.id.clone();
+    let mut users: Vec<Value> = state
+        .users()
+        .iter()
+        .map(|u| {
+            json!({
+                "id": u.id,
+                "name": {"first": u.first_name, "last": u.last_name},
+                "email": u.email,
+                "type": "USER",
+                "status": "NORMAL",
+                "orgs": [{"orgId": org_id, "access": "MEMBER"}],
+            })
+        })
+        .collect();
+    let app = &shared.app;
+    users.push(json!({
+        "id": app.app_user_id,
+        "appId": app.app_id,
+        "name": {"first": app.name, "last": "(app)"},
+        "type": "APP",
+        "status": "NORMAL",
+        "orgs": [{"orgId": org_id, "access": "PRIMARY"}],
+    }));
+    users
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Sorts by `id`, `name` (last, first) or `email`; a leading `-` reverses. 400 otherwise.
+fn sort(users: &mut [Value], spec: &str) -> Result<(), ApiError> {
+    let (desc, key) = match spec.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, spec),
+    };
+    let key_of = |u: &Value| -> String {
+        match key {
+            "name" => format!(
+                "{}\u{1f}{}",
+                text(&u["name"], "last").to_lowercase(),
+                text(&u["name"], "first").to_lowercase()
+            ),
+            "email" => text(u, "email").to_lowercase(),
+            _ => text(u, "id"),
+        }
+    };
+    if !["id", "name", "email"].contains(&key) {
+        return Err(ApiError::bad_request(format!(
+            "sort `{spec}` must be id, name or email (with `-` for descending)"
+        )));
+    }
+    users.sort_by_key(|u| key_of(u));
+    if desc {
+        users.reverse();
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Walking `findJobs` page by page, without ever looping or losing rows.
+//!
+//! Rules (charthop-api.md section 2.3): every filter is re-sent on every page with
+//! `from=<next>`; an empty page that carries a `next` is followed; only a missing or empty
+//! `next` ends the walk; a cursor seen before is an error at once (so a server that repeats
+//! itself costs at most one extra request). Pages are handed out one at a time, so callers
+//! can stream them.
+
+use std::collections::HashSet;
+
+use super::client::Client;
+use super::error::ApiError;
+use super::url::path_segment;
+use super::wire::Row;
+
+/// What to ask `findJobs` for; re-sent on every page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobQuery {
+    /// Field codes, sent as `fields=a,b,c` and returned as keys spelled the same way.
+    pub fields: Vec<String>,
+    /// A Carrot filter, e.g. `open:filled`.
+    pub q: String,
+    /// `YYYY-MM-DD`: the roster as of that date; `None` for today.
+    pub date: Option<String>,
+    /// Page size (`limit`).
+    pub limit: u32,
+}
+
+/// The pages of one `findJobs` query, in order.
+#[derive(Debug)]
+pub struct JobPages<'a> {
+    client: &'a Client,
+    query: JobQuery,
+    from: Option<String>,
+    seen: HashSet<String>,
+    pages: u32,
+    done: bool,
+}
+
+impl<'a> JobPages<'a> {
+    /// Starts a walk; nothing is sent until [`JobPages::next_page`].
+    pub fn new(client: &'a Client, query: JobQuery) -> JobPages<'a> {
+        JobPages {
+            client,
+            query,
+            from: None,
+            seen: HashSet::new(),
+            pages: 0,
+            done: false,
+        }
+    }
+
+    /// The next page's rows (possibly none), or `None` once the last page was returned.
+    ///
+    /// Fails with the client's errors, or [`ApiError::CursorRepeated`] when ChartHop sends a
+    /// cursor it sent before; after an error the walk is over.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Row>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let page = self
+            .client
+            .find_jobs(&self.query, self.from.as_deref())
+            .await?;
+        self.pages += 1;
+        if let Some(next) = page.next.filter(|n| !n.is_empty()) {
+            if !self.seen.insert(next.clone()) {
+                return Err(ApiError::CursorRepeated {
+                    method: "GET".into(),
+                    path: format!("/v2/org/{}/job", path_segment(self.client.org())),
+                    cursor: next,
+                    page: self.pages,
+                });
+            }
+            self.from = Some(next);
+            self.done = false;
+        }
+        Ok(Some(page.data))
+    }
+
+    /// Pages fetched so far.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+}

@@ -1,0 +1,521 @@
+//! Conformance with ChartHop's published API description (`../shared/charthop-openapi/`):
+//! the emulator's answers validate against the declared response schemas, and the client's
+//! requests use only declared parameters, with the declared types.
+//!
+//! The validator covers the JSON-schema subset these files use: `$ref`, `type`, `required`,
+//! `properties`, `additionalProperties`, `items`, `enum`, `format: date`. Two readings are
+//! deliberate and stated here:
+//! - a bare `{type: object}` (no properties, no additionalProperties) is how the Swagger
+//!   converter renders Java's `Object`, so it accepts any JSON value (e.g. `findJobs` rows
+//!   hold strings and numbers under `additionalProperties: {type: object}`);
+//! - `Process.status` may be `DONE_WITH_ERRORS`: the schema's enum lists four values, but
+//!   ChartHop's own `findProcesses` filter and UI know a fifth (charthop-api.md section 6.1).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use charthop_emulator::{Emulator, RequestRecord};
+use payroll_sync::charthop::{Client, ClientConfig, ImportFlags, JobQuery, VirtualClock};
+use payroll_sync::secret::Secret;
+use serde_json::{Map, Value, json};
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::support::*;
+
+/// One OpenAPI file as JSON.
+struct Spec {
+    name: String,
+    doc: Value,
+}
+
+fn spec_dir() -> PathBuf {
+    root().join("../shared/charthop-openapi")
+}
+
+fn load(file: &str) -> Spec {
+    let path = spec_dir().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    Spec {
+        name: file.to_string(),
+        doc: to_json(docs.first().unwrap_or(&Yaml::Null)),
+    }
+}
+
+fn to_json(y: &Yaml) -> Value {
+    match y {
+        Yaml::Real(r) => r.parse::<f64>().map(Value::from).unwrap_or(Value::Null),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        Yaml::Hash(h) => Value::Object(
+            h.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Yaml::String(s) => s.clone(),
+                        Yaml::Integer(i) => i.to_string(),
+                        other => format!("{other:?}"),
+                    };
+                    (key, to_json(v))
+                })
+                .collect::<Map<String, Value>>(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// An operation: its method, path template and definition.
+struct Operation<'a> {
+    method: String,
+    path: String,
+    def: &'a Value,
+}
+
+impl Spec {
+    fn operation(&self, id: &str) -> Operation<'_> {
+        let paths = self.doc["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for (method, def) in item.as_object().into_iter().flatten() {
+                if def["operationId"] == id {
+                    return Operation {
+                        method: method.to_uppercase(),
+                        path: path.clone(),
+                        def,
+                    };
+                }
+            }
+        }
+        panic!("{}: no operation `{id}`", self.name)
+    }
+
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema["$ref"].as_str() {
+            Some(r) => {
+                let name = r
+                    .strip_prefix("#/components/schemas/")
+                    .expect("a local $ref");
+                let target = &self.doc["components"]["schemas"][name];
+                assert!(!target.is_null(), "{}: dangling $ref {r}", self.name);
+                self.resolve(target)
+            }
+            None => schema,
+        }
+    }
+
+    /// Every way `value` breaks `schema`, as `path: problem` lines.
+    fn validate(&self, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        let is_bare_object = schema["type"] == "object"
+            && schema.get("properties").is_none()
+            && schema.get("additionalProperties").is_none();
+        if is_bare_object {
+            return;
+        }
+        if let Some(options) = schema["enum"].as_array() {
+            let status_extra = value == "DONE_WITH_ERRORS"
+                && options.contains(&json!("DONE"))
+                && options.contains(&json!("ERROR"));
+            if !options.contains(value) && !status_extra {
+                errors.push(format!("{at}: {value} not in {options:?}"));
+            }
+        }
+        let ok = match schema["type"].as_str() {
+            None => true,
+            Some("object") => value.is_object(),
+            Some("array") => value.is_array(),
+            Some("string") => value.is_string(),
+            Some("integer") => value.is_i64() || value.is_u64(),
+            Some("number") => value.is_number(),
+            Some("boolean") => value.is_boolean(),
+            Some(other) => panic!("{at}: schema type `{other}` is not handled"),
+        };
+        if !ok {
+            errors.push(format!("{at}: expected {}, got {value}", schema["type"]));
+            return;
+        }
+        if schema["format"] == "date"
+            && let Some(s) = value.as_str()
+            && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
+        {
+            errors.push(format!("{at}: `{s}` is not a date"));
+        }
+        if let Some(obj) = value.as_object() {
+            for required in schema["required"].as_array().into_iter().flatten() {
+                let key = required.as_str().unwrap_or_default();
+                if !obj.contains_key(key) {
+                    errors.push(format!("{at}: missing required `{key}`"));
+                }
+            }
+            let props = schema["properties"].as_object();
+            for (key, v) in obj {
+                let sub = format!("{at}.{key}");
+                match props.and_then(|p| p.get(key)) {
+                    Some(s) => self.validate(s, v, &sub, errors),
+                    None => match schema.get("additionalProperties") {
+                        Some(Value::Bool(false)) => {
+                            errors.push(format!("{sub}: not a declared property"))
+                        }
+                        Some(s) if s.is_object() => self.validate(s, v, &sub, errors),
+                        _ => {}
+                    },
+                }
+            }
+        }
+        if let (Some(items), Some(values)) = (schema.get("items"), value.as_array()) {
+            for (i, v) in values.iter().enumerate() {
+                self.validate(items, v, &format!("{at}[{i}]"), errors);
+            }
+        }
+    }
+
+    /// Checks a 2xx answer of operation `id` against its declared JSON schema.
+    fn check_response(&self, id: &str, status: u16, body: &Value) {
+        let op = self.operation(id);
+        let response = &op.def["responses"][status.to_string()];
+        assert!(
+            !response.is_null(),
+            "{id}: status {status} is not declared in {}",
+            self.name
+        );
+        let schema = &response["content"]["application/json"]["schema"];
+        assert!(!schema.is_null(), "{id} {status}: no JSON schema declared");
+        let mut errors = Vec::new();
+        self.validate(schema, body, id, &mut errors);
+        assert!(errors.is_empty(), "{id} {status}:\n{}", errors.join("\n"));
+    }
+
+    /// Checks a logged request against operation `id`: method, path shape, and every query
+    /// parameter declared, typed as declared, and the required ones present.
+    fn check_request(&self, id: &str, r: &RequestRecord) {
+        let op = self.operation(id);
+        assert_eq!(r.method, op.method, "{id}");
+        let template: Vec<&str> = op.path.trim_matches('/').split('/').collect();
+        let actual: Vec<&str> = r.path.trim_matches('/').split('/').collect();
+        assert_eq!(
+            template.len(),
+            actual.len(),
+            "{id}: {} vs {}",
+            r.path,
+            op.path
+        );
+        for (t, a) in template.iter().zip(&actual) {
+            assert!(
+                t.starts_with('{') || t == a,
+                "{id}: {} vs {}",
+                r.path,
+                op.path
+            );
+        }
+        let params: Vec<&Value> = op.def["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .collect();
+        for (name, value) in &r.query_map {
+            let declared = params
+                .iter()
+                .find(|p| p["name"] == name.as_str())
+                .unwrap_or_else(|| panic!("{id}: query parameter `{name}` is not declared"));
+            let schema = &declared["schema"];
+            let ok = match schema["type"].as_str() {
+                Some("boolean") => value == "true" || value == "false",
+                Some("integer") => value.parse::<i32>().is_ok(),
+                Some("string") if schema["format"] == "date" => {
+                    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+                }
+                Some("string") => schema["enum"]
+                    .as_array()
+                    .is_none_or(|e| e.contains(&json!(value))),
+                other => panic!("{id}: parameter type {other:?} is not handled"),
+            };
+            assert!(ok, "{id}: `{name}={value}` is not a valid {schema}");
+        }
+        for p in params.iter().filter(|p| p["required"] == true) {
+            let name = p["name"].as_str().unwrap_or_default();
+            assert!(
+                r.query_map.contains_key(name),
+                "{id}: required query parameter `{name}` was not sent"
+            );
+        }
+    }
+}
+
+fn emulator_with_today() -> Emulator {
+    let mut config = charthop_emulator::Config::new(fixture("charthop/acme"), TOKEN);
+    config.import_step_delay = Duration::from_millis(1);
+    Emulator::start(config).expect("the emulator starts")
+}
+
+struct Http {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Http {
+    fn new(emu: &Emulator) -> Http {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Http {
+            base: emu.base_url(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(TOKEN);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("the emulator answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn upload(&self, query: &str, csv: &str) -> (u16, Value) {
+        let part = reqwest::multipart::Part::text(csv.to_string()).file_name("c.csv");
+        let resp = self
+            .http
+            .post(format!("{}/v1/org/acme/import/csv/data?{query}", self.base))
+            .bearer_auth(TOKEN)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("the emulator answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn finished(&self, id: &str) -> Value {
+        for _ in 0..500 {
+            let (_, p) = self
+                .send(
+                    reqwest::Method::GET,
+                    &format!("/v1/org/acme/process/{id}"),
+                    None,
+                )
+                .await;
+            if !["PENDING", "RUNNING"].contains(&p["status"].as_str().unwrap_or("PENDING")) {
+                return p;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("process {id} never finished");
+    }
+}
+
+#[tokio::test]
+async fn every_emulated_operation_answers_as_the_spec_declares() {
+    let (jobs, import, process, user, app) = (
+        load("charthop-job-api-openapi.yml"),
+        load("charthop-import-api-openapi.yml"),
+        load("charthop-process-api-openapi.yml"),
+        load("charthop-user-api-openapi.yml"),
+        load("charthop-app-api-openapi.yml"),
+    );
+    let emu = emulator_with_today();
+    let h = Http::new(&emu);
+    use reqwest::Method;
+
+    for query in [
+        "format=minimal&q=open:filled&limit=25&fields=jobId,name,contact.workEmail,manager,tenure,startDate",
+        "fields=jobId,name,name.first,contact.workEmail,department.name",
+        "",
+    ] {
+        let (status, body) = h
+            .send(Method::GET, &format!("/v2/org/acme/job?{query}"), None)
+            .await;
+        jobs.check_response("findJobs", status, &body);
+        assert!(!body["data"].as_array().is_some_and(Vec::is_empty));
+    }
+
+    let (status, pending) = h
+        .upload(
+            "upsert=false&importSource=payroll-sync",
+            "Work Email,Title\nmargaret.okonkwo@acme.example,CEO\n",
+        )
+        .await;
+    import.check_response("importDataCsv", status, &pending);
+    let id = pending["id"].as_str().unwrap_or_default().to_string();
+    let done = h.finished(&id).await;
+    assert_eq!(done["status"], "DONE");
+    process.check_response("getProcess", 200, &done);
+    let (status, events) = h
+        .send(
+            Method::GET,
+            &format!("/v1/org/acme/process/{id}/events"),
+            None,
+        )
+        .await;
+    process.check_response("getProcessEvents", status, &events);
+    assert!(!events["events"].as_array().is_some_and(Vec::is_empty));
+
+    let (_, partial) = h
+        .upload(
+            "skipErrors=true",
+            "Work Email,Title\nnobody@acme.example,X\nmargaret.okonkwo@acme.example,CEO\n",
+        )
+        .await;
+    let partial = h.finished(partial["id"].as_str().unwrap_or_default()).await;
+    assert_eq!(partial["status"], "DONE_WITH_ERRORS");
+    process.check_response("getProcess", 200, &partial);
+    let (_, events) = h
+        .send(
+            Method::GET,
+            &format!(
+                "/v1/org/acme/process/{}/events",
+                partial["id"].as_str().unwrap_or_default()
+            ),
+            None,
+        )
+        .await;
+    process.check_response("getProcessEvents", 200, &events);
+
+    let app_user = emu.app().app_user_id;
+    let (status, run) = h
+        .send(
+            Method::POST,
+            &format!("/v1/app/org/acme/install/{app_user}/run"),
+            Some(json!({})),
+        )
+        .await;
+    app.check_response("runInstalledApp", status, &run);
+    let run_id = run["id"].as_str().unwrap_or_default();
+
+    // updateProcess declares no success body; the request body must fit `UpdateProcess`, and
+    // the emulator's answer (the process) must still be a valid `Process`.
+    let patch = json!({"status": "RUNNING", "progress": 0.4, "message": "Importing", "results": {"rows": 3}});
+    let mut errors = Vec::new();
+    let schema = &process.operation("updateProcess").def["requestBody"]["content"]["application/json"]
+        ["schema"];
+    process.validate(schema, &patch, "UpdateProcess", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    let (status, updated) = h
+        .send(
+            Method::PATCH,
+            &format!("/v1/org/acme/process/{run_id}"),
+            Some(patch),
+        )
+        .await;
+    assert_eq!(status, 200);
+    process.check_response("getProcess", 200, &updated);
+
+    let (status, list) = h
+        .send(Method::GET, "/v1/org/acme/process?limit=2", None)
+        .await;
+    process.check_response("findProcesses", status, &list);
+    assert!(list["next"].is_string());
+    let (status, users) = h.send(Method::GET, "/v1/user?orgId=acme", None).await;
+    user.check_response("findUsers", status, &users);
+
+    // Every operation the emulator implements was exercised above.
+    let seen: std::collections::BTreeSet<String> = emu
+        .requests()
+        .iter()
+        .filter_map(|r| r.operation.clone())
+        .collect();
+    let all: std::collections::BTreeSet<String> = charthop_emulator::OPERATIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(seen, all);
+}
+
+#[tokio::test]
+async fn the_clients_requests_use_declared_parameters_with_declared_types() {
+    let (jobs, import, process) = (
+        load("charthop-job-api-openapi.yml"),
+        load("charthop-import-api-openapi.yml"),
+        load("charthop-process-api-openapi.yml"),
+    );
+    let emu = emulator_with_today();
+    let config = ClientConfig {
+        base_url: emu.base_url(),
+        org: emu.org_slug(),
+        token: Secret::new(TOKEN),
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+        retry_budget: Duration::from_secs(1),
+        timeout: Duration::from_secs(10),
+    };
+    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
+    let client = Client::with_clock(config, clock).expect("a client");
+    let query = JobQuery {
+        fields: vec!["jobId".into(), "contact.workEmail".into()],
+        q: "open:filled".into(),
+        date: Some("2025-01-15".into()),
+        limit: 30,
+    };
+    let first = client.find_jobs(&query, None).await.expect("page 1");
+    client
+        .find_jobs(&query, first.next.as_deref())
+        .await
+        .expect("page 2");
+    let flags = ImportFlags {
+        upsert: true,
+        create_groups: true,
+        skip_errors: false,
+        dry_run: true,
+        import_source: Some("payroll-sync".into()),
+        notify_app_name: Some("Payroll Sync".into()),
+        notify_user_ids: vec!["6c0000000000000000000001".into()],
+    };
+    let csv = b"Work Email,Title\nmargaret.okonkwo@acme.example,CEO\n".to_vec();
+    let p = client
+        .import_csv("updates.csv", csv, &flags)
+        .await
+        .expect("accepted");
+    client.get_process(&p.id).await.expect("getProcess");
+
+    let requests = emu.requests();
+    assert_eq!(requests.len(), 4);
+    for r in &requests {
+        match r.operation.as_deref() {
+            Some("findJobs") => jobs.check_request("findJobs", r),
+            Some("importDataCsv") => import.check_request("importDataCsv", r),
+            Some("getProcess") => process.check_request("getProcess", r),
+            other => panic!("unexpected request {other:?}"),
+        }
+    }
+    assert!(requests[1].query_map.contains_key("from"));
+    // The CSV travels in the multipart part the spec declares.
+    let body = &import.operation("importDataCsv").def["requestBody"]["content"]["multipart/form-data"]
+        ["schema"];
+    assert_eq!(body["properties"]["file"]["format"], "binary");
+    let upload = emu.uploads();
+    assert_eq!(upload[0].file_name.as_deref(), Some("updates.csv"));
+}
+
+#[test]
+fn the_validator_rejects_what_the_spec_forbids() {
+    let process = load("charthop-process-api-openapi.yml");
+    let schema = json!({"$ref": "#/components/schemas/Process"});
+    let good = json!({
+        "id": "a", "orgId": "o", "label": "l", "type": "import", "status": "DONE",
+        "runUserId": "u", "createId": "u", "createAt": "2025-01-01T00:00:00Z", "options": {},
+        "progress": 1.0
+    });
+    let errors_of = |v: &Value| {
+        let mut errors = Vec::new();
+        process.validate(&schema, v, "Process", &mut errors);
+        errors
+    };
+    assert!(errors_of(&good).is_empty());
+    let mut bad = good.clone();
+    bad["status"] = json!("FINISHED");
+    bad["progress"] = json!("1");
+    bad.as_object_mut().map(|o| o.remove("orgId"));
+    let errors = errors_of(&bad);
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    let events = json!({"events": [{"type": "UPDATE", "updates": [], "at": 1700000000000i64}]});
+    let mut errors = Vec::new();
+    let schema = json!({"$ref": "#/components/schemas/ProcessEventResponse"});
+    process.validate(&schema, &events, "events", &mut errors);
+    assert_eq!(errors.len(), 1, "`at` is a string in the spec: {errors:?}");
+}
