@@ -1,22 +1,33 @@
-//! CSV exports: delimiter detection, UTF-8 with or without BOM, RFC 4180 quoting, any line end.
+//! CSV exports: encodings (see [`super::decode`]), delimiter detection, RFC 4180 quoting, any
+//! line end, header location, and ragged rows. Records are streamed; nothing but the first
+//! 64 KiB (for the delimiter) and, under `header_row = auto`, the first rows is held.
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::{Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, check_header};
+use super::decode::{self, Transcode};
+use super::header::{self, Step};
+use super::{
+    Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, TextEncoding, check_header, error,
+};
 
 const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 const SNIFF_BYTES: usize = 64 * 1024;
 
+type Source = std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>;
+
 /// The data rows of a CSV file, read one record at a time.
 pub(super) struct CsvRows {
     path: PathBuf,
-    reader: csv::Reader<LineCounter<File>>,
+    encoding: TextEncoding,
+    reader: csv::Reader<LineCounter<Source>>,
     lines: Arc<Mutex<Breaks>>,
     record: csv::ByteRecord,
+    /// Rows read while looking for the header, to be given out first.
+    pending: VecDeque<(usize, csv::ByteRecord)>,
     width: usize,
 }
 
@@ -25,81 +36,212 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         path: path.to_path_buf(),
         source,
     };
-    let delimiter = match options.delimiter {
-        Some(d) => d,
-        None => {
-            let mut head = Vec::with_capacity(SNIFF_BYTES);
-            File::open(path)
-                .map_err(io)?
-                .take(SNIFF_BYTES as u64)
-                .read_to_end(&mut head)
-                .map_err(io)?;
-            detect_delimiter(&head)
-        }
+    let mut file = File::open(path).map_err(io)?;
+    let detected =
+        decode::detect(std::io::BufReader::new(&mut file), options.encoding).map_err(io)?;
+    file.seek(SeekFrom::Start(detected.bom_len)).map_err(io)?;
+    let mut warnings = Vec::new();
+    if let Some(line) = detected.fallback_line {
+        let warning = format!(
+            "the file is not valid UTF-8 (line {line}); read as Windows-1252: check accented letters, or set the encoding"
+        );
+        tracing::warn!("`{}`: {warning}", path.display());
+        warnings.push(warning);
+    }
+    let mut decoded: Box<dyn Read + Send> = match detected.encoding {
+        TextEncoding::Utf8 => Box::new(file),
+        other => Box::new(Transcode::new(file, other)),
     };
-    let file = File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    decoded
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&head));
     let lines = Arc::new(Mutex::new(Breaks::default()));
     let counter = LineCounter {
-        inner: file,
+        inner: Cursor::new(head).chain(decoded),
         breaks: Arc::clone(&lines),
     };
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(256 * 1024)
         .from_reader(counter);
-    let mut record = csv::ByteRecord::new();
-    let header_row;
-    let mut header = Vec::new();
-    loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(path, &e))?;
-        if !more {
-            return Err(ReadError::NoHeader {
-                path: path.to_path_buf(),
+    let mut rows = CsvRows {
+        path: path.to_path_buf(),
+        encoding: detected.encoding,
+        reader,
+        lines,
+        record: csv::ByteRecord::new(),
+        pending: VecDeque::new(),
+        width: 0,
+    };
+    let (header_row, header) = rows.find_header(options)?;
+    check_header(path, None, header_row, &header, &options.limits)?;
+    rows.width = header.len();
+    let info = SourceInfo {
+        path: path.to_path_buf(),
+        format: Format::Csv,
+        sheet: None,
+        sheets: Vec::new(),
+        delimiter: Some(delimiter as char),
+        encoding: Some(detected.encoding),
+        bom: detected.bom_len > 0,
+        header_row,
+        warnings,
+    };
+    Ok(Table::new(
+        info,
+        header,
+        super::Rows::Csv(Box::new(rows)),
+        &options.limits,
+    ))
+}
+
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+fn non_empty(record: &csv::ByteRecord) -> usize {
+    record
+        .iter()
+        .filter(|f| !f.iter().all(u8::is_ascii_whitespace))
+        .count()
+}
+
+impl CsvRows {
+    /// Reads up to the header as `options.header_row` says; rows read past it (under `Auto`)
+    /// are kept in `pending`.
+    fn find_header(&mut self, options: &ReadOptions) -> Result<(usize, Vec<String>), ReadError> {
+        let mode = options.header_row;
+        let mut buffered: Vec<(usize, csv::ByteRecord)> = Vec::new();
+        let mut non_blank = 0;
+        let found = loop {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| csv_error(&self.path, &e))?;
+            if !more {
+                break None;
+            }
+            let row = line_of(&self.lines, &self.record);
+            let blank = is_blank(&self.record);
+            match header::step(mode, row, blank) {
+                Step::Skip => {}
+                Step::Header => break Some((row, self.record.clone())),
+                Step::Missing => break None,
+                Step::Buffer => {
+                    if buffered.is_empty() && blank {
+                        continue;
+                    }
+                    buffered.push((row, self.record.clone()));
+                    non_blank += usize::from(!blank);
+                    if non_blank == header::AUTO_WINDOW {
+                        break None;
+                    }
+                }
+            }
+        };
+        let (row, record) = match (found, mode) {
+            (Some(found), _) => found,
+            (None, super::HeaderRow::Auto) => {
+                let candidates: Vec<usize> = buffered
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, r))| !is_blank(r))
+                    .map(|(i, _)| i)
+                    .collect();
+                let counts: Vec<usize> = candidates
+                    .iter()
+                    .map(|&i| non_empty(&buffered[i].1))
+                    .collect();
+                let Some(pick) = header::pick(&counts) else {
+                    return Err(ReadError::NoHeader {
+                        path: self.path.clone(),
+                        sheet: None,
+                    });
+                };
+                let at = candidates[pick];
+                let mut rest = buffered.split_off(at);
+                let header = rest.remove(0);
+                self.pending = rest.into();
+                header
+            }
+            (None, super::HeaderRow::Row(n)) => {
+                return Err(ReadError::NoSuchHeaderRow {
+                    path: self.path.clone(),
+                    sheet: None,
+                    row: n,
+                });
+            }
+            (None, super::HeaderRow::First) => {
+                return Err(ReadError::NoHeader {
+                    path: self.path.clone(),
+                    sheet: None,
+                });
+            }
+        };
+        let mut header = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            header.push(self.text(field, row, i)?);
+        }
+        Ok((row, header))
+    }
+
+    fn text(&self, field: &[u8], row: usize, col: usize) -> Result<String, ReadError> {
+        match std::str::from_utf8(field) {
+            Ok(t) => Ok(t.to_string()),
+            Err(_) => Err(ReadError::Encoding {
+                path: self.path.clone(),
+                place: error::place(None, row, Some(col + 1)),
+                encoding: self.encoding.name(),
+            }),
+        }
+    }
+
+    fn convert(&self, row: usize, record: &csv::ByteRecord) -> Result<RawRow, ReadError> {
+        // A line that is only whitespace is a blank row, whatever its field count.
+        if record.len() == 1 && is_blank(record) {
+            return Ok(RawRow {
+                row,
+                cells: vec![String::new(); self.width],
             });
         }
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+        if record.len() != self.width {
+            return Err(ReadError::Ragged {
+                path: self.path.clone(),
+                place: error::place(None, row, None),
+                expected: self.width,
+                found: record.len(),
+            });
         }
-        header_row = line_of(&lines, &record);
+        let mut cells = Vec::with_capacity(self.width);
         for (i, field) in record.iter().enumerate() {
-            let field = if i == 0 {
-                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
-            } else {
-                field
-            };
-            let text = std::str::from_utf8(field).map_err(|_| ReadError::Encoding {
-                path: path.to_path_buf(),
-                row: header_row,
-                column: i + 1,
-            })?;
-            header.push(text.to_string());
+            cells.push(self.text(field, row, i)?);
         }
-        break;
+        Ok(RawRow { row, cells })
     }
-    check_header(path, header_row, &header)?;
-    let width = header.len();
-    Ok(Table {
-        info: SourceInfo {
-            path: path.to_path_buf(),
-            format: Format::Csv,
-            sheet: None,
-            delimiter: Some(delimiter as char),
-            header_row,
-        },
-        header,
-        rows: super::Rows::Csv(CsvRows {
-            path: path.to_path_buf(),
-            reader,
-            lines,
-            record,
-            width,
-        }),
-        blank_rows: 0,
-    })
+}
+
+impl Iterator for CsvRows {
+    type Item = Result<RawRow, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some((row, record)) = self.pending.pop_front() {
+            return Some(self.convert(row, &record));
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Err(e) => Some(Err(csv_error(&self.path, &e))),
+            Ok(true) => {
+                let row = line_of(&self.lines, &self.record);
+                Some(self.convert(row, &self.record))
+            }
+        }
+    }
 }
 
 /// Line breaks seen by [`LineCounter`] and not yet passed by the records read.
@@ -174,70 +316,29 @@ fn csv_error(path: &Path, error: &csv::Error) -> ReadError {
     }
 }
 
-impl Iterator for CsvRows {
-    type Item = Result<RawRow, ReadError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => Some(Err(csv_error(&self.path, &e))),
-            Ok(true) => Some(self.convert()),
-        }
-    }
-}
-
-impl CsvRows {
-    fn convert(&self) -> Result<RawRow, ReadError> {
-        let row = line_of(&self.lines, &self.record);
-        // A line that is only whitespace is a blank row, whatever its field count.
-        if self.record.len() == 1 && self.record[0].iter().all(u8::is_ascii_whitespace) {
-            return Ok(RawRow {
-                row,
-                cells: vec![String::new(); self.width],
-            });
-        }
-        if self.record.len() != self.width {
-            return Err(ReadError::Ragged {
-                path: self.path.clone(),
-                row,
-                expected: self.width,
-                found: self.record.len(),
-            });
-        }
-        let mut cells = Vec::with_capacity(self.width);
-        for (i, field) in self.record.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| ReadError::Encoding {
-                path: self.path.clone(),
-                row,
-                column: i + 1,
-            })?;
-            cells.push(text.to_string());
-        }
-        Ok(RawRow { row, cells })
-    }
-}
-
-/// Picks the delimiter among `,` `;` tab `|` that splits the first lines into the same number of
-/// fields most consistently (ignoring quoted text), preferring more fields; `,` when in doubt.
+/// Picks the delimiter among `,` `;` tab `|` that splits the first lines most consistently
+/// into the same number (at least 2) of fields, ignoring quoted text and lines of other widths
+/// (titles above the table); more fields win a tie; `,` when in doubt.
 fn detect_delimiter(head: &[u8]) -> u8 {
     let mut best = (b',', 0usize, 0usize);
     for &candidate in &CANDIDATES {
         let counts = field_counts(head, candidate);
-        let Some(&first) = counts.first() else {
-            continue;
-        };
-        if first < 2 {
-            continue;
+        let mut widths: Vec<usize> = counts.iter().copied().filter(|&c| c >= 2).collect();
+        widths.sort_unstable();
+        let mut mode = (0usize, 0usize);
+        for chunk in widths.chunk_by(|a, b| a == b) {
+            if (chunk.len(), chunk[0]) > mode {
+                mode = (chunk.len(), chunk[0]);
+            }
         }
-        let consistent = counts.iter().filter(|&&c| c == first).count();
-        if (consistent, first) > (best.1, best.2) {
-            best = (candidate, consistent, first);
+        if mode.0 > 0 && mode > (best.1, best.2) {
+            best = (candidate, mode.0, mode.1);
         }
     }
     best.0
 }
 
-/// Field counts of up to the first 20 complete lines, splitting on `delimiter` outside quotes.
+/// Field counts of up to the first 50 non-empty lines, splitting on `delimiter` outside quotes.
 fn field_counts(head: &[u8], delimiter: u8) -> Vec<usize> {
     let mut counts = Vec::new();
     let mut in_quotes = false;
@@ -249,7 +350,7 @@ fn field_counts(head: &[u8], delimiter: u8) -> Vec<usize> {
             b'\n' | b'\r' if !in_quotes => {
                 if line_has_data {
                     counts.push(fields);
-                    if counts.len() == 20 {
+                    if counts.len() == 50 {
                         break;
                     }
                 }
@@ -276,9 +377,17 @@ mod tests {
         assert_eq!(detect_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(detect_delimiter(b"a|b\n1|2\n"), b'|');
         assert_eq!(detect_delimiter(b"single\nvalue\n"), b',');
+        assert_eq!(detect_delimiter(b"Title, with comma\na;b;c\n1;2;3\n"), b';');
     }
 
     fn read_all(text: &[u8]) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
+        read_with(text, &ReadOptions::default())
+    }
+
+    fn read_with(
+        text: &[u8],
+        options: &ReadOptions,
+    ) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
         let dir = tempfile::tempdir().map_err(|e| ReadError::Io {
             path: PathBuf::new(),
             source: e,
@@ -288,7 +397,7 @@ mod tests {
             path: path.clone(),
             source: e,
         })?;
-        let mut table = super::super::open(&path, &ReadOptions::default())?;
+        let mut table = super::super::open(&path, options)?;
         let rows: Result<Vec<_>, _> = table.by_ref().collect();
         Ok((table.header.clone(), rows?, table.blank_rows))
     }
@@ -324,9 +433,73 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_names_row_and_column() {
-        let err = read_all(b"a,b\n1,caf\xE9\n").unwrap_err();
+    fn invalid_utf8_under_an_explicit_encoding_names_row_and_column() {
+        let options = ReadOptions {
+            encoding: Some(TextEncoding::Utf8),
+            ..ReadOptions::default()
+        };
+        let err = read_with(b"a,b\n1,caf\xE9\n", &options).unwrap_err();
         assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_utf16_sequence_is_an_error_not_a_replacement_character() {
+        let mut bytes = b"\xFF\xFE".to_vec();
+        for unit in "a,b\n1,".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        bytes.extend_from_slice(&[0x00, 0xD8]); // a lone high surrogate
+        bytes.extend_from_slice(&[b'\n', 0]);
+        let err = read_all(&bytes).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("row 2 column 2"), "{text}");
+        assert!(text.contains("not valid UTF-16LE"), "{text}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_as_windows_1252_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, b"a,b\n1,caf\xE9\n").unwrap();
+        let mut table = super::super::open(&path, &ReadOptions::default()).unwrap();
+        assert_eq!(table.info.encoding, Some(TextEncoding::Windows1252));
+        assert!(
+            table.info.warnings[0].contains("line 2"),
+            "{:?}",
+            table.info.warnings
+        );
+        assert_eq!(table.next().unwrap().unwrap().cells, vec!["1", "café"]);
+    }
+
+    #[test]
+    fn auto_header_skips_banners_and_detects_the_delimiter_under_them() {
+        let options = ReadOptions {
+            header_row: super::super::HeaderRow::Auto,
+            ..ReadOptions::default()
+        };
+        let (header, rows, _) = read_with(
+            b"Acme payroll export\nGenerated 2024-01-31; by HR\n\nId;Name;Dept\n1;Ann;Eng\n2;Bo;\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(header, vec!["Id", "Name", "Dept"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].row, 5);
+        assert_eq!(rows[1].cells, vec!["2", "Bo", ""]);
+    }
+
+    #[test]
+    fn a_named_header_row_is_used_and_a_missing_one_is_an_error() {
+        let named = |n| ReadOptions {
+            header_row: super::super::HeaderRow::Row(n),
+            ..ReadOptions::default()
+        };
+        let (header, rows, _) = read_with(b"title\nId,Name\n1,Ann\n", &named(2)).unwrap();
+        assert_eq!(header, vec!["Id", "Name"]);
+        assert_eq!(rows[0].row, 3);
+        let err = read_with(b"Id,Name\n1,Ann\n", &named(9)).unwrap_err();
+        assert!(err.to_string().contains("header row 9"), "{err}");
     }
 }
 
