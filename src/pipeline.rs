@@ -55,6 +55,7 @@ pub async fn plan(
     let options = ReadOptions {
         sheet: req.sheet.clone().or_else(|| mapping.sheet.clone()),
         delimiter: None,
+        limits: settings.read,
         ..ReadOptions::default()
     };
     let input_sha256 = hash_file(&req.input)?;
