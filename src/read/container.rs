@@ -261,10 +261,10 @@ fn check_overlap(entries: &[Entry], directory_at: u64) -> Result<(), String> {
             ));
         }
     }
-    if let Some((_, end, name)) = spans.last() {
-        if *end > directory_at {
-            return Err(format!("entry `{name}` runs into the central directory"));
-        }
+    if let Some((_, end, name)) = spans.last()
+        && *end > directory_at
+    {
+        return Err(format!("entry `{name}` runs into the central directory"));
     }
     Ok(())
 }

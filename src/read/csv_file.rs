@@ -251,7 +251,8 @@ impl Iterator for CsvRows {
 /// reader's read-ahead buffer are kept.
 #[derive(Debug, Default)]
 struct Breaks {
-    pending: VecDeque<u64>,
+    /// Offset and length (1, or 2 for CRLF) of each break.
+    pending: VecDeque<(u64, u64)>,
     offset: u64,
     prev_cr: bool,
     /// Lines ended before the last record asked about.
@@ -275,7 +276,11 @@ impl<R: Read> Read for LineCounter<R> {
             let is_lf_after_cr =
                 buf[i] == b'\n' && prev_cr && last.map_or(i == 0, |l: usize| l + 1 == i);
             if !is_lf_after_cr {
-                b.pending.push_back(base + i as u64);
+                b.pending.push_back((base + i as u64, 1));
+            } else if let Some(cr) = b.pending.back_mut()
+                && cr.0 + 1 == base + i as u64
+            {
+                cr.1 = 2;
             }
             prev_cr = buf[i] == b'\r';
             last = Some(i);
@@ -291,10 +296,21 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 /// The 1-based line where `record` starts.
+///
+/// The csv crate puts a record's position before the empty lines it skipped (or on the LF of
+/// the CRLF ending the previous record), so a break at the position is passed and the record
+/// starts after it.
 fn line_of(lines: &Mutex<Breaks>, record: &csv::ByteRecord) -> usize {
-    let start = record.position().map_or(0, |p| p.byte());
+    let mut start = record.position().map_or(0, |p| p.byte());
     let mut b = lines.lock().unwrap_or_else(|e| e.into_inner());
-    while b.pending.front().is_some_and(|&o| o < start) {
+    while let Some(&(offset, len)) = b.pending.front() {
+        if offset > start {
+            break;
+        }
+        // The position may also point into the middle of a CRLF.
+        if offset + len > start {
+            start = offset + len;
+        }
         b.pending.pop_front();
         b.passed += 1;
     }
@@ -521,5 +537,12 @@ mod line_tests {
         assert_eq!(rows_of(b"a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
         assert_eq!(rows_of(b"a,b\r1,2\r3,4\r"), vec![2, 3]);
         assert_eq!(rows_of(b"a,b\n1,\"x\r\ny\"\r\n3,4"), vec![2, 4]);
+        // Empty lines, which the csv crate skips, still count.
+        assert_eq!(rows_of(b"\na,b\n\n\n1,2\n\n3,4\n"), vec![5, 7]);
+        assert_eq!(
+            rows_of(b"\r\na,b\r\n\r\n1,2\r\n\r\n\r\n3,4\r\n"),
+            vec![4, 7]
+        );
+        assert_eq!(rows_of(b"a,b\r\r1,2\r"), vec![3]);
     }
 }

@@ -210,7 +210,7 @@ mod tests {
         assert_eq!((d.encoding, d.bom_len), (TextEncoding::Utf16Le, 2));
         let d = detect(&b"\xFE\xFF\0a"[..], None).unwrap();
         assert_eq!((d.encoding, d.bom_len), (TextEncoding::Utf16Be, 2));
-        let d = detect(&"a,b\nJos\u{e9},1\n".as_bytes()[..], None).unwrap();
+        let d = detect("a,b\nJos\u{e9},1\n".as_bytes(), None).unwrap();
         assert_eq!((d.encoding, d.fallback_line), (TextEncoding::Utf8, None));
         let d = detect(&b"a,b\nx,1\nJos\xE9,1\n"[..], None).unwrap();
         assert_eq!(d.encoding, TextEncoding::Windows1252);

@@ -107,10 +107,10 @@ impl SheetRows {
             };
             let row = row?;
             // Rows the sheet does not store are blank: the named header row may be one.
-            if let HeaderRow::Row(n) = mode {
-                if row.0 > n {
-                    break None;
-                }
+            if let HeaderRow::Row(n) = mode
+                && row.0 > n
+            {
+                break None;
             }
             match header::step(mode, row.0, is_blank(&row)) {
                 Step::Skip => {}

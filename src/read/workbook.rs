@@ -133,10 +133,10 @@ fn run(
                 let Some(cell) = cell else { break };
                 let (r, c) = cell.get_position();
                 let text = cells::text_ref(cell.get_value());
-                if let Some(row) = rows.push(r as usize, c as usize, text)? {
-                    if !tx.send(Msg::Row(row)) {
-                        return Ok(());
-                    }
+                if let Some(row) = rows.push(r as usize, c as usize, text)?
+                    && !tx.send(Msg::Row(row))
+                {
+                    return Ok(());
                 }
             }
             if let Some(row) = rows.finish() {
@@ -178,10 +178,10 @@ fn run(
                         continue;
                     }
                     let (r, c) = (first_row as usize + i, first_col as usize + j);
-                    if let Some(row) = rows.push(r, c, cells::text(cell))? {
-                        if !tx.send(Msg::Row(row)) {
-                            return Ok(());
-                        }
+                    if let Some(row) = rows.push(r, c, cells::text(cell))?
+                        && !tx.send(Msg::Row(row))
+                    {
+                        return Ok(());
                     }
                 }
             }
