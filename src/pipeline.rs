@@ -54,9 +54,10 @@ pub async fn plan(
     progress.stage(Stage::Reading);
     let options = ReadOptions {
         sheet: req.sheet.clone().or_else(|| mapping.sheet.clone()),
-        delimiter: None,
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+        header_row: mapping.header_row,
         limits: settings.read,
-        ..ReadOptions::default()
     };
     let input_sha256 = hash_file(&req.input)?;
     let mut table = read::open(&req.input, &options)?;

@@ -73,6 +73,11 @@ pub struct Key {
 pub struct Mapping {
     pub path: PathBuf,
     pub sheet: Option<String>,
+    /// How to read the export, from `[source]`: where the header is, the CSV encoding and
+    /// delimiter (`None`: detected).
+    pub header_row: crate::read::HeaderRow,
+    pub encoding: Option<crate::read::TextEncoding>,
+    pub delimiter: Option<u8>,
     pub key: Key,
     pub fields: Vec<Field>,
     date_formats: Vec<String>,
@@ -131,6 +136,8 @@ impl Mapping {
         for format in &spec.source.date_formats {
             check_date_format(format).map_err(|m| invalid("source.date_formats", m, None))?;
         }
+        let (header_row, encoding, delimiter) =
+            read_options(&spec.source).map_err(|(field, message)| invalid(field, message, None))?;
         let mut fields: Vec<Field> = Vec::new();
         for (code, f) in spec.fields.0 {
             if fields.iter().any(|x| x.code.eq_ignore_ascii_case(&code)) {
@@ -203,6 +210,9 @@ impl Mapping {
         Ok(Mapping {
             path: path.to_path_buf(),
             sheet: spec.source.sheet,
+            header_row,
+            encoding,
+            delimiter,
             key: Key {
                 payroll_column: spec.key.payroll,
                 charthop_field: spec.key.charthop,
@@ -339,6 +349,51 @@ impl Mapping {
             .iter()
             .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
     }
+}
+
+type ReadSource = (
+    crate::read::HeaderRow,
+    Option<crate::read::TextEncoding>,
+    Option<u8>,
+);
+
+/// `[source]`'s `header_row`, `encoding` and `delimiter`, validated; `Err` names the key.
+fn read_options(source: &spec::SourceSpec) -> Result<ReadSource, (&'static str, String)> {
+    use crate::read::{HeaderRow, TextEncoding};
+    let header_row = match &source.header_row {
+        None => HeaderRow::First,
+        Some(spec::HeaderRowSpec::Number(n)) => usize::try_from(*n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(HeaderRow::Row)
+            .ok_or((
+                "source.header_row",
+                format!("{n} is not a row number from 1"),
+            ))?,
+        Some(spec::HeaderRowSpec::Word(w)) => HeaderRow::parse(w).ok_or((
+            "source.header_row",
+            format!("`{w}` is not `auto`, `first` or a row number"),
+        ))?,
+    };
+    let encoding = match &source.encoding {
+        None => None,
+        Some(name) => Some(TextEncoding::parse(name).ok_or((
+            "source.encoding",
+            format!("`{name}` is not one of utf-8, utf-16le, utf-16be, windows-1252"),
+        ))?),
+    };
+    let delimiter = match source.delimiter.as_deref() {
+        None => None,
+        Some("tab") | Some("\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err((
+                "source.delimiter",
+                format!("`{d}` is not one ASCII character (or `tab`) other than a quote"),
+            ));
+        }
+    };
+    Ok((header_row, encoding, delimiter))
 }
 
 /// Checks a chrono date format string: it must parse and name a year, a month and a day.

@@ -20,8 +20,22 @@ pub(super) struct MappingSpec {
 #[serde(deny_unknown_fields)]
 pub(super) struct SourceSpec {
     pub sheet: Option<String>,
+    /// `"auto"`, `"first"` or a row number.
+    pub header_row: Option<HeaderRowSpec>,
+    /// A CSV encoding name (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`).
+    pub encoding: Option<String>,
+    /// A CSV delimiter: one ASCII character or `tab`.
+    pub delimiter: Option<String>,
     #[serde(default)]
     pub date_formats: Vec<String>,
+}
+
+/// `header_row` as written: a number or a word.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum HeaderRowSpec {
+    Number(i64),
+    Word(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -111,3 +111,24 @@ fn blank_cells_are_kept_and_dates_typed() {
     assert_eq!(r.row, 3);
     assert_eq!(r.column.as_deref(), Some("D"));
 }
+
+#[test]
+fn source_says_how_to_read_the_export() {
+    let m = parse(&format!(
+        "[source]\nheader_row = \"auto\"\nencoding = \"windows-1252\"\ndelimiter = \";\"\n{BASE}"
+    ))
+    .unwrap();
+    assert_eq!(m.header_row, crate::read::HeaderRow::Auto);
+    assert_eq!(m.encoding, Some(crate::read::TextEncoding::Windows1252));
+    assert_eq!(m.delimiter, Some(b';'));
+    let m = parse(&format!(
+        "[source]\nheader_row = 3\ndelimiter = \"tab\"\n{BASE}"
+    ))
+    .unwrap();
+    assert_eq!(m.header_row, crate::read::HeaderRow::Row(3));
+    assert_eq!(m.delimiter, Some(b'\t'));
+    let err = parse(&format!("[source]\nheader_row = 0\n{BASE}")).unwrap_err();
+    assert!(err.to_string().contains("source.header_row"), "{err}");
+    let err = parse(&format!("[source]\nencoding = \"ebcdic\"\n{BASE}")).unwrap_err();
+    assert!(err.to_string().contains("source.encoding"), "{err}");
+}

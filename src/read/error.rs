@@ -96,7 +96,7 @@ impl ReadError {
                 "give that column a name in the header row, or clear the stray cell".into(),
             ),
             ReadError::Ragged { .. } | ReadError::Csv { .. } => Some(
-                "check the export for a stray delimiter or an unclosed quote on that row".into(),
+                "check the export for a stray delimiter or an unclosed quote on that row; if title lines sit above the header, set `header_row = \"auto\"` in [source] (or --header-row auto)".into(),
             ),
             ReadError::Encoding { .. } => Some(
                 "save the export as UTF-8 (CSV UTF-8 in Excel), or name its encoding with `encoding` in the mapping's [source] (or --encoding)".into(),

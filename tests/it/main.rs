@@ -3,4 +3,5 @@
 
 mod cli_errors;
 mod end_to_end;
+mod read;
 mod support;
