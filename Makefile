@@ -1,6 +1,8 @@
 # payroll-sync: the one entry point for building, running and checking.
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
+# Snapshot tests never write snapshots here: a changed text is a failure to review.
+export INSTA_UPDATE ?= no
 
 .PHONY: help build run test lint fmt ci
 

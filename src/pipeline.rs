@@ -63,6 +63,7 @@ fn map_export(
     mapping_path: &Path,
     input: &Path,
     sheet: Option<&str>,
+    limits: read::Limits,
     progress: &dyn Progress,
 ) -> Result<Mapped, Error> {
     let mapping_bytes = std::fs::read(mapping_path).map_err(|source| {
@@ -75,7 +76,10 @@ fn map_export(
     progress.stage(Stage::Reading);
     let options = ReadOptions {
         sheet: sheet.map(str::to_string).or_else(|| mapping.sheet.clone()),
-        delimiter: None,
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+        header_row: mapping.header_row,
+        limits,
     };
     let input_sha256 = hash_file(input)?;
     let mut table = read::open(input, &options)?;
@@ -145,7 +149,13 @@ pub async fn plan(
     req: &PlanRequest,
     progress: &dyn Progress,
 ) -> Result<Planned, Error> {
-    let mapped = map_export(&req.mapping, &req.input, req.sheet.as_deref(), progress)?;
+    let mapped = map_export(
+        &req.mapping,
+        &req.input,
+        req.sheet.as_deref(),
+        settings.read,
+        progress,
+    )?;
     let roster = roster_for(settings, client, &mapped.mapping, progress).await?;
     let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
@@ -155,7 +165,13 @@ pub async fn plan(
     let compared = match &req.compare_mapping {
         None => None,
         Some(old_path) => {
-            let old = map_export(old_path, &req.input, req.sheet.as_deref(), progress)?;
+            let old = map_export(
+                old_path,
+                &req.input,
+                req.sheet.as_deref(),
+                settings.read,
+                progress,
+            )?;
             let old_roster = roster_for(settings, client, &old.mapping, progress).await?;
             progress.stage(Stage::Diffing);
             let mut old_changes =

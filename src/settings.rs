@@ -16,7 +16,7 @@ use crate::guard::{Guards, Limit};
 use crate::secret::Secret;
 
 /// Sections a `PAYROLL_SYNC_` variable may address.
-const SECTIONS: [&str; 5] = ["charthop", "import", "plan", "guards", "serve"];
+const SECTIONS: [&str; 6] = ["charthop", "import", "plan", "guards", "serve", "read"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +31,8 @@ struct Raw {
     guards: RawGuards,
     #[serde(default)]
     serve: RawServe,
+    #[serde(default)]
+    read: RawRead,
 }
 
 /// `[serve]`: the webhook server.
@@ -119,6 +121,16 @@ struct RawPlan {
     now: Option<String>,
 }
 
+/// Caps on what the reader takes (`[read]`); defaults in [`crate::read::Limits`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRead {
+    max_rows: Option<usize>,
+    max_columns: Option<usize>,
+    max_cells: Option<u64>,
+    max_unzipped_mb: Option<u64>,
+}
+
 /// A settings problem (exit 78), or a missing token (exit 77).
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -169,6 +181,8 @@ pub struct Settings {
     pub departures: bool,
     /// `plan.now`: pins the time plans record (RFC 3339); the system clock otherwise.
     pub clock: Clock,
+    /// Caps on the size of the payroll exports read.
+    pub read: crate::read::Limits,
 }
 
 /// How to reach ChartHop. The token is resolved lazily: commands that never call ChartHop do
@@ -257,6 +271,7 @@ impl Settings {
                 "charthop.page_size is {page_size}; it must be between 1 and 10000"
             )));
         }
+        let read = Self::read_limits(&raw.read)?;
         let org = c.org.unwrap_or_default();
         if org.trim().is_empty() {
             return Err(SettingsError::Invalid(
@@ -304,7 +319,62 @@ impl Settings {
                 Some(text) => Clock::fixed(text)
                     .map_err(|m| SettingsError::Invalid(format!("plan.now: {m}")))?,
             },
+            read,
         })
+    }
+
+    /// The reader's caps: the `[read]` section over the defaults. Each must be at least 1.
+    fn read_limits(raw: &RawRead) -> Result<crate::read::Limits, SettingsError> {
+        let d = crate::read::Limits::default();
+        let limits = crate::read::Limits {
+            max_rows: raw.max_rows.unwrap_or(d.max_rows),
+            max_columns: raw.max_columns.unwrap_or(d.max_columns),
+            max_cells: raw.max_cells.unwrap_or(d.max_cells),
+            max_unzipped_bytes: raw
+                .max_unzipped_mb
+                .map_or(d.max_unzipped_bytes, |mb| mb.saturating_mul(1 << 20)),
+        };
+        if limits.max_rows == 0
+            || limits.max_columns == 0
+            || limits.max_cells == 0
+            || limits.max_unzipped_bytes == 0
+        {
+            return Err(SettingsError::Invalid(
+                "read.max_rows, read.max_columns, read.max_cells and read.max_unzipped_mb must each be at least 1".into(),
+            ));
+        }
+        Ok(limits)
+    }
+
+    /// The reader's caps alone, for commands that need no ChartHop settings (`inspect`):
+    /// `[read]` from `file`, then `PAYROLL_SYNC_READ_*` variables.
+    pub fn load_read_limits(file: Option<&Path>) -> Result<crate::read::Limits, SettingsError> {
+        let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(SettingsError::Invalid(format!(
+                    "the settings file `{}` does not exist",
+                    path.display()
+                )));
+            }
+            builder = builder.add_source(
+                config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
+            );
+        }
+        for (name, value) in std::env::vars() {
+            if let Some(key) = name.strip_prefix("PAYROLL_SYNC_READ_") {
+                builder = builder
+                    .set_override(format!("read.{}", key.to_ascii_lowercase()), value)
+                    .map_err(invalid)?;
+            }
+        }
+        let raw: Raw = builder
+            .build()
+            .map_err(invalid)?
+            .try_deserialize()
+            .map_err(invalid)?;
+        Self::read_limits(&raw.read)
     }
 }
 
@@ -551,6 +621,34 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("plan.now"), "{e}");
+    }
+
+    #[test]
+    fn read_caps_come_from_the_read_section() {
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
+                ("PAYROLL_SYNC_READ_MAX_ROWS", "12"),
+                ("PAYROLL_SYNC_READ_MAX_UNZIPPED_MB", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.read.max_rows, 12);
+        assert_eq!(s.read.max_unzipped_bytes, 3 << 20);
+        assert_eq!(
+            s.read.max_columns,
+            crate::read::Limits::default().max_columns
+        );
+        let e = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
+                ("PAYROLL_SYNC_READ_MAX_CELLS", "0"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("read.max_cells"), "{e}");
     }
 
     #[test]

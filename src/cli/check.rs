@@ -28,7 +28,7 @@ pub struct CheckArgs {
 
 /// Exit 0 when the mapping is valid and its tests pass (rejected rows are reported, not
 /// errors); 78 for mapping problems or failed tests; 65 for an unreadable export.
-pub fn run(args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
+pub fn run(config: Option<&std::path::Path>, args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
     let mapping = Mapping::load(&args.mapping)?;
     let failures = mapping.run_tests();
     if !failures.is_empty() {
@@ -46,7 +46,10 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
     };
     let options = ReadOptions {
         sheet: args.sheet.or_else(|| mapping.sheet.clone()),
-        delimiter: None,
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+        header_row: mapping.header_row,
+        limits: crate::settings::Settings::load_read_limits(config)?,
     };
     let mut table = read::open(&input, &options)?;
     let bound = mapping.bind(&table.header)?;

@@ -5,6 +5,7 @@
 
 mod check;
 mod commands;
+mod inspect;
 mod output;
 mod progress;
 mod roster;
@@ -108,6 +109,14 @@ pub enum Command {
     ///
     /// Example: payroll-sync roster --fields jobId,name,contact.workEmail --format json -o roster.json
     Roster(roster::RosterArgs),
+    /// Show what the reader sees in an export: format, encoding, delimiter, sheet, header row,
+    /// columns with sample values, row counts. Sends nothing anywhere.
+    ///
+    /// With --json, prints one JSON object per data row on stdout (header name -> cell text,
+    /// exactly as read), for scripting.
+    ///
+    /// Example: payroll-sync inspect payroll.xlsx --sheet Employees --header-row auto
+    Inspect(inspect::InspectArgs),
     /// Run the local ChartHop emulator (for tests, demos and trying mappings).
     ///
     /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev

@@ -19,7 +19,16 @@ const TOP: [&str; 7] = [
     "tests",
     "departure",
 ];
-const SOURCE: [&str; 5] = ["sheet", "date_formats", "decimal", "currency", "country"];
+const SOURCE: [&str; 8] = [
+    "sheet",
+    "date_formats",
+    "decimal",
+    "currency",
+    "country",
+    "header_row",
+    "encoding",
+    "delimiter",
+];
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     let (doc, errors) = DeTable::parse_recoverable(text);
@@ -48,6 +57,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
         .and_then(|s| r.string(s, "sheet"))
         .map(str::to_string);
 
+    let (header_row, encoding, delimiter) = read_source(&mut r, doc);
     let key = key(&mut r, doc, &mut cols);
 
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -159,6 +169,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     Ok(Mapping {
         path: path.to_path_buf(),
         sheet,
+        header_row,
+        encoding,
+        delimiter,
         key,
         fields,
         skips,
@@ -265,6 +278,77 @@ fn departure(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<De
         return None;
     }
     Some(Departure { status, date_col })
+}
+
+type ReadSource = (
+    crate::read::HeaderRow,
+    Option<crate::read::TextEncoding>,
+    Option<u8>,
+);
+
+/// `[source]`'s `header_row` ("auto", "first" or a row number from 1), `encoding` and
+/// `delimiter` (one ASCII character, or `tab`), for the reader.
+fn read_source(r: &mut Reader, doc: &DeTable<'_>) -> ReadSource {
+    use crate::read::{HeaderRow, TextEncoding};
+    let mut out: ReadSource = (HeaderRow::First, None, None);
+    let Some(t) = get(doc, "source").and_then(|s| match s.get_ref() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
+    }) else {
+        return out;
+    };
+    if let Some(v) = get(t, "header_row") {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i
+                .as_str()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(HeaderRow::Row),
+            DeValue::String(w) => HeaderRow::parse(w),
+            _ => None,
+        };
+        match parsed {
+            Some(h) => out.0 = h,
+            None => r.diags.error_hint(
+                v.span(),
+                "`header_row` must be `auto`, `first` or a row number from 1",
+                "not a header row",
+                Some("write it like `header_row = \"auto\"` or `header_row = 3`".into()),
+            ),
+        }
+    }
+    if let Some(v) = get(t, "encoding")
+        && let Some(name) = r.string(v, "encoding")
+    {
+        match TextEncoding::parse(name) {
+            Some(e) => out.1 = Some(e),
+            None => r.diags.error_hint(
+                v.span(),
+                format!("unknown encoding `{name}`"),
+                "unknown encoding",
+                Some(
+                    "one of utf-8, utf-16le, utf-16be, windows-1252 (or leave it out to detect)"
+                        .into(),
+                ),
+            ),
+        }
+    }
+    if let Some(v) = get(t, "delimiter")
+        && let Some(d) = r.string(v, "delimiter")
+    {
+        match d {
+            "tab" | "\t" => out.2 = Some(b'\t'),
+            d if d.len() == 1 && d.is_ascii() && d != "\"" => out.2 = Some(d.as_bytes()[0]),
+            _ => r.diags.error_hint(
+                v.span(),
+                format!("`{d}` is not one ASCII character (or `tab`) other than a quote"),
+                "not a delimiter",
+                Some("write it like `delimiter = \";\"` (or leave it out to detect)".into()),
+            ),
+        }
+    }
+    out
 }
 
 type KeyParts = (Key, usize, Option<usize>);

@@ -129,6 +129,11 @@ pub struct Skip {
 pub struct Mapping {
     pub path: PathBuf,
     pub sheet: Option<String>,
+    /// How to read the export, from `[source]`: where the header is, the CSV encoding and
+    /// delimiter (`None`: detected).
+    pub header_row: crate::read::HeaderRow,
+    pub encoding: Option<crate::read::TextEncoding>,
+    pub delimiter: Option<u8>,
     pub key: Key,
     pub fields: Vec<Field>,
     pub skips: Vec<Skip>,

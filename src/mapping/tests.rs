@@ -283,3 +283,28 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn source_says_how_to_read_the_export() {
+    let m = parse(&format!(
+        "[source]\nheader_row = \"auto\"\nencoding = \"windows-1252\"\ndelimiter = \";\"\n{BASE}"
+    ))
+    .unwrap();
+    assert_eq!(m.header_row, crate::read::HeaderRow::Auto);
+    assert!(m.encoding.is_some());
+    assert_eq!(m.delimiter, Some(b';'));
+    let m = parse(&format!(
+        "[source]\nheader_row = 3\ndelimiter = \"tab\"\n{BASE}"
+    ))
+    .unwrap();
+    assert_eq!(m.header_row, crate::read::HeaderRow::Row(3));
+    assert_eq!(m.delimiter, Some(b'\t'));
+    let err = parse(&format!(
+        "[source]\nheader_row = 0\nencoding = \"ebcdic\"\ndelimiter = \"ab\"\n{BASE}"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`header_row` must be"), "{err}");
+    assert!(err.contains("unknown encoding `ebcdic`"), "{err}");
+    assert!(err.contains("`ab` is not one ASCII character"), "{err}");
+}

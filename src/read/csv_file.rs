@@ -1,22 +1,33 @@
-//! CSV exports: delimiter detection, UTF-8 with or without BOM, RFC 4180 quoting, any line end.
+//! CSV exports: encodings (see [`super::decode`]), delimiter detection, RFC 4180 quoting, any
+//! line end, header location, and ragged rows. Records are streamed; nothing but the first
+//! 64 KiB (for the delimiter) and, under `header_row = auto`, the first rows is held.
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::{Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, check_header};
+use super::decode::{self, Transcode};
+use super::header::{self, Step};
+use super::{
+    Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, TextEncoding, check_header, error,
+};
 
 const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 const SNIFF_BYTES: usize = 64 * 1024;
 
+type Source = std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>;
+
 /// The data rows of a CSV file, read one record at a time.
 pub(super) struct CsvRows {
     path: PathBuf,
-    reader: csv::Reader<LineCounter<File>>,
+    encoding: TextEncoding,
+    reader: csv::Reader<LineCounter<Source>>,
     lines: Arc<Mutex<Breaks>>,
     record: csv::ByteRecord,
+    /// Rows read while looking for the header, to be given out first.
+    pending: VecDeque<(usize, csv::ByteRecord)>,
     width: usize,
 }
 
@@ -25,81 +36,212 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         path: path.to_path_buf(),
         source,
     };
-    let delimiter = match options.delimiter {
-        Some(d) => d,
-        None => {
-            let mut head = Vec::with_capacity(SNIFF_BYTES);
-            File::open(path)
-                .map_err(io)?
-                .take(SNIFF_BYTES as u64)
-                .read_to_end(&mut head)
-                .map_err(io)?;
-            detect_delimiter(&head)
-        }
+    let mut file = File::open(path).map_err(io)?;
+    let detected =
+        decode::detect(std::io::BufReader::new(&mut file), options.encoding).map_err(io)?;
+    file.seek(SeekFrom::Start(detected.bom_len)).map_err(io)?;
+    let mut warnings = Vec::new();
+    if let Some(line) = detected.fallback_line {
+        let warning = format!(
+            "the file is not valid UTF-8 (line {line}); read as Windows-1252: check accented letters, or set the encoding"
+        );
+        tracing::warn!("`{}`: {warning}", path.display());
+        warnings.push(warning);
+    }
+    let mut decoded: Box<dyn Read + Send> = match detected.encoding {
+        TextEncoding::Utf8 => Box::new(file),
+        other => Box::new(Transcode::new(file, other)),
     };
-    let file = File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    decoded
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&head));
     let lines = Arc::new(Mutex::new(Breaks::default()));
     let counter = LineCounter {
-        inner: file,
+        inner: Cursor::new(head).chain(decoded),
         breaks: Arc::clone(&lines),
     };
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(256 * 1024)
         .from_reader(counter);
-    let mut record = csv::ByteRecord::new();
-    let header_row;
-    let mut header = Vec::new();
-    loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(path, &e))?;
-        if !more {
-            return Err(ReadError::NoHeader {
-                path: path.to_path_buf(),
+    let mut rows = CsvRows {
+        path: path.to_path_buf(),
+        encoding: detected.encoding,
+        reader,
+        lines,
+        record: csv::ByteRecord::new(),
+        pending: VecDeque::new(),
+        width: 0,
+    };
+    let (header_row, header) = rows.find_header(options)?;
+    check_header(path, None, header_row, &header, &options.limits)?;
+    rows.width = header.len();
+    let info = SourceInfo {
+        path: path.to_path_buf(),
+        format: Format::Csv,
+        sheet: None,
+        sheets: Vec::new(),
+        delimiter: Some(delimiter as char),
+        encoding: Some(detected.encoding),
+        bom: detected.bom_len > 0,
+        header_row,
+        warnings,
+    };
+    Ok(Table::new(
+        info,
+        header,
+        super::Rows::Csv(Box::new(rows)),
+        &options.limits,
+    ))
+}
+
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+fn non_empty(record: &csv::ByteRecord) -> usize {
+    record
+        .iter()
+        .filter(|f| !f.iter().all(u8::is_ascii_whitespace))
+        .count()
+}
+
+impl CsvRows {
+    /// Reads up to the header as `options.header_row` says; rows read past it (under `Auto`)
+    /// are kept in `pending`.
+    fn find_header(&mut self, options: &ReadOptions) -> Result<(usize, Vec<String>), ReadError> {
+        let mode = options.header_row;
+        let mut buffered: Vec<(usize, csv::ByteRecord)> = Vec::new();
+        let mut non_blank = 0;
+        let found = loop {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| csv_error(&self.path, &e))?;
+            if !more {
+                break None;
+            }
+            let row = line_of(&self.lines, &self.record);
+            let blank = is_blank(&self.record);
+            match header::step(mode, row, blank) {
+                Step::Skip => {}
+                Step::Header => break Some((row, self.record.clone())),
+                Step::Missing => break None,
+                Step::Buffer => {
+                    if buffered.is_empty() && blank {
+                        continue;
+                    }
+                    buffered.push((row, self.record.clone()));
+                    non_blank += usize::from(!blank);
+                    if non_blank == header::AUTO_WINDOW {
+                        break None;
+                    }
+                }
+            }
+        };
+        let (row, record) = match (found, mode) {
+            (Some(found), _) => found,
+            (None, super::HeaderRow::Auto) => {
+                let candidates: Vec<usize> = buffered
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, r))| !is_blank(r))
+                    .map(|(i, _)| i)
+                    .collect();
+                let counts: Vec<usize> = candidates
+                    .iter()
+                    .map(|&i| non_empty(&buffered[i].1))
+                    .collect();
+                let Some(pick) = header::pick(&counts) else {
+                    return Err(ReadError::NoHeader {
+                        path: self.path.clone(),
+                        sheet: None,
+                    });
+                };
+                let at = candidates[pick];
+                let mut rest = buffered.split_off(at);
+                let header = rest.remove(0);
+                self.pending = rest.into();
+                header
+            }
+            (None, super::HeaderRow::Row(n)) => {
+                return Err(ReadError::NoSuchHeaderRow {
+                    path: self.path.clone(),
+                    sheet: None,
+                    row: n,
+                });
+            }
+            (None, super::HeaderRow::First) => {
+                return Err(ReadError::NoHeader {
+                    path: self.path.clone(),
+                    sheet: None,
+                });
+            }
+        };
+        let mut header = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            header.push(self.text(field, row, i)?);
+        }
+        Ok((row, header))
+    }
+
+    fn text(&self, field: &[u8], row: usize, col: usize) -> Result<String, ReadError> {
+        match std::str::from_utf8(field) {
+            Ok(t) => Ok(t.to_string()),
+            Err(_) => Err(ReadError::Encoding {
+                path: self.path.clone(),
+                place: error::place(None, row, Some(col + 1)),
+                encoding: self.encoding.name(),
+            }),
+        }
+    }
+
+    fn convert(&self, row: usize, record: &csv::ByteRecord) -> Result<RawRow, ReadError> {
+        // A line that is only whitespace is a blank row, whatever its field count.
+        if record.len() == 1 && is_blank(record) {
+            return Ok(RawRow {
+                row,
+                cells: vec![String::new(); self.width],
             });
         }
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+        if record.len() != self.width {
+            return Err(ReadError::Ragged {
+                path: self.path.clone(),
+                place: error::place(None, row, None),
+                expected: self.width,
+                found: record.len(),
+            });
         }
-        header_row = line_of(&lines, &record);
+        let mut cells = Vec::with_capacity(self.width);
         for (i, field) in record.iter().enumerate() {
-            let field = if i == 0 {
-                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
-            } else {
-                field
-            };
-            let text = std::str::from_utf8(field).map_err(|_| ReadError::Encoding {
-                path: path.to_path_buf(),
-                row: header_row,
-                column: i + 1,
-            })?;
-            header.push(text.to_string());
+            cells.push(self.text(field, row, i)?);
         }
-        break;
+        Ok(RawRow { row, cells })
     }
-    check_header(path, header_row, &header)?;
-    let width = header.len();
-    Ok(Table {
-        info: SourceInfo {
-            path: path.to_path_buf(),
-            format: Format::Csv,
-            sheet: None,
-            delimiter: Some(delimiter as char),
-            header_row,
-        },
-        header,
-        rows: super::Rows::Csv(CsvRows {
-            path: path.to_path_buf(),
-            reader,
-            lines,
-            record,
-            width,
-        }),
-        blank_rows: 0,
-    })
+}
+
+impl Iterator for CsvRows {
+    type Item = Result<RawRow, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some((row, record)) = self.pending.pop_front() {
+            return Some(self.convert(row, &record));
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Err(e) => Some(Err(csv_error(&self.path, &e))),
+            Ok(true) => {
+                let row = line_of(&self.lines, &self.record);
+                Some(self.convert(row, &self.record))
+            }
+        }
+    }
 }
 
 /// Line breaks seen by [`LineCounter`] and not yet passed by the records read.
@@ -109,7 +251,8 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
 /// reader's read-ahead buffer are kept.
 #[derive(Debug, Default)]
 struct Breaks {
-    pending: VecDeque<u64>,
+    /// Offset and length (1, or 2 for CRLF) of each break.
+    pending: VecDeque<(u64, u64)>,
     offset: u64,
     prev_cr: bool,
     /// Lines ended before the last record asked about.
@@ -133,7 +276,11 @@ impl<R: Read> Read for LineCounter<R> {
             let is_lf_after_cr =
                 buf[i] == b'\n' && prev_cr && last.map_or(i == 0, |l: usize| l + 1 == i);
             if !is_lf_after_cr {
-                b.pending.push_back(base + i as u64);
+                b.pending.push_back((base + i as u64, 1));
+            } else if let Some(cr) = b.pending.back_mut()
+                && cr.0 + 1 == base + i as u64
+            {
+                cr.1 = 2;
             }
             prev_cr = buf[i] == b'\r';
             last = Some(i);
@@ -149,10 +296,21 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 /// The 1-based line where `record` starts.
+///
+/// The csv crate puts a record's position before the empty lines it skipped (or on the LF of
+/// the CRLF ending the previous record), so a break at the position is passed and the record
+/// starts after it.
 fn line_of(lines: &Mutex<Breaks>, record: &csv::ByteRecord) -> usize {
-    let start = record.position().map_or(0, |p| p.byte());
+    let mut start = record.position().map_or(0, |p| p.byte());
     let mut b = lines.lock().unwrap_or_else(|e| e.into_inner());
-    while b.pending.front().is_some_and(|&o| o < start) {
+    while let Some(&(offset, len)) = b.pending.front() {
+        if offset > start {
+            break;
+        }
+        // The position may also point into the middle of a CRLF.
+        if offset + len > start {
+            start = offset + len;
+        }
         b.pending.pop_front();
         b.passed += 1;
     }
@@ -174,70 +332,29 @@ fn csv_error(path: &Path, error: &csv::Error) -> ReadError {
     }
 }
 
-impl Iterator for CsvRows {
-    type Item = Result<RawRow, ReadError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => Some(Err(csv_error(&self.path, &e))),
-            Ok(true) => Some(self.convert()),
-        }
-    }
-}
-
-impl CsvRows {
-    fn convert(&self) -> Result<RawRow, ReadError> {
-        let row = line_of(&self.lines, &self.record);
-        // A line that is only whitespace is a blank row, whatever its field count.
-        if self.record.len() == 1 && self.record[0].iter().all(u8::is_ascii_whitespace) {
-            return Ok(RawRow {
-                row,
-                cells: vec![String::new(); self.width],
-            });
-        }
-        if self.record.len() != self.width {
-            return Err(ReadError::Ragged {
-                path: self.path.clone(),
-                row,
-                expected: self.width,
-                found: self.record.len(),
-            });
-        }
-        let mut cells = Vec::with_capacity(self.width);
-        for (i, field) in self.record.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| ReadError::Encoding {
-                path: self.path.clone(),
-                row,
-                column: i + 1,
-            })?;
-            cells.push(text.to_string());
-        }
-        Ok(RawRow { row, cells })
-    }
-}
-
-/// Picks the delimiter among `,` `;` tab `|` that splits the first lines into the same number of
-/// fields most consistently (ignoring quoted text), preferring more fields; `,` when in doubt.
+/// Picks the delimiter among `,` `;` tab `|` that splits the first lines most consistently
+/// into the same number (at least 2) of fields, ignoring quoted text and lines of other widths
+/// (titles above the table); more fields win a tie; `,` when in doubt.
 fn detect_delimiter(head: &[u8]) -> u8 {
     let mut best = (b',', 0usize, 0usize);
     for &candidate in &CANDIDATES {
         let counts = field_counts(head, candidate);
-        let Some(&first) = counts.first() else {
-            continue;
-        };
-        if first < 2 {
-            continue;
+        let mut widths: Vec<usize> = counts.iter().copied().filter(|&c| c >= 2).collect();
+        widths.sort_unstable();
+        let mut mode = (0usize, 0usize);
+        for chunk in widths.chunk_by(|a, b| a == b) {
+            if (chunk.len(), chunk[0]) > mode {
+                mode = (chunk.len(), chunk[0]);
+            }
         }
-        let consistent = counts.iter().filter(|&&c| c == first).count();
-        if (consistent, first) > (best.1, best.2) {
-            best = (candidate, consistent, first);
+        if mode.0 > 0 && mode > (best.1, best.2) {
+            best = (candidate, mode.0, mode.1);
         }
     }
     best.0
 }
 
-/// Field counts of up to the first 20 complete lines, splitting on `delimiter` outside quotes.
+/// Field counts of up to the first 50 non-empty lines, splitting on `delimiter` outside quotes.
 fn field_counts(head: &[u8], delimiter: u8) -> Vec<usize> {
     let mut counts = Vec::new();
     let mut in_quotes = false;
@@ -249,7 +366,7 @@ fn field_counts(head: &[u8], delimiter: u8) -> Vec<usize> {
             b'\n' | b'\r' if !in_quotes => {
                 if line_has_data {
                     counts.push(fields);
-                    if counts.len() == 20 {
+                    if counts.len() == 50 {
                         break;
                     }
                 }
@@ -266,87 +383,5 @@ fn field_counts(head: &[u8], delimiter: u8) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn detects_common_delimiters() {
-        assert_eq!(detect_delimiter(b"a,b,c\n1,2,3\n"), b',');
-        assert_eq!(detect_delimiter(b"a;b;c\r\n1;\"2,5\";3\r\n"), b';');
-        assert_eq!(detect_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
-        assert_eq!(detect_delimiter(b"a|b\n1|2\n"), b'|');
-        assert_eq!(detect_delimiter(b"single\nvalue\n"), b',');
-    }
-
-    fn read_all(text: &[u8]) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
-        let dir = tempfile::tempdir().map_err(|e| ReadError::Io {
-            path: PathBuf::new(),
-            source: e,
-        })?;
-        let path = dir.path().join("x.csv");
-        std::fs::write(&path, text).map_err(|e| ReadError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-        let mut table = super::super::open(&path, &ReadOptions::default())?;
-        let rows: Result<Vec<_>, _> = table.by_ref().collect();
-        Ok((table.header.clone(), rows?, table.blank_rows))
-    }
-
-    #[test]
-    fn reads_bom_quotes_crlf_and_counts_blank_rows() {
-        let (header, rows, blank) = read_all(
-            b"\xEF\xBB\xBFId,Title\r\n1,\"Engineer, \"\"Senior\"\"\"\r\n,\r\n2,\"two\nlines\"\r\n",
-        )
-        .unwrap();
-        assert_eq!(header, vec!["Id", "Title"]);
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].cells, vec!["1", "Engineer, \"Senior\""]);
-        assert_eq!(rows[0].row, 2);
-        assert_eq!(rows[1].row, 4);
-        assert_eq!(rows[1].cells[1], "two\nlines");
-        assert_eq!(blank, 1);
-    }
-
-    #[test]
-    fn ragged_row_names_row_and_counts() {
-        let err = read_all(b"a,b\n1,2\n3\n").unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains("row 3"), "{text}");
-        assert!(text.contains("expected 2 fields"), "{text}");
-        assert!(text.contains("found 1"), "{text}");
-    }
-
-    #[test]
-    fn duplicate_header_is_named() {
-        let err = read_all(b"Id,Name,Id\n1,2,3\n").unwrap_err();
-        assert!(err.to_string().contains("`Id` appears twice"), "{err}");
-    }
-
-    #[test]
-    fn invalid_utf8_names_row_and_column() {
-        let err = read_all(b"a,b\n1,caf\xE9\n").unwrap_err();
-        assert!(err.to_string().contains("row 2 column 2"), "{err}");
-    }
-}
-
-#[cfg(test)]
-mod line_tests {
-    use super::*;
-
-    fn rows_of(text: &[u8]) -> Vec<usize> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.csv");
-        std::fs::write(&path, text).unwrap();
-        let table = super::super::open(&path, &ReadOptions::default()).unwrap();
-        table.map(|r| r.unwrap().row).collect()
-    }
-
-    #[test]
-    fn row_numbers_follow_every_line_ending() {
-        assert_eq!(rows_of(b"a,b\n1,2\n3,4\n"), vec![2, 3]);
-        assert_eq!(rows_of(b"a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
-        assert_eq!(rows_of(b"a,b\r1,2\r3,4\r"), vec![2, 3]);
-        assert_eq!(rows_of(b"a,b\n1,\"x\r\ny\"\r\n3,4"), vec![2, 4]);
-    }
-}
+#[path = "csv_file_tests.rs"]
+mod tests;

@@ -1,7 +1,10 @@
+//! Reader errors. Each names the file, and where the problem is: sheet (spreadsheets), row and
+//! column (as a cell name like `B7` in a sheet), so HR can find it and fix the export.
+
 use std::path::PathBuf;
 
-/// Why an export could not be read. Every variant names the file, and the row and column (or
-/// sheet and cell) when the problem is in one place.
+/// Why an export could not be read. Every variant names the file, and the sheet, row and
+/// column when the problem is in one place.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read `{path}`: {source}")]
@@ -12,28 +15,40 @@ pub enum ReadError {
     },
     #[error("`{path}`: unknown file type; expected .csv, .xlsx, .xlsm, .xls or .ods")]
     UnknownFormat { path: PathBuf },
-    #[error("`{path}` is empty: no header row")]
-    NoHeader { path: PathBuf },
-    #[error("`{path}` row {row}: header column {column} has no name")]
-    BlankHeader {
+    #[error("`{path}`{}: no header row (the file or sheet has no non-blank row)", in_sheet(.sheet))]
+    NoHeader {
         path: PathBuf,
-        row: usize,
-        column: usize,
+        sheet: Option<String>,
     },
-    #[error("`{path}` row {row}: header `{name}` appears twice (columns {first} and {second})")]
+    #[error("`{path}`{}: the header row {row} asked for is blank or past the end of the data", in_sheet(.sheet))]
+    NoSuchHeaderRow {
+        path: PathBuf,
+        sheet: Option<String>,
+        row: usize,
+    },
+    #[error("`{path}` {place}: the header column has no name")]
+    BlankHeader { path: PathBuf, place: String },
+    #[error("`{path}` {place}: header `{name}` appears twice (columns {first} and {second})")]
     DuplicateHeader {
         path: PathBuf,
-        row: usize,
+        place: String,
         name: String,
-        first: usize,
-        second: usize,
+        first: String,
+        second: String,
     },
-    #[error("`{path}` row {row}: expected {expected} fields like the header, found {found}")]
+    #[error("`{path}` {place}: expected {expected} fields like the header, found {found}")]
     Ragged {
         path: PathBuf,
-        row: usize,
+        place: String,
         expected: usize,
         found: usize,
+    },
+    #[error("`{path}` {place}: a value outside the header's columns {first} to {last}")]
+    OutsideHeader {
+        path: PathBuf,
+        place: String,
+        first: String,
+        last: String,
     },
     #[error("`{path}` row {row}: {message}")]
     Csv {
@@ -41,11 +56,11 @@ pub enum ReadError {
         row: usize,
         message: String,
     },
-    #[error("`{path}` row {row} column {column}: the bytes are not valid UTF-8")]
+    #[error("`{path}` {place}: the bytes are not valid {encoding}")]
     Encoding {
         path: PathBuf,
-        row: usize,
-        column: usize,
+        place: String,
+        encoding: &'static str,
     },
     #[error("`{path}`: cannot open the workbook: {message}")]
     Workbook { path: PathBuf, message: String },
@@ -62,28 +77,98 @@ pub enum ReadError {
         cell: String,
         value: String,
     },
+    #[error("`{path}`: refused, the spreadsheet container is unsafe to open: {reason}")]
+    Hostile { path: PathBuf, reason: String },
+    #[error("`{path}` {place}: too large: {what}")]
+    Limit {
+        path: PathBuf,
+        place: String,
+        what: String,
+        setting: &'static str,
+    },
 }
 
 impl ReadError {
     /// A line telling the person what to do, when there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            ReadError::Ragged { .. } | ReadError::Csv { .. } => Some(
-                "check the export for a stray delimiter or an unclosed quote on that row".into(),
+            ReadError::OutsideHeader { .. } => Some(
+                "give that column a name in the header row, or clear the stray cell".into(),
             ),
-            ReadError::Encoding { .. } => {
-                Some("save the export as UTF-8 (CSV UTF-8 in Excel)".into())
-            }
+            ReadError::Ragged { .. } | ReadError::Csv { .. } => Some(
+                "check the export for a stray delimiter or an unclosed quote on that row; if title lines sit above the header, set `header_row = \"auto\"` in [source] (or --header-row auto)".into(),
+            ),
+            ReadError::Encoding { .. } => Some(
+                "save the export as UTF-8 (CSV UTF-8 in Excel), or name its encoding with `encoding` in the mapping's [source] (or --encoding)".into(),
+            ),
             ReadError::NoSuchSheet { .. } => Some(
                 "name one of those sheets with `sheet` in the mapping's [source] or --sheet".into(),
             ),
             ReadError::CellError { .. } => {
                 Some("fix the formula in the spreadsheet and export again".into())
             }
-            ReadError::DuplicateHeader { .. } | ReadError::BlankHeader { .. } => {
-                Some("give every column of the header row a distinct name".into())
+            ReadError::DuplicateHeader { .. } | ReadError::BlankHeader { .. } => Some(
+                "give every column of the header row a distinct name, or point at the right header row with `header_row` in [source] (or --header-row)".into(),
+            ),
+            ReadError::NoHeader { .. } | ReadError::NoSuchHeaderRow { .. } => {
+                Some("check that this is the right file and sheet".into())
             }
-            _ => None,
+            ReadError::Hostile { .. } => Some(
+                "open the file in Excel or LibreOffice and save it again (or export CSV); if it really is this large, raise `read.max_unzipped_mb`".into(),
+            ),
+            ReadError::Limit { setting, .. } => Some(format!(
+                "remove the stray cells or split the export; if the data really is this large, raise the `{setting}` setting"
+            )),
+            ReadError::Io { .. } | ReadError::UnknownFormat { .. } | ReadError::Workbook { .. } => {
+                None
+            }
         }
+    }
+}
+
+fn in_sheet(sheet: &Option<String>) -> String {
+    match sheet {
+        Some(s) => format!(" sheet `{s}`"),
+        None => String::new(),
+    }
+}
+
+/// Where in a file: `sheet `S` cell B7` for a spreadsheet cell, `sheet `S` row 7` for a
+/// spreadsheet row, `row 7 column 2` / `row 7` for CSV. `row` and `column` are 1-based.
+pub(crate) fn place(sheet: Option<&str>, row: usize, column: Option<usize>) -> String {
+    match (sheet, column) {
+        (Some(s), Some(c)) => format!("sheet `{s}` cell {}{row}", column_name(c - 1)),
+        (Some(s), None) => format!("sheet `{s}` row {row}"),
+        (None, Some(c)) => format!("row {row} column {c}"),
+        (None, None) => format!("row {row}"),
+    }
+}
+
+/// The spreadsheet letters of a 0-based column: 0 is `A`, 26 is `AA`, 16383 is `XFD`.
+pub(crate) fn column_name(col: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8_lossy(&letters).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_and_places() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+        assert_eq!(place(Some("Pay"), 7, Some(2)), "sheet `Pay` cell B7");
+        assert_eq!(place(None, 7, Some(2)), "row 7 column 2");
+        assert_eq!(place(Some("Pay"), 7, None), "sheet `Pay` row 7");
     }
 }

@@ -1,217 +1,238 @@
-//! Spreadsheet exports (`.xlsx`, `.xlsm`, `.xls`, `.ods`) through calamine.
+//! Spreadsheet exports (`.xlsx`, `.xlsm`, `.xls`, `.ods`): the container check, the header,
+//! and rows laid out under the header's columns. Cells become text by the rules in
+//! [`super::cells`]; the workbook is read by [`super::workbook`].
 //!
-//! Cells become text by fixed rules, so the same export gives the same rows as CSV or as a
-//! workbook: text as is (leading zeros kept); whole numbers without a fraction (`1001`); other
-//! numbers in the shortest form that reads back the same (`85000.5`); date cells as ISO 8601
-//! (`2021-03-01`, or `2021-03-01T08:30:00` with a time, rounded to the second); booleans as
-//! `true`/`false`; empty cells as empty text. An error cell (`#REF!`) is an error naming its cell.
+//! The table's columns are those of the header, from its first to its last named cell; a value
+//! outside them is an error naming its cell. Rows missing from the sheet between data rows are
+//! counted as blank rows.
 
-use std::path::Path;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 
-use calamine::{Data, Reader, SheetVisible, open_workbook_auto};
+use super::header::{self, HeaderRow, Step};
+use super::workbook::{self, Msg, SparseRow};
+use super::{
+    Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, check_header, container, error,
+};
 
-use super::{Format, RawRow, ReadError, ReadOptions, SourceInfo, Table, check_header};
+/// The data rows of a sheet, as the worker sends them.
+pub(super) struct SheetRows {
+    path: PathBuf,
+    sheet: String,
+    rx: Receiver<Msg>,
+    ended: bool,
+    pending: VecDeque<SparseRow>,
+    /// The header's first column (0-based) and width.
+    first_col: usize,
+    width: usize,
+    /// The last row number seen, for counting rows the sheet does not store.
+    last_row: usize,
+    gaps: usize,
+}
 
 pub(super) fn open(path: &Path, format: Format, options: &ReadOptions) -> Result<Table, ReadError> {
-    let mut workbook = open_workbook_auto(path).map_err(|e| ReadError::Workbook {
+    if format != Format::Xls {
+        container::check(path, format, &options.limits)?;
+    }
+    let (sheet, sheets, rx) = workbook::start(path, format, options.sheet.clone(), options.limits)?;
+    let mut rows = SheetRows {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let names = workbook.sheet_names();
-    let sheet = match &options.sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| *n == wanted)
-            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-            .cloned()
-            .ok_or_else(|| ReadError::NoSuchSheet {
-                path: path.to_path_buf(),
-                sheet: wanted.clone(),
-                available: names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?,
-        None => workbook
-            .sheets_metadata()
-            .iter()
-            .find(|s| s.visible == SheetVisible::Visible)
-            .map(|s| s.name.clone())
-            .or_else(|| names.first().cloned())
-            .ok_or_else(|| ReadError::Workbook {
-                path: path.to_path_buf(),
-                message: "the workbook has no sheets".into(),
-            })?,
+        sheet: sheet.clone(),
+        rx,
+        ended: false,
+        pending: VecDeque::new(),
+        first_col: 0,
+        width: 0,
+        last_row: 0,
+        gaps: 0,
     };
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| ReadError::Workbook {
-            path: path.to_path_buf(),
-            message: format!("sheet `{sheet}`: {e}"),
-        })?;
-    let Some((first_row, first_col)) = range.start() else {
-        return Err(ReadError::NoHeader {
-            path: path.to_path_buf(),
-        });
+    let (header_row, header) = rows.find_header(options.header_row)?;
+    check_header(path, Some(&sheet), header_row, &header, &options.limits)?;
+    rows.last_row = header_row;
+    let info = SourceInfo {
+        path: path.to_path_buf(),
+        format,
+        sheet: Some(sheet),
+        sheets,
+        delimiter: None,
+        encoding: None,
+        bom: false,
+        header_row,
+        warnings: Vec::new(),
     };
-    let mut rows = Vec::new();
-    let mut header: Option<(usize, Vec<String>)> = None;
-    for (i, cells) in range.rows().enumerate() {
-        let row = first_row as usize + i + 1;
-        let mut texts = Vec::with_capacity(cells.len());
-        for (j, cell) in cells.iter().enumerate() {
-            let col = first_col as usize + j;
-            texts.push(cell_text(cell).map_err(|value| ReadError::CellError {
-                path: path.to_path_buf(),
-                sheet: sheet.clone(),
-                cell: cell_name(row, col),
-                value,
-            })?);
+    Ok(Table::new(
+        info,
+        header,
+        super::Rows::Sheet(rows),
+        &options.limits,
+    ))
+}
+
+fn is_blank(row: &SparseRow) -> bool {
+    row.1.iter().all(|(_, t)| t.trim().is_empty())
+}
+
+impl SheetRows {
+    /// The next stored row from the worker, `None` at the end.
+    fn receive(&mut self) -> Option<Result<SparseRow, ReadError>> {
+        if self.ended {
+            return None;
         }
-        match &header {
-            None => {
-                if texts.iter().all(|t| t.trim().is_empty()) {
-                    continue;
-                }
-                // Trailing unnamed columns of a workbook are not part of the header.
-                while texts.last().is_some_and(|t| t.trim().is_empty()) {
-                    texts.pop();
-                }
-                header = Some((row, texts));
+        match self.rx.recv() {
+            Ok(Msg::Row(row)) => Some(Ok(row)),
+            Ok(Msg::Err(e)) => {
+                self.ended = true;
+                Some(Err(e))
             }
-            Some((_, names)) => {
-                let extra = texts.iter().skip(names.len()).any(|t| !t.trim().is_empty());
-                if extra {
-                    return Err(ReadError::Ragged {
-                        path: path.to_path_buf(),
-                        row,
-                        expected: names.len(),
-                        found: texts
+            Ok(Msg::End) => {
+                self.ended = true;
+                None
+            }
+            Ok(Msg::Opened { .. }) | Err(_) => {
+                self.ended = true;
+                Some(Err(workbook::stopped(&self.path)))
+            }
+        }
+    }
+
+    /// Reads up to the header; rows read past it (under `Auto`) are kept in `pending`. Sets the
+    /// table's columns from the header's first to its last non-empty cell.
+    fn find_header(&mut self, mode: HeaderRow) -> Result<(usize, Vec<String>), ReadError> {
+        let mut buffered: Vec<SparseRow> = Vec::new();
+        let mut non_blank = 0;
+        let found = loop {
+            let Some(row) = self.receive() else {
+                break None;
+            };
+            let row = row?;
+            // Rows the sheet does not store are blank: the named header row may be one.
+            if let HeaderRow::Row(n) = mode
+                && row.0 > n
+            {
+                break None;
+            }
+            match header::step(mode, row.0, is_blank(&row)) {
+                Step::Skip => {}
+                Step::Header => break Some(row),
+                Step::Missing => break None,
+                Step::Buffer => {
+                    if is_blank(&row) {
+                        if !buffered.is_empty() {
+                            buffered.push(row);
+                        }
+                        continue;
+                    }
+                    buffered.push(row);
+                    non_blank += 1;
+                    if non_blank == header::AUTO_WINDOW {
+                        break None;
+                    }
+                }
+            }
+        };
+        let row = match (found, mode) {
+            (Some(row), _) => row,
+            (None, HeaderRow::Auto) if !buffered.is_empty() => {
+                let candidates: Vec<usize> = (0..buffered.len())
+                    .filter(|&i| !is_blank(&buffered[i]))
+                    .collect();
+                let counts: Vec<usize> = candidates
+                    .iter()
+                    .map(|&i| {
+                        buffered[i]
+                            .1
                             .iter()
-                            .rposition(|t| !t.trim().is_empty())
-                            .map_or(0, |p| p + 1),
+                            .filter(|(_, t)| !t.trim().is_empty())
+                            .count()
+                    })
+                    .collect();
+                let at = header::pick(&counts).map_or(0, |p| candidates[p]);
+                let mut rest = buffered.split_off(at);
+                let header = rest.remove(0);
+                self.pending = rest.into();
+                header
+            }
+            (None, HeaderRow::Row(n)) => {
+                return Err(ReadError::NoSuchHeaderRow {
+                    path: self.path.clone(),
+                    sheet: Some(self.sheet.clone()),
+                    row: n,
+                });
+            }
+            (None, _) => {
+                return Err(ReadError::NoHeader {
+                    path: self.path.clone(),
+                    sheet: Some(self.sheet.clone()),
+                });
+            }
+        };
+        let (number, cells) = row;
+        let named: Vec<&(usize, String)> =
+            cells.iter().filter(|(_, t)| !t.trim().is_empty()).collect();
+        let (Some(first), Some(last)) = (named.first(), named.last()) else {
+            return Err(ReadError::NoHeader {
+                path: self.path.clone(),
+                sheet: Some(self.sheet.clone()),
+            });
+        };
+        self.first_col = first.0;
+        self.width = last.0 - first.0 + 1;
+        // The worker refuses cells past the column cap, so the width is within it.
+        let mut header = vec![String::new(); self.width];
+        for (c, t) in cells {
+            if let Some(slot) = c
+                .checked_sub(self.first_col)
+                .and_then(|i| header.get_mut(i))
+            {
+                *slot = t;
+            }
+        }
+        Ok((number, header))
+    }
+
+    /// Rows the sheet does not store, between the last two rows given out.
+    pub(super) fn take_gaps(&mut self) -> usize {
+        std::mem::take(&mut self.gaps)
+    }
+
+    fn lay_out(&mut self, (row, cells): SparseRow) -> Result<RawRow, ReadError> {
+        self.gaps += row.saturating_sub(self.last_row + 1);
+        self.last_row = row;
+        let mut out = vec![String::new(); self.width];
+        for (c, text) in cells {
+            match c.checked_sub(self.first_col).and_then(|i| out.get_mut(i)) {
+                Some(slot) => *slot = text,
+                None if text.trim().is_empty() => {}
+                None => {
+                    return Err(ReadError::OutsideHeader {
+                        path: self.path.clone(),
+                        place: error::place(Some(&self.sheet), row, Some(c + 1)),
+                        first: error::column_name(self.first_col),
+                        last: error::column_name(self.first_col + self.width - 1),
                     });
                 }
-                texts.resize(names.len(), String::new());
-                rows.push(RawRow { row, cells: texts });
             }
         }
+        Ok(RawRow { row, cells: out })
     }
-    let (header_row, header) = header.ok_or_else(|| ReadError::NoHeader {
-        path: path.to_path_buf(),
-    })?;
-    check_header(path, header_row, &header)?;
-    Ok(Table {
-        info: SourceInfo {
-            path: path.to_path_buf(),
-            format,
-            sheet: Some(sheet),
-            delimiter: None,
-            header_row,
-        },
-        header,
-        rows: super::Rows::Sheet(rows.into_iter()),
-        blank_rows: 0,
-    })
 }
 
-/// The text of one cell by the module's rules; `Err` carries an error cell's value.
-fn cell_text(cell: &Data) -> Result<String, String> {
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => {
-            if dt.is_datetime() {
-                match dt.as_datetime() {
-                    Some(value) => datetime_text(value),
-                    None => number_text(dt.as_f64()),
-                }
-            } else {
-                number_text(dt.as_f64())
-            }
+impl Iterator for SheetRows {
+    type Item = Result<RawRow, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = match self.pending.pop_front() {
+            Some(row) => row,
+            None => match self.receive()? {
+                Ok(row) => row,
+                Err(e) => return Some(Err(e)),
+            },
+        };
+        let laid = self.lay_out(row);
+        if laid.is_err() {
+            self.ended = true;
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(e.to_string()),
-    })
-}
-
-/// Whole numbers without a fraction; others in the shortest form that reads back the same.
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-/// A date, or a date and time rounded to the nearest second.
-fn datetime_text(value: chrono::NaiveDateTime) -> String {
-    let rounded = if value.and_utc().timestamp_subsec_millis() >= 500 {
-        value + chrono::Duration::seconds(1)
-    } else {
-        value
-    };
-    let rounded = rounded.with_nanosecond_zero();
-    if rounded.time() == chrono::NaiveTime::MIN {
-        rounded.date().format("%Y-%m-%d").to_string()
-    } else {
-        rounded.format("%Y-%m-%dT%H:%M:%S").to_string()
-    }
-}
-
-trait NanosZero {
-    fn with_nanosecond_zero(self) -> Self;
-}
-
-impl NanosZero for chrono::NaiveDateTime {
-    fn with_nanosecond_zero(self) -> Self {
-        use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self)
-    }
-}
-
-/// `A1`-style name of a cell from 1-based row and 0-based column.
-fn cell_name(row: usize, col: usize) -> String {
-    let mut letters = Vec::new();
-    let mut n = col + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{row}", String::from_utf8_lossy(&letters))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_back_exactly() {
-        assert_eq!(number_text(1001.0), "1001");
-        assert_eq!(number_text(85000.5), "85000.5");
-        assert_eq!(number_text(0.1 + 0.2), "0.30000000000000004");
-        assert_eq!(number_text(-3.0), "-3");
-    }
-
-    #[test]
-    fn cell_names() {
-        assert_eq!(cell_name(1, 0), "A1");
-        assert_eq!(cell_name(7, 25), "Z7");
-        assert_eq!(cell_name(2, 26), "AA2");
-        assert_eq!(cell_name(1048576, 16383), "XFD1048576");
-    }
-
-    #[test]
-    fn datetimes_round_to_the_second() {
-        let d = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
-        assert_eq!(datetime_text(d.and_hms_opt(0, 0, 0).unwrap()), "2021-03-01");
-        let t = d.and_hms_milli_opt(8, 29, 59, 700).unwrap();
-        assert_eq!(datetime_text(t), "2021-03-01T08:30:00");
+        Some(laid)
     }
 }

@@ -7,6 +7,7 @@ mod client;
 mod conformance;
 mod end_to_end;
 mod mapping;
+mod read;
 mod review;
 mod review_support;
 mod schema;

@@ -28,7 +28,7 @@ fn mapped(mapping_file: &str, fixture_file: &str) -> (Mapping, Vec<(usize, Vec<S
     let m = Mapping::load(&mapping(mapping_file)).unwrap_or_else(|e| panic!("{e}"));
     let options = ReadOptions {
         sheet: m.sheet.clone(),
-        delimiter: None,
+        ..ReadOptions::default()
     };
     let table = read::open(&fixture(fixture_file), &options).expect("the fixture reads");
     let header = table.header.clone();
@@ -45,7 +45,7 @@ fn report(mapping_file: &str, fixture_file: &str) -> InputReport {
         &fixture(fixture_file),
         &ReadOptions {
             sheet: m.sheet.clone(),
-            delimiter: None,
+            ..ReadOptions::default()
         },
     )
     .expect("reads")
@@ -61,7 +61,7 @@ fn value_of(mapping_file: &str, fixture_file: &str, key: &str, code: &str) -> Op
         &fixture(fixture_file),
         &ReadOptions {
             sheet: m.sheet.clone(),
-            delimiter: None,
+            ..ReadOptions::default()
         },
     )
     .expect("reads")

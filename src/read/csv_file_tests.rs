@@ -1,0 +1,164 @@
+//! Tests of the CSV reader: detection, quoting, encodings, header rules, row numbers.
+
+mod cases {
+    use super::super::*;
+
+    #[test]
+    fn detects_common_delimiters() {
+        assert_eq!(detect_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(detect_delimiter(b"a;b;c\r\n1;\"2,5\";3\r\n"), b';');
+        assert_eq!(detect_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(detect_delimiter(b"a|b\n1|2\n"), b'|');
+        assert_eq!(detect_delimiter(b"single\nvalue\n"), b',');
+        assert_eq!(detect_delimiter(b"Title, with comma\na;b;c\n1;2;3\n"), b';');
+    }
+
+    fn read_all(text: &[u8]) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
+        read_with(text, &ReadOptions::default())
+    }
+
+    fn read_with(
+        text: &[u8],
+        options: &ReadOptions,
+    ) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
+        let dir = tempfile::tempdir().map_err(|e| ReadError::Io {
+            path: PathBuf::new(),
+            source: e,
+        })?;
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, text).map_err(|e| ReadError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        let mut table = crate::read::open(&path, options)?;
+        let rows: Result<Vec<_>, _> = table.by_ref().collect();
+        Ok((table.header.clone(), rows?, table.blank_rows))
+    }
+
+    #[test]
+    fn reads_bom_quotes_crlf_and_counts_blank_rows() {
+        let (header, rows, blank) = read_all(
+            b"\xEF\xBB\xBFId,Title\r\n1,\"Engineer, \"\"Senior\"\"\"\r\n,\r\n2,\"two\nlines\"\r\n",
+        )
+        .unwrap();
+        assert_eq!(header, vec!["Id", "Title"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells, vec!["1", "Engineer, \"Senior\""]);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[1].row, 4);
+        assert_eq!(rows[1].cells[1], "two\nlines");
+        assert_eq!(blank, 1);
+    }
+
+    #[test]
+    fn ragged_row_names_row_and_counts() {
+        let err = read_all(b"a,b\n1,2\n3\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("row 3"), "{text}");
+        assert!(text.contains("expected 2 fields"), "{text}");
+        assert!(text.contains("found 1"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_header_is_named() {
+        let err = read_all(b"Id,Name,Id\n1,2,3\n").unwrap_err();
+        assert!(err.to_string().contains("`Id` appears twice"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_under_an_explicit_encoding_names_row_and_column() {
+        let options = ReadOptions {
+            encoding: Some(TextEncoding::Utf8),
+            ..ReadOptions::default()
+        };
+        let err = read_with(b"a,b\n1,caf\xE9\n", &options).unwrap_err();
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_utf16_sequence_is_an_error_not_a_replacement_character() {
+        let mut bytes = b"\xFF\xFE".to_vec();
+        for unit in "a,b\n1,".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        bytes.extend_from_slice(&[0x00, 0xD8]); // a lone high surrogate
+        bytes.extend_from_slice(&[b'\n', 0]);
+        let err = read_all(&bytes).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("row 2 column 2"), "{text}");
+        assert!(text.contains("not valid UTF-16LE"), "{text}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_as_windows_1252_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, b"a,b\n1,caf\xE9\n").unwrap();
+        let mut table = crate::read::open(&path, &ReadOptions::default()).unwrap();
+        assert_eq!(table.info.encoding, Some(TextEncoding::Windows1252));
+        assert!(
+            table.info.warnings[0].contains("line 2"),
+            "{:?}",
+            table.info.warnings
+        );
+        assert_eq!(table.next().unwrap().unwrap().cells, vec!["1", "café"]);
+    }
+
+    #[test]
+    fn auto_header_skips_banners_and_detects_the_delimiter_under_them() {
+        let options = ReadOptions {
+            header_row: crate::read::HeaderRow::Auto,
+            ..ReadOptions::default()
+        };
+        let (header, rows, _) = read_with(
+            b"Acme payroll export\nGenerated 2024-01-31; by HR\n\nId;Name;Dept\n1;Ann;Eng\n2;Bo;\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(header, vec!["Id", "Name", "Dept"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].row, 5);
+        assert_eq!(rows[1].cells, vec!["2", "Bo", ""]);
+    }
+
+    #[test]
+    fn a_named_header_row_is_used_and_a_missing_one_is_an_error() {
+        let named = |n| ReadOptions {
+            header_row: crate::read::HeaderRow::Row(n),
+            ..ReadOptions::default()
+        };
+        let (header, rows, _) = read_with(b"title\nId,Name\n1,Ann\n", &named(2)).unwrap();
+        assert_eq!(header, vec!["Id", "Name"]);
+        assert_eq!(rows[0].row, 3);
+        let err = read_with(b"Id,Name\n1,Ann\n", &named(9)).unwrap_err();
+        assert!(err.to_string().contains("header row 9"), "{err}");
+    }
+}
+
+mod lines {
+    use super::super::*;
+
+    fn rows_of(text: &[u8]) -> Vec<usize> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, text).unwrap();
+        let table = crate::read::open(&path, &ReadOptions::default()).unwrap();
+        table.map(|r| r.unwrap().row).collect()
+    }
+
+    #[test]
+    fn row_numbers_follow_every_line_ending() {
+        assert_eq!(rows_of(b"a,b\n1,2\n3,4\n"), vec![2, 3]);
+        assert_eq!(rows_of(b"a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
+        assert_eq!(rows_of(b"a,b\r1,2\r3,4\r"), vec![2, 3]);
+        assert_eq!(rows_of(b"a,b\n1,\"x\r\ny\"\r\n3,4"), vec![2, 4]);
+        // Empty lines, which the csv crate skips, still count.
+        assert_eq!(rows_of(b"\na,b\n\n\n1,2\n\n3,4\n"), vec![5, 7]);
+        assert_eq!(
+            rows_of(b"\r\na,b\r\n\r\n1,2\r\n\r\n\r\n3,4\r\n"),
+            vec![4, 7]
+        );
+        assert_eq!(rows_of(b"a,b\r\r1,2\r"), vec![3]);
+    }
+}
