@@ -27,6 +27,17 @@ pub struct Entry {
     pub verified: Option<bool>,
 }
 
+/// The plan directories the ledger in `dir` names, oldest first (unreadable lines skipped).
+pub fn plan_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(text) = std::fs::read_to_string(dir.join("runs.jsonl")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("plan_dir")?.as_str().map(std::path::PathBuf::from))
+        .collect()
+}
+
 /// Appends an entry to `dir/runs.jsonl` (created 0600). Failures are logged, not fatal: the
 /// ledger must never turn a good run into a failed one.
 pub fn append(dir: &Path, entry: &Entry) {

@@ -482,15 +482,14 @@ async fn resume_unfinished(
     client: &Client,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
-    let Ok(entries) = std::fs::read_dir(&settings.runs_dir) else {
-        return Ok(());
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .filter(|p| matches!(import::load_record(p), Ok(Some(r)) if r.unfinished()))
-        .collect();
+    // Plans under runs_dir, and any other plan directory the ledger names (`sync --out DIR`).
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&settings.runs_dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    dirs.extend(ledger::plan_dirs(&settings.runs_dir));
+    dirs.retain(|p| p.is_dir() && matches!(import::load_record(p), Ok(Some(r)) if r.unfinished()));
     dirs.sort();
+    dirs.dedup();
     for dir in dirs {
         tracing::info!(plan = %dir.display(), "resuming an unfinished apply before planning");
         let options = ApplyOptions {

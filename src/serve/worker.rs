@@ -123,6 +123,9 @@ impl Worker {
         let result = self.sync(&reporter).await;
         drop(reporter);
         let _ = sender.await;
+        if let Err(e) = &result {
+            tracing::warn!(process = id, error = %e, "the sync failed");
+        }
         let body = match &result {
             Ok((dir, s)) => serde_json::json!({
                 "status": "DONE",
@@ -142,12 +145,7 @@ impl Worker {
                 },
             }),
             Err(e) => {
-                let mut message = e.to_string();
-                if let Some(h) = e.hint() {
-                    message.push_str(". ");
-                    message.push_str(&h);
-                }
-                serde_json::json!({"status": "ERROR", "message": message})
+                serde_json::json!({"status": "ERROR", "message": failure_message(&self.serve.input, e)})
             }
         };
         if let Err(e) = self.client.update_process(id, &body).await {
@@ -179,6 +177,23 @@ impl Worker {
             tracing::warn!(process = id, error = %e, "could not mark the process ERROR");
         }
     }
+}
+
+/// What a person reads in ChartHop when a sync fails: which export, the first line of the
+/// error (a mapping's diagnostics can run long), and what to do.
+fn failure_message(input: &Path, e: &Error) -> String {
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let mut message = format!("Payroll sync of `{}` failed: {first}", input.display());
+    let more = text.lines().count().saturating_sub(1);
+    if more > 0 {
+        message.push_str(&format!(" (and {more} more line(s) in the server log)"));
+    }
+    if let Some(h) = e.hint() {
+        message.push_str(". ");
+        message.push_str(&h);
+    }
+    message.chars().take(1000).collect()
 }
 
 /// The export to read: the file itself, or the newest export in a folder.

@@ -279,3 +279,157 @@ fn a_server_dry_run_reports_refusals_and_applies_nothing() {
     // The plan can still be applied.
     assert!(!tmp.path().join("plan/apply.json").exists());
 }
+
+mod faults {
+    use super::*;
+    use charthop_emulator::{Fault, FaultRule};
+
+    fn sync(
+        emu: &charthop_emulator::Emulator,
+        dir: &std::path::Path,
+        out: &str,
+    ) -> std::process::Output {
+        run(cmd(emu, dir).args([
+            "sync",
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap(),
+            "--out",
+            out,
+        ]))
+    }
+
+    /// Imports ChartHop actually ran (accepted uploads whose process exists).
+    fn imports(emu: &charthop_emulator::Emulator) -> usize {
+        emu.process_ids()
+            .iter()
+            .filter(|id| emu.process(id).is_some_and(|p| p["type"] == "import"))
+            .count()
+    }
+
+    #[test]
+    fn a_connection_dropped_mid_upload_is_uploaded_again_once() {
+        let emu = emulator();
+        let tmp = tempfile::tempdir().unwrap();
+        emu.add_fault(FaultRule::new("importDataCsv", Fault::DropMidUpload, 1))
+            .unwrap();
+        let out = sync(&emu, tmp.path(), "run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let posts = emu
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/import/csv/data"))
+            .count();
+        assert_eq!(
+            posts, 3,
+            "updates twice (dropped, then again), new hires once"
+        );
+        assert_eq!(imports(&emu), 2, "one import per file");
+        assert!(
+            stderr(&out).contains("Verified: all 13 planned rows"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    #[test]
+    fn a_connection_dropped_after_the_process_was_created_is_adopted() {
+        let emu = emulator();
+        let tmp = tempfile::tempdir().unwrap();
+        emu.add_fault(FaultRule::new(
+            "importDataCsv",
+            Fault::DropAfterProcessCreated,
+            1,
+        ))
+        .unwrap();
+        let out = sync(&emu, tmp.path(), "run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let posts = emu
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/import/csv/data"))
+            .count();
+        assert_eq!(posts, 2, "the dropped upload was adopted, not sent again");
+        assert_eq!(imports(&emu), 2);
+        let record: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join("run/apply.json")).unwrap(),
+        )
+        .unwrap();
+        assert!(record["uploads"][0]["process_id"].is_string());
+        assert_eq!(record["uploads"][0]["status"], "DONE");
+    }
+
+    #[test]
+    fn a_stuck_import_exits_75_and_the_next_run_follows_it_without_uploading() {
+        let emu = emulator();
+        let tmp = tempfile::tempdir().unwrap();
+        emu.add_fault(FaultRule::new(
+            "importDataCsv",
+            Fault::ProcessNeverFinishes,
+            1,
+        ))
+        .unwrap();
+        let out = run(cmd(&emu, tmp.path())
+            .env("PAYROLL_SYNC_IMPORT_DEADLINE_SECS", "1")
+            .args([
+                "sync",
+                "--input",
+                fixture("payroll/acme.csv").to_str().unwrap(),
+                "--mapping",
+                mapping("acme.toml").to_str().unwrap(),
+                "--out",
+                "run",
+            ]));
+        assert_eq!(code(&out), 75, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("still running"), "{err}");
+        let record: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join("run/apply.json")).unwrap(),
+        )
+        .unwrap();
+        let stuck = record["uploads"][0]["process_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(record["uploads"][0]["status"], "RUNNING");
+        assert_eq!(emu.uploads().len(), 1);
+        // The next run polls the saved process (still stuck) and uploads nothing new.
+        let out = run(cmd(&emu, tmp.path())
+            .env("PAYROLL_SYNC_IMPORT_DEADLINE_SECS", "1")
+            .args(["apply", "run"]));
+        assert_eq!(code(&out), 75, "{}", stderr(&out));
+        assert_eq!(emu.uploads().len(), 1, "no new upload");
+        assert!(
+            emu.requests()
+                .iter()
+                .any(|r| r.method == "GET" && r.path.ends_with(&stuck)),
+            "the saved process was polled"
+        );
+        // A nightly `sync` also finds the unfinished apply (through the ledger) and follows it
+        // before planning, instead of planning the same changes and uploading them again.
+        let before = emu.requests().len();
+        let out = run(cmd(&emu, tmp.path())
+            .env("PAYROLL_SYNC_IMPORT_DEADLINE_SECS", "1")
+            .args([
+                "sync",
+                "--input",
+                fixture("payroll/acme.csv").to_str().unwrap(),
+                "--mapping",
+                mapping("acme.toml").to_str().unwrap(),
+                "--out",
+                "run2",
+            ]));
+        assert_eq!(code(&out), 75, "{}", stderr(&out));
+        assert_eq!(emu.uploads().len(), 1, "still no new upload");
+        assert!(
+            emu.requests()[before..]
+                .iter()
+                .any(|r| r.path.ends_with(&stuck))
+        );
+        assert!(
+            !tmp.path().join("run2").exists(),
+            "no new plan while an import is unfinished"
+        );
+    }
+}

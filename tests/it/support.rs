@@ -214,12 +214,26 @@ pub fn emulator_from(dir: &Path) -> Emulator {
 
 /// A minimal HTTP/1.1 request over a fresh connection; returns the status and the body.
 pub fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    http_auth(addr, method, path, body, None)
+}
+
+/// [`http`] with a bearer token.
+pub fn http_auth(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    token: Option<&str>,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
         .unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = s.write_all(head.as_bytes());
