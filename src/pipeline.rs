@@ -375,7 +375,7 @@ async fn apply_locked(
     }
     progress.stage(Stage::Importing);
     let options = import::ImportOptions {
-        create_groups: false,
+        create_groups: plan.doc.create_groups,
         notify_user_ids: notify_user_ids(client, &settings.import.notify_emails).await?,
     };
     let record = import::apply(client, plan, &settings.import, &options, progress).await?;

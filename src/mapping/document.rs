@@ -10,7 +10,7 @@ use super::spec::{Reader, get, key_span};
 use super::transform::{self, Defaults, date::DateParser};
 use super::{Columns, Departure, Key, Mapping, MappingError, Skip, cond, field, lookup, selftest};
 
-const TOP: [&str; 7] = [
+const TOP: [&str; 8] = [
     "source",
     "key",
     "fields",
@@ -18,6 +18,7 @@ const TOP: [&str; 7] = [
     "skip",
     "tests",
     "departure",
+    "import",
 ];
 const SOURCE: [&str; 8] = [
     "sheet",
@@ -154,6 +155,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
     }
 
     let departure = departure(&mut r, doc, &mut cols);
+    let create_groups = import_section(&mut r, doc);
 
     let tests = match get(doc, "tests") {
         Some(item) => selftest::parse(&mut r, item, &fields, &declared, &cols),
@@ -176,6 +178,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
         fields,
         skips,
         departure,
+        create_groups,
         tables,
         columns: cols,
         key_col,
@@ -278,6 +281,18 @@ fn departure(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<De
         return None;
     }
     Some(Departure { status, date_col })
+}
+
+/// `[import]`: how the change files are imported. `create_groups = true` lets the new-hire
+/// import create departments and locations ChartHop does not have yet (`createGroups`).
+fn import_section(r: &mut Reader, doc: &DeTable<'_>) -> bool {
+    let Some(t) = get(doc, "import").and_then(|v| r.table(v, "import")) else {
+        return false;
+    };
+    r.check_keys(t, &["create_groups"], "`[import]`");
+    get(t, "create_groups")
+        .and_then(|v| r.boolean(v, "create_groups"))
+        .unwrap_or(false)
 }
 
 type ReadSource = (

@@ -139,6 +139,8 @@ pub struct Mapping {
     pub skips: Vec<Skip>,
     /// The departure evidence, when the mapping has a `[departure]` section.
     pub departure: Option<Departure>,
+    /// `[import] create_groups`: new hires may bring new departments and locations.
+    pub create_groups: bool,
     /// Inline maps and lookups, referenced by fields.
     pub tables: Vec<ValueTable>,
     pub(crate) columns: Columns,

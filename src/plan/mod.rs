@@ -70,6 +70,10 @@ pub struct PlanDoc {
     /// Every safety guard's verdict; a tripped one needs `apply --approve <plan hash>`.
     #[serde(default)]
     pub guards: Vec<Verdict>,
+    /// `createGroups` for the new-hire import: the mapping allows new departments and
+    /// locations (`[import] create_groups`).
+    #[serde(default)]
+    pub create_groups: bool,
     /// The field that names a manager (its ChartHop value is the manager's job id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_field: Option<String>,
@@ -282,6 +286,7 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
         rows: changes.rows,
         absent: changes.absent,
         guards: inputs.guards,
+        create_groups: inputs.mapping.create_groups,
         manager_field: inputs
             .mapping
             .fields

@@ -433,3 +433,39 @@ mod faults {
         );
     }
 }
+
+#[test]
+fn new_departments_are_created_only_when_the_mapping_allows_it() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv"))
+        .unwrap()
+        .replace(
+            ",Software Engineer,Engineering,San Francisco,2005,",
+            ",Software Engineer,Robotics Lab,San Francisco,2005,",
+        );
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    let m = tmp.path().join("m.toml");
+    std::fs::write(
+        &m,
+        std::fs::read_to_string(mapping("acme.toml")).unwrap()
+            + "\n[import]\ncreate_groups = true\n",
+    )
+    .unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let uploads = emu.uploads();
+    assert!(!uploads[0].flags.create_groups, "never for updates");
+    assert!(uploads[1].flags.upsert && uploads[1].flags.create_groups);
+    assert_eq!(
+        roster_by_email(&emu)["kofi.asante@acme.example"]["department"],
+        "Robotics Lab"
+    );
+}
