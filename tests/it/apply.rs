@@ -469,3 +469,50 @@ fn new_departments_are_created_only_when_the_mapping_allows_it() {
         "Robotics Lab"
     );
 }
+
+#[test]
+fn configured_emails_are_notified_through_their_user_ids() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let users = std::fs::read_to_string(fixture("charthop/acme/users.csv")).unwrap();
+    let first = users.lines().nth(1).unwrap();
+    let (id, email) = {
+        let mut f = first.split(',');
+        (f.next().unwrap().to_string(), f.next().unwrap().to_string())
+    };
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_IMPORT_NOTIFY_EMAILS", email.to_uppercase())
+        .env("PAYROLL_SYNC_IMPORT_NOTIFY_APP_NAME", "Payroll Sync")
+        .args([
+            "sync",
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap(),
+        ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for u in emu.uploads() {
+        assert_eq!(u.flags.notify_user_ids.as_deref(), Some(id.as_str()));
+        assert_eq!(u.flags.notify_app_name.as_deref(), Some("Payroll Sync"));
+        assert!(
+            u.flags
+                .import_source
+                .as_deref()
+                .is_some_and(|s| s.starts_with("payroll-sync:"))
+        );
+    }
+    // An email that is no ChartHop user is a settings error, before anything is uploaded.
+    let emu = emulator();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_IMPORT_NOTIFY_EMAILS", "nobody@acme.example")
+        .args([
+            "sync",
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap(),
+        ]));
+    assert_eq!(code(&out), 78, "{}", stderr(&out));
+    assert!(stderr(&out).contains("nobody@acme.example"));
+    assert!(emu.uploads().is_empty());
+}

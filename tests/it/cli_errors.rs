@@ -156,3 +156,59 @@ fn a_token_file_readable_by_others_gives_a_warning() {
     assert_eq!(code(&out), 0);
     assert!(!stderr(&out).contains("readable by other users"));
 }
+
+#[test]
+fn a_403_exits_77_with_a_hint_about_the_app_access_level() {
+    use charthop_emulator::{Fault, FaultRule};
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    emu.add_fault(FaultRule::always(
+        "findJobs",
+        Fault::ClientError {
+            status: 403,
+            message: "permission denied".into(),
+        },
+    ))
+    .unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(plan_args()));
+    assert_eq!(code(&out), 77);
+    let err = stderr(&out);
+    assert!(err.contains("403 permission denied"), "{err}");
+    assert!(err.contains("access level"), "{err}");
+    assert_eq!(emu.requests().len(), 1, "a 403 is not retried");
+}
+
+#[test]
+fn a_400_on_import_is_one_request_with_chart_hops_message_and_exit_1() {
+    use charthop_emulator::{Fault, FaultRule};
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    emu.add_fault(FaultRule::new(
+        "importDataCsv",
+        Fault::ClientError {
+            status: 400,
+            message: "invalid data: unknown column `Foo`".into(),
+        },
+        1,
+    ))
+    .unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync",
+        "--input",
+        fixture("payroll/acme.csv").to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("400 invalid data: unknown column `Foo`"),
+        "{err}"
+    );
+    assert!(err.contains("POST /v1/org/acme/import/csv/data"), "{err}");
+    let posts = emu.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(
+        posts, 1,
+        "a 400 is not retried and nothing else is uploaded"
+    );
+}

@@ -26,6 +26,14 @@ pub enum Fault {
         /// 500..=599.
         status: u16,
     },
+    /// Answer this 4xx status with a `{code, message}` body (e.g. 403 "permission denied" for a
+    /// token without the access level, 400 "invalid data" for an import ChartHop rejects).
+    ClientError {
+        /// 400..=499.
+        status: u16,
+        /// The message in the body.
+        message: String,
+    },
     /// Answer 202 "snapshot currently building" (ChartHop's answer to reads while it rebuilds).
     SnapshotBuilding,
     /// Wait this long before handling the call (the call is then handled normally).
@@ -55,6 +63,7 @@ impl Fault {
             self,
             Fault::TooManyRequests { .. }
                 | Fault::ServerError { .. }
+                | Fault::ClientError { .. }
                 | Fault::SnapshotBuilding
                 | Fault::DropMidUpload
         )
@@ -65,6 +74,7 @@ impl Fault {
         match self {
             Fault::TooManyRequests { .. } => "too_many_requests",
             Fault::ServerError { .. } => "server_error",
+            Fault::ClientError { .. } => "client_error",
             Fault::SnapshotBuilding => "snapshot_building",
             Fault::Slow { .. } => "slow",
             Fault::ProcessNeverFinishes => "process_never_finishes",
@@ -81,6 +91,13 @@ impl Fault {
             Fault::ServerError { status } if !(500..=599).contains(status) => Err(format!(
                 "server_error status must be 500..=599, not {status}"
             )),
+            Fault::ClientError { status, .. }
+                if !(400..=499).contains(status) || *status == 429 =>
+            {
+                Err(format!(
+                    "client_error status must be 400..=499 (429 is too_many_requests), not {status}"
+                ))
+            }
             _ => Ok(()),
         }
     }

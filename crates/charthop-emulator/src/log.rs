@@ -215,6 +215,10 @@ fn fault_response(fault: &Fault) -> Response {
             let message = status.canonical_reason().unwrap_or("server error");
             ApiError::new(status, message.to_lowercase()).into_response()
         }
+        Fault::ClientError { status, message } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST);
+            ApiError::new(status, message.clone()).into_response()
+        }
         Fault::SnapshotBuilding => {
             ApiError::new(StatusCode::ACCEPTED, "snapshot currently building").into_response()
         }
