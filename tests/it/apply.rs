@@ -42,15 +42,11 @@ fn a_truncated_export_trips_the_guard_and_only_its_own_hash_approves_it() {
     write_export(&export, &rows);
 
     // sync: refused, plan written, nothing uploaded.
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync",
-        "--input",
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
         export.to_str().unwrap(),
-        "--mapping",
         mapping("acme.toml").to_str().unwrap(),
-        "--out",
-        "nightly",
-    ]));
+        Some("nightly"),
+    )));
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -124,13 +120,11 @@ fn a_stale_plan_is_refused_and_uploads_nothing() {
 fn sync_verifies_every_row_landed_and_records_the_run() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync",
-        "--input",
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
         fixture("payroll/acme.csv").to_str().unwrap(),
-        "--mapping",
         mapping("acme.toml").to_str().unwrap(),
-    ]));
+        None,
+    )));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("Verified: all 13 planned rows are in ChartHop."),
@@ -163,15 +157,11 @@ fn two_syncs_at_once_upload_once() {
     let tmp = tempfile::tempdir().unwrap();
     let spawn = |out: &str| {
         cmd(&emu, tmp.path())
-            .args([
-                "sync",
-                "--input",
+            .args(sync_args(
                 fixture("payroll/acme.csv").to_str().unwrap(),
-                "--mapping",
                 mapping("acme.toml").to_str().unwrap(),
-                "--out",
-                out,
-            ])
+                Some(out),
+            ))
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap()
@@ -210,15 +200,11 @@ fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
     assert!(text.contains("Robotics Lab"));
     let input = tmp.path().join("export.csv");
     std::fs::write(&input, text).unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync",
-        "--input",
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
         input.to_str().unwrap(),
-        "--mapping",
         mapping("acme.toml").to_str().unwrap(),
-        "--out",
-        "run",
-    ]));
+        Some("run"),
+    )));
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("finished with errors on 1 row(s)"), "{err}");
@@ -289,15 +275,11 @@ mod faults {
         dir: &std::path::Path,
         out: &str,
     ) -> std::process::Output {
-        run(cmd(emu, dir).args([
-            "sync",
-            "--input",
+        run(cmd(emu, dir).args(sync_args(
             fixture("payroll/acme.csv").to_str().unwrap(),
-            "--mapping",
             mapping("acme.toml").to_str().unwrap(),
-            "--out",
-            out,
-        ]))
+            Some(out),
+        )))
     }
 
     /// Imports ChartHop actually ran (accepted uploads whose process exists).
@@ -372,15 +354,11 @@ mod faults {
         .unwrap();
         let out = run(cmd(&emu, tmp.path())
             .env("PAYROLL_SYNC_IMPORT_DEADLINE_SECS", "1")
-            .args([
-                "sync",
-                "--input",
+            .args(sync_args(
                 fixture("payroll/acme.csv").to_str().unwrap(),
-                "--mapping",
                 mapping("acme.toml").to_str().unwrap(),
-                "--out",
-                "run",
-            ]));
+                Some("run"),
+            )));
         assert_eq!(code(&out), 75, "{}", stderr(&out));
         let err = stderr(&out);
         assert!(err.contains("still running"), "{err}");
@@ -411,15 +389,11 @@ mod faults {
         let before = emu.requests().len();
         let out = run(cmd(&emu, tmp.path())
             .env("PAYROLL_SYNC_IMPORT_DEADLINE_SECS", "1")
-            .args([
-                "sync",
-                "--input",
+            .args(sync_args(
                 fixture("payroll/acme.csv").to_str().unwrap(),
-                "--mapping",
                 mapping("acme.toml").to_str().unwrap(),
-                "--out",
-                "run2",
-            ]));
+                Some("run2"),
+            )));
         assert_eq!(code(&out), 75, "{}", stderr(&out));
         assert_eq!(emu.uploads().len(), 1, "still no new upload");
         assert!(
@@ -453,13 +427,11 @@ fn new_departments_are_created_only_when_the_mapping_allows_it() {
             + "\n[import]\ncreate_groups = true\n",
     )
     .unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync",
-        "--input",
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
         input.to_str().unwrap(),
-        "--mapping",
         m.to_str().unwrap(),
-    ]));
+        None,
+    )));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let uploads = emu.uploads();
     assert!(!uploads[0].flags.create_groups, "never for updates");
@@ -483,13 +455,11 @@ fn configured_emails_are_notified_through_their_user_ids() {
     let out = run(cmd(&emu, tmp.path())
         .env("PAYROLL_SYNC_IMPORT_NOTIFY_EMAILS", email.to_uppercase())
         .env("PAYROLL_SYNC_IMPORT_NOTIFY_APP_NAME", "Payroll Sync")
-        .args([
-            "sync",
-            "--input",
+        .args(sync_args(
             fixture("payroll/acme.csv").to_str().unwrap(),
-            "--mapping",
             mapping("acme.toml").to_str().unwrap(),
-        ]));
+            None,
+        )));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     for u in emu.uploads() {
         assert_eq!(u.flags.notify_user_ids.as_deref(), Some(id.as_str()));
@@ -505,13 +475,11 @@ fn configured_emails_are_notified_through_their_user_ids() {
     let emu = emulator();
     let out = run(cmd(&emu, tmp.path())
         .env("PAYROLL_SYNC_IMPORT_NOTIFY_EMAILS", "nobody@acme.example")
-        .args([
-            "sync",
-            "--input",
+        .args(sync_args(
             fixture("payroll/acme.csv").to_str().unwrap(),
-            "--mapping",
             mapping("acme.toml").to_str().unwrap(),
-        ]));
+            None,
+        )));
     assert_eq!(code(&out), 78, "{}", stderr(&out));
     assert!(stderr(&out).contains("nobody@acme.example"));
     assert!(emu.uploads().is_empty());

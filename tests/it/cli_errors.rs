@@ -192,13 +192,11 @@ fn a_400_on_import_is_one_request_with_chart_hops_message_and_exit_1() {
         1,
     ))
     .unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync",
-        "--input",
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
         fixture("payroll/acme.csv").to_str().unwrap(),
-        "--mapping",
         mapping("acme.toml").to_str().unwrap(),
-    ]));
+        None,
+    )));
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(

@@ -10,15 +10,11 @@ fn sync(
     input: &str,
     out: &str,
 ) -> std::process::Output {
-    run(cmd(emu, dir).args([
-        "sync",
-        "--input",
+    run(cmd(emu, dir).args(sync_args(
         fixture(input).to_str().unwrap(),
-        "--mapping",
         mapping("acme.toml").to_str().unwrap(),
-        "--out",
-        out,
-    ]))
+        Some(out),
+    )))
 }
 
 fn plan(

@@ -317,3 +317,15 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The arguments of `sync --input INPUT --mapping MAPPING [--out OUT]`.
+pub fn sync_args(input: &str, mapping: &str, out: Option<&str>) -> Vec<String> {
+    let mut a: Vec<String> = ["sync", "--input", input, "--mapping", mapping]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Some(out) = out {
+        a.extend(["--out".to_string(), out.to_string()]);
+    }
+    a
+}
