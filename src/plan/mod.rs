@@ -48,6 +48,9 @@ pub struct PlanDoc {
     pub charthop: CharthopRef,
     pub input: InputRef,
     pub mapping: FileRef,
+    /// The lookup files the mapping reads (`[lookups.NAME] file`), with their hashes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookups: Vec<FileRef>,
     pub roster: RosterRef,
     pub summary: Summary,
     /// The change files to upload, in upload order.
@@ -276,6 +279,7 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
             path: inputs.mapping.path.display().to_string(),
             sha256: inputs.mapping_sha256,
         },
+        lookups: lookup_refs(inputs.mapping),
         roster: inputs.roster,
         summary: changes.summary,
         files,
@@ -327,6 +331,20 @@ fn formula_warnings(rows: &[RowChange]) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// The mapping's lookup files with their hashes; a file that cannot be read now (it was read
+/// moments ago) is recorded with an empty hash.
+fn lookup_refs(mapping: &Mapping) -> Vec<FileRef> {
+    mapping
+        .tables
+        .iter()
+        .filter_map(|t| t.file.as_ref())
+        .map(|f| FileRef {
+            path: f.display().to_string(),
+            sha256: std::fs::read(f).map(|b| sha256(&b)).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// A plan read back for `apply`, with the hash that identifies it.

@@ -280,3 +280,43 @@ fn an_applied_or_edited_plan_is_refused() {
     assert!(stderr(&out).contains("already applied"));
     assert_eq!(emu.uploads().len(), 2);
 }
+
+#[test]
+fn the_plan_records_the_hashes_of_the_lookup_files_it_read() {
+    use sha2::Digest;
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    // The acme mapping with departments through a lookup file beside it.
+    let departments = "code,name\nExecutive,Executive\nEngineering,Engineering\nSales,Sales\nMarketing,Marketing\nFinance,Finance\nPeople,People\nOperations,Operations\nCustomer Success,Customer Success\n";
+    std::fs::write(tmp.path().join("depts.csv"), departments).unwrap();
+    let text = std::fs::read_to_string(mapping("acme.toml")).unwrap().replace(
+        "[fields.department]\nfrom = \"Department\"\ntransform = [\"trim\"]\n",
+        "[fields.department]\nfrom = \"Department\"\ntransform = [\"trim\"]\nlookup = \"depts\"\n",
+    ) + "\n[lookups.depts]\nfile = \"depts.csv\"\n";
+    assert!(text.contains("lookup = \"depts\""));
+    let m = tmp.path().join("m.toml");
+    std::fs::write(&m, text).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        fixture("payroll/acme.csv").to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+        "--out",
+        "plan",
+    ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let p = plan_json(&tmp.path().join("plan"));
+    assert_eq!(
+        p["summary"]["updates"], 8,
+        "the lookup maps departments as before"
+    );
+    let lookups = p["lookups"].as_array().expect("lookups recorded");
+    assert_eq!(lookups.len(), 1, "{lookups:?}");
+    assert!(lookups[0]["path"].as_str().unwrap().ends_with("depts.csv"));
+    let want: String = sha2::Sha256::digest(departments.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(lookups[0]["sha256"], want);
+}
