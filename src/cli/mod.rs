@@ -23,10 +23,13 @@ Exit codes:
   1   unexpected internal error
   2   usage error
   3   changes pending (plan --detailed-exitcode)
-  4   refused (a safety guard, an edited or already-applied plan); nothing written
-  5   partial: the import finished with row errors, or rows were left out
+  4   refused: a safety guard tripped, or the plan is stale, edited or already applied;
+      nothing written (approve with `apply DIR --approve <plan hash>`, or plan again)
+  5   partial: ChartHop refused some rows, a planned value did not land, or rows were
+      left out as conflicts or rejected (see the report)
   65  bad input file
-  75  temporary: ChartHop unavailable after retries, or the import still running at the deadline
+  75  temporary: ChartHop unavailable after retries, another run holds the lock, or the
+      import still running at the deadline (its id is saved; the next run follows it)
   77  ChartHop refused the token or the app's access level
   78  settings or mapping error
 
