@@ -320,3 +320,60 @@ fn the_plan_records_the_hashes_of_the_lookup_files_it_read() {
         .collect();
     assert_eq!(lookups[0]["sha256"], want);
 }
+
+#[test]
+fn built_in_fields_beyond_the_basics_round_trip_through_the_emulator() {
+    // A mapping owning compensation, a middle name and a work country plans, imports and
+    // verifies like the basic fields.
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let export = "Employee ID,Work Email,First,Middle,Last,Salary,Country\n1001,margaret.okonkwo@acme.example,Margaret,Ada,Okonkwo,\"250,000.00\",United States\n";
+    std::fs::write(tmp.path().join("e.csv"), export).unwrap();
+    let m = r#"
+[key]
+payroll = "Employee ID"
+charthop = "contact.employee"
+[fields."contact.workEmail"]
+from = "Work Email"
+transform = ["trim", "lower"]
+[fields."name.middle"]
+from = "Middle"
+[fields.base]
+from = "Salary"
+type = "money"
+sensitive = true
+[fields."workAddress.country"]
+from = "Country"
+transform = ["country"]
+[source]
+currency = "USD"
+[[tests]]
+input = { "Employee ID" = "1", "Work Email" = "a@b.c", "Middle" = "M", "Salary" = "1,000", "Country" = "Canada" }
+expect = { "workAddress.country" = "CA" }
+"#;
+    std::fs::write(tmp.path().join("m.toml"), m).unwrap();
+    let args = sync_args("e.csv", "m.toml", Some("run"));
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_GUARDS_MIN_EXPORT_SHARE", "0")
+        .args(&args));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Verified: all 1 planned rows"),
+        "{}",
+        stderr(&out)
+    );
+    let ceo = &roster_by_email(&emu)["margaret.okonkwo@acme.example"];
+    assert_eq!(ceo["name.middle"], "Ada");
+    assert_eq!(ceo["workAddress.country"], "US");
+    assert!(ceo["base"].starts_with("250000"), "{ceo:?}");
+    // The second run finds nothing to change.
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_GUARDS_MIN_EXPORT_SHARE", "0")
+        .args(sync_args("e.csv", "m.toml", Some("run2"))));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Nothing to change"),
+        "{}",
+        stderr(&out)
+    );
+}

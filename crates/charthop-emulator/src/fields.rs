@@ -55,7 +55,35 @@ pub enum FieldCode {
     Employment,
     /// `tenure`: whole months from the start date to "today"
     Tenure,
+    /// One of [`STORED`], by index: a built-in field kept as text.
+    Stored(u8),
 }
+
+/// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
+/// label an import header may use (charthop-api.md section 4). Matched like the others:
+/// by code or label, ignoring case, spaces and dots.
+pub const STORED: [(&str, &str); 20] = [
+    ("name.middle", "Middle Name"),
+    ("name.prefLast", "Pref Last"),
+    ("contact.mobilePhone", "Mobile Phone"),
+    ("contact.homePhone", "Home Phone"),
+    ("base", "Base"),
+    ("hourly", "Hourly"),
+    ("currency", "Currency"),
+    ("endDate", "End Date"),
+    ("birthdate", "Birth Date"),
+    ("gender", "Gender"),
+    ("ethnicity", "Ethnicity"),
+    ("band", "Band"),
+    ("company", "Company"),
+    ("imageUrl", "Image URL"),
+    ("workAddress.street1", "Work Street"),
+    ("workAddress.city", "Work City"),
+    ("workAddress.state", "Work State"),
+    ("workAddress.country", "Work Country"),
+    ("workAddress.postal", "Work Postal Code"),
+    ("remoteWorkAddress.country", "Remote Work Country"),
+];
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
 pub const ALL: [(&str, FieldCode); 22] = [
@@ -93,6 +121,22 @@ impl FieldCode {
         ALL.iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(raw))
             .map(|(_, c)| *c)
+            .or_else(|| {
+                STORED
+                    .iter()
+                    .position(|(code, _)| code.eq_ignore_ascii_case(raw))
+                    .and_then(|i| u8::try_from(i).ok())
+                    .map(FieldCode::Stored)
+            })
+    }
+
+    /// Every code the emulator answers, canonical spelling first: [`ALL`] then [`STORED`].
+    pub fn every() -> impl Iterator<Item = (&'static str, FieldCode)> {
+        ALL.iter().copied().chain(
+            STORED.iter().enumerate().filter_map(|(i, (code, _))| {
+                Some((*code, FieldCode::Stored(u8::try_from(i).ok()?)))
+            }),
+        )
     }
 
     /// The value of this field on `job`, or `None` when unset or empty. `tenure` is a JSON
@@ -125,6 +169,7 @@ impl FieldCode {
             FieldCode::ManagerWorkEmail => Attr::ManagerEmail,
             FieldCode::StartDate => Attr::StartDate,
             FieldCode::Employment => Attr::Employment,
+            FieldCode::Stored(i) => Attr::Stored(i),
             _ => return None,
         })
     }
@@ -173,6 +218,10 @@ impl FieldCode {
             FieldCode::StartDate => job.start_date.map(|d| d.to_string()),
             FieldCode::Employment => job.employment.map(|e| e.code().to_string()),
             FieldCode::Tenure => None,
+            FieldCode::Stored(i) => {
+                let code = STORED.get(usize::from(i))?.0;
+                person.and_then(|p| p.extra.get(code).cloned())
+            }
         }
     }
 }

@@ -66,7 +66,18 @@ pub fn header_attr(header: &str) -> Option<Attr> {
         "employeeid" | "contactemployee" => Attr::EmployeeId,
         "homeemail" | "contacthomeemail" => Attr::HomeEmail,
         "workphone" | "contactworkphone" => Attr::WorkPhone,
-        _ => return None,
+        other => {
+            let squash = |s: &str| -> String {
+                s.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '.')
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            };
+            let i = crate::fields::STORED
+                .iter()
+                .position(|(code, label)| squash(code) == other || squash(label) == other)?;
+            Attr::Stored(u8::try_from(i).ok()?)
+        }
     })
 }
 
@@ -278,6 +289,23 @@ mod tests {
         assert_eq!(header_attr("Employment Type"), Some(Attr::Employment));
         assert_eq!(header_attr("Manager Email"), Some(Attr::ManagerEmail));
         assert_eq!(header_attr("Salary"), None);
+    }
+
+    #[test]
+    fn other_built_in_fields_match_by_code_or_label() {
+        let base = crate::fields::STORED
+            .iter()
+            .position(|(c, _)| *c == "base")
+            .unwrap() as u8;
+        assert_eq!(header_attr("Base"), Some(Attr::Stored(base)));
+        assert_eq!(header_attr("base"), Some(Attr::Stored(base)));
+        assert_eq!(header_attr("Middle Name"), header_attr("name.middle"));
+        assert_eq!(
+            header_attr("workAddress.country"),
+            header_attr("Work Country")
+        );
+        assert!(header_attr("End Date").is_some());
+        assert_eq!(Attr::Stored(base).code(), "base");
     }
 
     #[test]

@@ -209,8 +209,7 @@ impl Emulator {
             .jobs()
             .filter(|job| job.person.is_some())
             .map(|job| {
-                fields::ALL
-                    .iter()
+                fields::FieldCode::every()
                     .filter_map(|(name, code)| {
                         Some((
                             name.to_string(),

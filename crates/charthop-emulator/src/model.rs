@@ -116,6 +116,10 @@ pub struct Person {
     pub home_email: Option<String>,
     /// `contact.workPhone`.
     pub work_phone: Option<String>,
+    /// The other built-in fields the emulator stores as text ([`crate::fields::STORED`]),
+    /// by canonical code.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 /// A job: a seat in the org chart, open when `person` is `None`.

@@ -45,6 +45,8 @@ pub enum Attr {
     StartDate,
     /// `employment`
     Employment,
+    /// One of [`crate::fields::STORED`], by index.
+    Stored(u8),
 }
 
 impl Attr {
@@ -65,6 +67,9 @@ impl Attr {
             Attr::ManagerJobId => "manager",
             Attr::StartDate => "startDate",
             Attr::Employment => "employment",
+            Attr::Stored(i) => crate::fields::STORED
+                .get(usize::from(i))
+                .map_or("", |(code, _)| code),
         }
     }
 }
@@ -328,6 +333,14 @@ fn set_on_job(job: &mut Job, value: Resolved) {
     let Some(person) = job.person.as_mut() else {
         return;
     };
+    if let Attr::Stored(_) = attr {
+        let code = attr.code().to_string();
+        match text {
+            Some(v) => person.extra.insert(code, v),
+            None => person.extra.remove(&code),
+        };
+        return;
+    }
     let slot = match attr {
         Attr::FirstName => &mut person.first_name,
         Attr::LastName => &mut person.last_name,

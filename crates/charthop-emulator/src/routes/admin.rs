@@ -27,8 +27,7 @@ pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
         .jobs()
         .map(|job| {
             Value::Object(
-                crate::fields::ALL
-                    .iter()
+                crate::fields::FieldCode::every()
                     .filter_map(|(name, code)| {
                         Some((name.to_string(), code.value(job, &state, today)?))
                     })
