@@ -55,10 +55,14 @@ pub enum FieldCode {
     Employment,
     /// `tenure`: whole months from the start date to "today"
     Tenure,
+    /// `base`: base compensation
+    Base,
+    /// `nationalId`: a custom field
+    NationalId,
 }
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
-pub const ALL: [(&str, FieldCode); 22] = [
+pub const ALL: [(&str, FieldCode); 24] = [
     ("jobId", FieldCode::JobId),
     ("id", FieldCode::Id),
     ("personId", FieldCode::PersonId),
@@ -81,6 +85,8 @@ pub const ALL: [(&str, FieldCode); 22] = [
     ("startDate", FieldCode::StartDate),
     ("employment", FieldCode::Employment),
     ("tenure", FieldCode::Tenure),
+    ("base", FieldCode::Base),
+    ("nationalId", FieldCode::NationalId),
 ];
 
 /// The codes `findJobs` returns when `fields` is absent.
@@ -125,6 +131,8 @@ impl FieldCode {
             FieldCode::ManagerWorkEmail => Attr::ManagerEmail,
             FieldCode::StartDate => Attr::StartDate,
             FieldCode::Employment => Attr::Employment,
+            FieldCode::Base => Attr::Base,
+            FieldCode::NationalId => Attr::NationalId,
             _ => return None,
         })
     }
@@ -173,6 +181,8 @@ impl FieldCode {
             FieldCode::StartDate => job.start_date.map(|d| d.to_string()),
             FieldCode::Employment => job.employment.map(|e| e.code().to_string()),
             FieldCode::Tenure => None,
+            FieldCode::Base => person.and_then(|p| p.base.clone()),
+            FieldCode::NationalId => person.and_then(|p| p.national_id.clone()),
         }
     }
 }

@@ -66,6 +66,8 @@ pub fn header_attr(header: &str) -> Option<Attr> {
         "employeeid" | "contactemployee" => Attr::EmployeeId,
         "homeemail" | "contacthomeemail" => Attr::HomeEmail,
         "workphone" | "contactworkphone" => Attr::WorkPhone,
+        "base" | "basepay" => Attr::Base,
+        "nationalid" => Attr::NationalId,
         _ => return None,
     })
 }

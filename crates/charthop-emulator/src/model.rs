@@ -116,6 +116,13 @@ pub struct Person {
     pub home_email: Option<String>,
     /// `contact.workPhone`.
     pub work_phone: Option<String>,
+    /// `base`: base compensation, as the text imported (sensitive; for tests that follow
+    /// personal data through a sync).
+    #[serde(default)]
+    pub base: Option<String>,
+    /// `nationalId`: a custom field holding a national id (never shown by payroll-sync).
+    #[serde(default)]
+    pub national_id: Option<String>,
 }
 
 /// A job: a seat in the org chart, open when `person` is `None`.

@@ -121,6 +121,7 @@ fn job_from_row(state: &OrgState, row: &Row) -> Result<Job, Error> {
             work_email: opt("work_email"),
             home_email: opt("home_email"),
             work_phone: opt("work_phone"),
+            ..Person::default()
         }),
     };
     let start_date =

@@ -45,6 +45,10 @@ pub enum Attr {
     StartDate,
     /// `employment`
     Employment,
+    /// `base` (base compensation)
+    Base,
+    /// `nationalId` (a custom field)
+    NationalId,
 }
 
 impl Attr {
@@ -65,6 +69,8 @@ impl Attr {
             Attr::ManagerJobId => "manager",
             Attr::StartDate => "startDate",
             Attr::Employment => "employment",
+            Attr::Base => "base",
+            Attr::NationalId => "nationalId",
         }
     }
 }
@@ -335,6 +341,8 @@ fn set_on_job(job: &mut Job, value: Resolved) {
         Attr::WorkEmail => &mut person.work_email,
         Attr::HomeEmail => &mut person.home_email,
         Attr::WorkPhone => &mut person.work_phone,
+        Attr::Base => &mut person.base,
+        Attr::NationalId => &mut person.national_id,
         _ => &mut person.employee_id,
     };
     *slot = text;
