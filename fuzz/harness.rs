@@ -4,6 +4,9 @@
 //! Each function takes arbitrary bytes and must return normally: an `Err` from the library is
 //! the expected answer to junk; a panic, a hang or unbounded memory is a bug.
 
+// Each fuzz target, and the replay test, uses only some of these.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 use payroll_sync::read::{self, Limits, ReadOptions};
@@ -114,7 +117,6 @@ pub fn envelope(data: &[u8]) -> Result<usize, String> {
 /// For the fuzz targets: libFuzzer's panic hook aborts on every panic, but a panic inside
 /// calamine on the `read-workbook` thread is caught by the reader by design (it becomes
 /// `ReadError::Workbook`), so that one is let through. Every other panic still aborts.
-#[allow(dead_code)]
 pub fn init() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

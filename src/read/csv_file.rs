@@ -228,6 +228,12 @@ impl CsvRows {
                 setting: "read.max_field_bytes",
             });
         }
+        if memchr::memchr(0, field).is_some() {
+            return Err(ReadError::NulByte {
+                path: self.path.clone(),
+                place: error::place(None, row, Some(col + 1)),
+            });
+        }
         match std::str::from_utf8(field) {
             Ok(t) => Ok(t.to_string()),
             Err(_) => Err(ReadError::Encoding {

@@ -2,10 +2,12 @@
 //! on 127.0.0.1. One test binary, so it links once.
 
 mod apply;
+mod bad_input;
 mod cli_errors;
 mod client;
 mod conformance;
 mod end_to_end;
+mod files;
 mod fuzz_corpus;
 mod mapping;
 mod privacy;
@@ -15,3 +17,4 @@ mod review_support;
 mod schema;
 mod serve;
 mod support;
+mod tls;
