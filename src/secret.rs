@@ -28,6 +28,14 @@ impl Secret {
     }
 }
 
+/// Read from settings as a plain string, so raw settings structs never hold the text in a
+/// type that prints it.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
@@ -51,5 +59,25 @@ mod tests {
         assert!(!format!("{s:?}").contains("SENTINEL"));
         assert!(!format!("{s}").contains("SENTINEL"));
         assert!(!format!("{:?}", Some(&s)).contains("SENTINEL"));
+    }
+
+    #[test]
+    fn a_panic_message_formatting_a_secret_carries_only_the_mask() {
+        let s = Secret::new("tok-SENTINEL-456");
+        let payload =
+            std::panic::catch_unwind(|| panic!("while calling with {s:?} / {s}")).unwrap_err();
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(message.contains("Secret(***)"), "{message}");
+        assert!(!message.contains("SENTINEL"), "{message}");
+    }
+
+    #[test]
+    fn deserializes_from_a_string_trimmed() {
+        let s: Secret = serde_json::from_str("\"  tok-SENTINEL-789\\n\"").unwrap();
+        assert_eq!(s.expose(), "tok-SENTINEL-789");
+        assert!(!format!("{s:?}").contains("SENTINEL"));
     }
 }

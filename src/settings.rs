@@ -42,7 +42,7 @@ struct RawServe {
     listen: Option<String>,
     app_name: Option<String>,
     app_id: Option<String>,
-    webhook_secret: Option<String>,
+    webhook_secret: Option<Secret>,
     webhook_secret_file: Option<PathBuf>,
     input: Option<PathBuf>,
     mapping: Option<PathBuf>,
@@ -91,7 +91,7 @@ struct RawGuards {
 struct RawCharthop {
     url: Option<String>,
     org: Option<String>,
-    token: Option<String>,
+    token: Option<Secret>,
     token_file: Option<PathBuf>,
     page_size: Option<u32>,
     max_attempts: Option<u32>,
@@ -129,6 +129,8 @@ struct RawRead {
     max_columns: Option<usize>,
     max_cells: Option<u64>,
     max_unzipped_mb: Option<u64>,
+    max_field_bytes: Option<usize>,
+    max_record_bytes: Option<usize>,
 }
 
 /// A settings problem (exit 78), or a missing token (exit 77).
@@ -285,7 +287,7 @@ impl Settings {
             charthop: CharthopSettings {
                 url: c.url.unwrap_or_else(|| "https://api.charthop.com".into()),
                 org,
-                token: c.token.map(Secret::new).filter(|t| !t.is_empty()),
+                token: c.token.filter(|t| !t.is_empty()),
                 token_file: c.token_file,
                 page_size,
                 max_attempts: c.max_attempts.unwrap_or(6).max(1),
@@ -333,14 +335,18 @@ impl Settings {
             max_unzipped_bytes: raw
                 .max_unzipped_mb
                 .map_or(d.max_unzipped_bytes, |mb| mb.saturating_mul(1 << 20)),
+            max_field_bytes: raw.max_field_bytes.unwrap_or(d.max_field_bytes),
+            max_record_bytes: raw.max_record_bytes.unwrap_or(d.max_record_bytes),
         };
         if limits.max_rows == 0
             || limits.max_columns == 0
             || limits.max_cells == 0
             || limits.max_unzipped_bytes == 0
+            || limits.max_field_bytes == 0
+            || limits.max_record_bytes == 0
         {
             return Err(SettingsError::Invalid(
-                "read.max_rows, read.max_columns, read.max_cells and read.max_unzipped_mb must each be at least 1".into(),
+                "read.max_rows, read.max_columns, read.max_cells, read.max_unzipped_mb, read.max_field_bytes and read.max_record_bytes must each be at least 1".into(),
             ));
         }
         Ok(limits)
@@ -396,7 +402,7 @@ impl Settings {
             })
         };
         let secret = match (&s.webhook_secret, &s.webhook_secret_file) {
-            (Some(v), _) if !v.trim().is_empty() => Secret::new(v.clone()),
+            (Some(v), _) if !v.is_empty() => v.clone(),
             (_, Some(path)) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     SettingsError::Invalid(format!(
@@ -649,6 +655,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("read.max_cells"), "{e}");
+    }
+
+    #[test]
+    fn debug_output_of_settings_never_carries_a_secret() {
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
+                ("PAYROLL_SYNC_CHARTHOP_TOKEN", "tok-SENTINEL-1"),
+                (
+                    "PAYROLL_SYNC_SERVE_WEBHOOK_SECRET",
+                    "hook-SENTINEL-2-long-enough",
+                ),
+                ("PAYROLL_SYNC_SERVE_INPUT", "export.csv"),
+                ("PAYROLL_SYNC_SERVE_APP_NAME", "payroll-sync"),
+                ("PAYROLL_SYNC_SERVE_MAPPING", "mapping.toml"),
+            ]),
+        )
+        .unwrap();
+        let config = s.charthop.client_config().unwrap();
+        assert_eq!(config.token.expose(), "tok-SENTINEL-1");
+        for shown in [format!("{s:?}"), format!("{s:#?}"), format!("{config:?}")] {
+            assert!(!shown.contains("SENTINEL"), "{shown}");
+        }
+        let serve = s.serve().unwrap();
+        assert_eq!(serve.webhook_secret.expose(), "hook-SENTINEL-2-long-enough");
+        assert!(!format!("{serve:?}").contains("SENTINEL"));
     }
 
     #[test]

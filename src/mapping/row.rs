@@ -261,14 +261,42 @@ impl<'m> Bound<'m> {
         reason: String,
     ) -> Rejection {
         let names = &self.mapping.columns.names;
+        // A sensitive field's value (salary, national id) stays out of the reason, which
+        // reports and logs show: the row, column and field say where to look.
+        let hidden = field.sensitive || crate::plan::safe::builtin(&field.code).is_some();
         Rejection {
             row,
             column: col.and_then(|c| names.get(c).cloned()),
             field: field.code.clone(),
-            reason,
-            value: col.map(|c| self.cell(cells, c).to_string()),
+            reason: if hidden {
+                redact_quoted(&reason)
+            } else {
+                reason
+            },
+            value: col
+                .filter(|_| !hidden)
+                .map(|c| self.cell(cells, c).to_string()),
         }
     }
+}
+
+/// `reason` with every `quoted` span (the values a reason quotes) replaced by `the value`.
+fn redact_quoted(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut parts = reason.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut quoted = true;
+    for part in parts {
+        if quoted {
+            out.push_str("the value");
+        } else {
+            out.push_str(part);
+        }
+        quoted = !quoted;
+    }
+    out
 }
 
 /// Types a field's final text (trimmed for every type but text).
@@ -295,4 +323,20 @@ pub(crate) fn typed(kind: Kind, text: &str, d: &Defaults) -> Result<Value, Strin
         }
         Kind::Boolean => Value::Boolean(parse_bool(t).ok_or_else(|| format!("`{t}` is not yes or no"))?),
     })
+}
+
+#[cfg(test)]
+mod redact_tests {
+    #[test]
+    fn quoted_values_are_replaced() {
+        assert_eq!(
+            super::redact_quoted("`$7531x59` is not an amount of money"),
+            "the value is not an amount of money"
+        );
+        assert_eq!(super::redact_quoted("no quotes"), "no quotes");
+        assert_eq!(
+            super::redact_quoted("a `x` and `y`."),
+            "a the value and the value."
+        );
+    }
 }

@@ -378,6 +378,19 @@ impl LoadedPlan {
                 ),
             });
         }
+        // The names come from the file: only the change files a plan writes, so an edited
+        // plan.json cannot point `apply` at `../..`, an absolute path or a device.
+        for f in doc.files.iter().chain(&doc.departures_file) {
+            if ![UPDATES_FILE, NEW_HIRES_FILE, DEPARTURES_FILE].contains(&f.name.as_str()) {
+                return Err(PlanError::Read {
+                    path,
+                    message: format!(
+                        "it names the change file `{}`; a plan's change files are `{UPDATES_FILE}`, `{NEW_HIRES_FILE}` and `{DEPARTURES_FILE}` in its own directory",
+                        f.name
+                    ),
+                });
+            }
+        }
         for f in &doc.files {
             let fpath = dir.join(&f.name);
             let content = std::fs::read(&fpath).map_err(|e| PlanError::Read {

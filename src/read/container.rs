@@ -33,6 +33,8 @@ const MIN_SHARED_STRING_BYTES: u64 = 5;
 /// The smallest possible cell that references a shared string (`<c t="s"><v>0</v></c>`).
 const MIN_CELL_BYTES: u64 = 21;
 const MAX_CENTRAL_DIRECTORY: u64 = 64 << 20;
+/// The signature of an OLE compound file (`.xls`, and encrypted `.xlsx`).
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// One central-directory entry, as declared.
 #[derive(Debug)]
@@ -55,6 +57,18 @@ pub(super) fn check(path: &Path, format: Format, limits: &Limits) -> Result<(), 
     };
     let mut file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
+    // Excel saves a workbook with a password as an OLE compound file holding the encrypted
+    // package, not as a zip: say so rather than "invalid zip".
+    let mut magic = [0u8; 8];
+    if file.read_exact(&mut magic).is_ok() && magic == OLE_MAGIC {
+        return Err(ReadError::Encrypted {
+            path: path.to_path_buf(),
+            extension: path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        });
+    }
     let Some(directory) = find_directory(&mut file, len).map_err(io)? else {
         return Ok(());
     };

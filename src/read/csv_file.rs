@@ -29,6 +29,7 @@ pub(super) struct CsvRows {
     /// Rows read while looking for the header, to be given out first.
     pending: VecDeque<(usize, csv::ByteRecord)>,
     width: usize,
+    max_field_bytes: usize,
 }
 
 pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadError> {
@@ -59,7 +60,10 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         .read_to_end(&mut head)
         .map_err(io)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&head));
-    let lines = Arc::new(Mutex::new(Breaks::default()));
+    let lines = Arc::new(Mutex::new(Breaks {
+        max_record: options.limits.max_record_bytes as u64,
+        ..Breaks::default()
+    }));
     let counter = LineCounter {
         inner: Cursor::new(head).chain(decoded),
         breaks: Arc::clone(&lines),
@@ -78,6 +82,7 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         record: csv::ByteRecord::new(),
         pending: VecDeque::new(),
         width: 0,
+        max_field_bytes: options.limits.max_field_bytes,
     };
     let (header_row, header) = rows.find_header(options)?;
     check_header(path, None, header_row, &header, &options.limits)?;
@@ -120,11 +125,7 @@ impl CsvRows {
         let mut buffered: Vec<(usize, csv::ByteRecord)> = Vec::new();
         let mut non_blank = 0;
         let found = loop {
-            let more = self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.path, &e))?;
-            if !more {
+            if !self.read_record()? {
                 break None;
             }
             let row = line_of(&self.lines, &self.record);
@@ -191,7 +192,48 @@ impl CsvRows {
         Ok((row, header))
     }
 
+    /// Reads the next record into `self.record`; `false` at the end. A record longer than
+    /// `max_record_bytes` stops the read with [`ReadError::Limit`] (see [`LineCounter`]).
+    fn read_record(&mut self) -> Result<bool, ReadError> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(more) => {
+                let end = self.reader.position().byte();
+                let mut b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+                b.record_start = end;
+                Ok(more)
+            }
+            Err(e) => {
+                let b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+                if b.over_limit {
+                    let start = b.record_start;
+                    let row = b.passed + 1 + b.pending.iter().filter(|(o, _)| *o < start).count();
+                    return Err(ReadError::Limit {
+                        path: self.path.clone(),
+                        place: error::place(None, row, None),
+                        what: format!("a record longer than {} bytes", b.max_record),
+                        setting: "read.max_record_bytes",
+                    });
+                }
+                Err(csv_error(&self.path, &e))
+            }
+        }
+    }
+
     fn text(&self, field: &[u8], row: usize, col: usize) -> Result<String, ReadError> {
+        if field.len() > self.max_field_bytes {
+            return Err(ReadError::Limit {
+                path: self.path.clone(),
+                place: error::place(None, row, Some(col + 1)),
+                what: format!("a field longer than {} bytes", self.max_field_bytes),
+                setting: "read.max_field_bytes",
+            });
+        }
+        if memchr::memchr(0, field).is_some() {
+            return Err(ReadError::NulByte {
+                path: self.path.clone(),
+                place: error::place(None, row, Some(col + 1)),
+            });
+        }
         match std::str::from_utf8(field) {
             Ok(t) => Ok(t.to_string()),
             Err(_) => Err(ReadError::Encoding {
@@ -233,9 +275,9 @@ impl Iterator for CsvRows {
         if let Some((row, record)) = self.pending.pop_front() {
             return Some(self.convert(row, &record));
         }
-        match self.reader.read_byte_record(&mut self.record) {
+        match self.read_record() {
             Ok(false) => None,
-            Err(e) => Some(Err(csv_error(&self.path, &e))),
+            Err(e) => Some(Err(e)),
             Ok(true) => {
                 let row = line_of(&self.lines, &self.record);
                 Some(self.convert(row, &self.record))
@@ -257,9 +299,20 @@ struct Breaks {
     prev_cr: bool,
     /// Lines ended before the last record asked about.
     passed: usize,
+    /// Where the record being read starts (the end of the last one read).
+    record_start: u64,
+    /// The cap on one record's bytes, and whether a read refused to go past it.
+    max_record: u64,
+    over_limit: bool,
 }
 
-/// Reads the file and notes where its line breaks are.
+/// Reads the file and notes where its line breaks are; refuses to feed the CSV parser more
+/// than `max_record` bytes past the start of the record it is reading.
+///
+/// The parser asks for bytes only once it has consumed all it was given, and it is parsing one
+/// record at a time, so every byte between `record_start` and `offset` belongs to the record in
+/// progress (or blank lines before it): the record never holds much more than the cap plus one
+/// read buffer.
 pub(super) struct LineCounter<R> {
     inner: R,
     breaks: Arc<Mutex<Breaks>>,
@@ -267,6 +320,13 @@ pub(super) struct LineCounter<R> {
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        {
+            let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
+            if b.max_record > 0 && b.offset.saturating_sub(b.record_start) > b.max_record {
+                b.over_limit = true;
+                return Err(std::io::Error::other("record too long"));
+            }
+        }
         let n = self.inner.read(buf)?;
         let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
         let base = b.offset;

@@ -136,6 +136,74 @@ mod cases {
     }
 }
 
+mod caps {
+    use super::super::*;
+
+    fn read_capped(text: &[u8], field: usize, record: usize) -> Result<Vec<RawRow>, ReadError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut options = ReadOptions::default();
+        options.limits.max_field_bytes = field;
+        options.limits.max_record_bytes = record;
+        crate::read::open(&path, &options)?.collect()
+    }
+
+    #[test]
+    fn a_field_over_the_cap_is_refused_with_its_cell() {
+        let text = format!("a,b\n1,{}\n", "x".repeat(101));
+        let err = read_capped(text.as_bytes(), 100, 1 << 20).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ReadError::Limit {
+                    setting: "read.max_field_bytes",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        assert!(read_capped(text.as_bytes(), 101, 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn a_record_over_the_cap_is_refused_while_it_is_read() {
+        // 4 MiB in one quoted cell spanning lines, against a 1 MiB record cap: refused at the
+        // record's first line, before the rest of the file is parsed.
+        let mut text = b"a,b\n1,2\n3,\"".to_vec();
+        text.extend(std::iter::repeat_n(b"yyyyyyy\n".as_slice(), 512 * 1024).flatten());
+        text.extend_from_slice(b"\"\n");
+        let err = read_capped(&text, usize::MAX, 1 << 20).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ReadError::Limit {
+                    setting: "read.max_record_bytes",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("row 3"), "{err}");
+        // A single line header that never ends.
+        let mut text = b"a,".to_vec();
+        text.extend(std::iter::repeat_n(b'z', 3 << 20));
+        let err = read_capped(&text, usize::MAX, 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("row 1"), "{err}");
+        assert!(
+            err.to_string().contains("longer than 1048576 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn records_under_the_cap_read_as_before() {
+        let rows = read_capped(b"a,b\n1,2\n3,4\n", 10, 10).unwrap();
+        assert_eq!(rows.len(), 2);
+    }
+}
+
 mod lines {
     use super::super::*;
 

@@ -62,6 +62,12 @@ pub enum ReadError {
         place: String,
         encoding: &'static str,
     },
+    #[error("`{path}` {place}: the cell holds a NUL byte, which no payroll value has")]
+    NulByte { path: PathBuf, place: String },
+    #[error(
+        "`{path}`: the file is an encrypted (password-protected) workbook, or an old-style container renamed `.{extension}`"
+    )]
+    Encrypted { path: PathBuf, extension: String },
     #[error("`{path}`: cannot open the workbook: {message}")]
     Workbook { path: PathBuf, message: String },
     #[error("`{path}`: no sheet named `{sheet}`; the sheets are: {available}")]
@@ -103,6 +109,12 @@ impl ReadError {
             ),
             ReadError::NoSuchSheet { .. } => Some(
                 "name one of those sheets with `sheet` in the mapping's [source] or --sheet".into(),
+            ),
+            ReadError::NulByte { .. } => Some(
+                "a UTF-16 export without a byte order mark looks like this: name its encoding with `encoding` in the mapping's [source] (or --encoding), or export again as CSV UTF-8".into(),
+            ),
+            ReadError::Encrypted { .. } => Some(
+                "remove the password (File > Info > Protect Workbook in Excel) and save as .xlsx, or export CSV".into(),
             ),
             ReadError::CellError { .. } => {
                 Some("fix the formula in the spreadsheet and export again".into())

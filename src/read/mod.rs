@@ -50,6 +50,12 @@ pub struct Limits {
     pub max_cells: u64,
     /// Total uncompressed size of a spreadsheet's zip container, in bytes.
     pub max_unzipped_bytes: u64,
+    /// Bytes in one CSV field (after decoding), checked on every header name and cell.
+    pub max_field_bytes: usize,
+    /// Bytes of one CSV record (one logical line, quoted line breaks included). Enforced
+    /// while the record is read, so a file that is one endless line is refused after reading
+    /// about this much, not held whole.
+    pub max_record_bytes: usize,
 }
 
 impl Default for Limits {
@@ -59,6 +65,8 @@ impl Default for Limits {
             max_columns: 2_000,
             max_cells: 200_000_000,
             max_unzipped_bytes: 4 << 30,
+            max_field_bytes: 1 << 20,
+            max_record_bytes: 16 << 20,
         }
     }
 }

@@ -2,14 +2,19 @@
 //! on 127.0.0.1. One test binary, so it links once.
 
 mod apply;
+mod bad_input;
 mod cli_errors;
 mod client;
 mod conformance;
 mod end_to_end;
+mod files;
+mod fuzz_corpus;
 mod mapping;
+mod privacy;
 mod read;
 mod review;
 mod review_support;
 mod schema;
 mod serve;
 mod support;
+mod tls;

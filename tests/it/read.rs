@@ -2,7 +2,7 @@
 //! rules, error messages (snapshots, they are product surface), and hostile spreadsheets refused
 //! fast and in little memory.
 
-mod hostile;
+pub(crate) mod hostile;
 
 use std::path::Path;
 use std::process::{Command, Output};

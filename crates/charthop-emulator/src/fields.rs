@@ -62,7 +62,7 @@ pub enum FieldCode {
 /// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
 /// label an import header may use (charthop-api.md section 4). Matched like the others:
 /// by code or label, ignoring case, spaces and dots.
-pub const STORED: [(&str, &str); 20] = [
+pub const STORED: [(&str, &str); 21] = [
     ("name.middle", "Middle Name"),
     ("name.prefLast", "Pref Last"),
     ("contact.mobilePhone", "Mobile Phone"),
@@ -83,6 +83,9 @@ pub const STORED: [(&str, &str); 20] = [
     ("workAddress.country", "Work Country"),
     ("workAddress.postal", "Work Postal Code"),
     ("remoteWorkAddress.country", "Remote Work Country"),
+    // Not a built-in: a custom field orgs commonly define. Custom fields are not modeled yet;
+    // this one stands for them so personal data can be followed through a sync in tests.
+    ("nationalId", "National ID"),
 ];
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
