@@ -12,8 +12,15 @@ use serde::Deserialize;
 
 use crate::charthop::ClientConfig;
 use crate::clock::Clock;
-use crate::guard::{Guards, Limit};
+use crate::guard::Guards;
 use crate::secret::Secret;
+
+mod guards;
+mod serve;
+
+use guards::{RawGuards, validate_guards};
+use serve::RawServe;
+pub use serve::ServeSettings;
 
 /// Sections a `PAYROLL_SYNC_` variable may address.
 const SECTIONS: [&str; 6] = ["charthop", "import", "plan", "guards", "serve", "read"];
@@ -33,57 +40,6 @@ struct Raw {
     serve: RawServe,
     #[serde(default)]
     read: RawRead,
-}
-
-/// `[serve]`: the webhook server.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawServe {
-    listen: Option<String>,
-    app_name: Option<String>,
-    app_id: Option<String>,
-    webhook_secret: Option<Secret>,
-    webhook_secret_file: Option<PathBuf>,
-    input: Option<PathBuf>,
-    mapping: Option<PathBuf>,
-    sheet: Option<String>,
-    feed_file: Option<PathBuf>,
-}
-
-/// The webhook server's settings, validated when `serve` starts.
-#[derive(Debug, Clone)]
-pub struct ServeSettings {
-    pub listen: String,
-    /// The app's short name: the `<appname>` of `process.create.<appname>`.
-    pub app_name: String,
-    /// When set, a process must belong to this app id.
-    pub app_id: Option<String>,
-    pub webhook_secret: Secret,
-    /// A payroll export, or a folder whose newest export is taken.
-    pub input: PathBuf,
-    pub mapping: PathBuf,
-    pub sheet: Option<String>,
-    /// Where change events' jobs are appended as JSON lines.
-    pub feed_file: Option<PathBuf>,
-}
-
-/// `[guards]`: each category as `<name>_share`, `<name>_floor`, `<name>_max`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGuards {
-    new_hires_share: Option<f64>,
-    new_hires_floor: Option<usize>,
-    new_hires_max: Option<usize>,
-    updates_share: Option<f64>,
-    updates_floor: Option<usize>,
-    updates_max: Option<usize>,
-    departures_share: Option<f64>,
-    departures_floor: Option<usize>,
-    departures_max: Option<usize>,
-    sensitive_updates_share: Option<f64>,
-    sensitive_updates_floor: Option<usize>,
-    sensitive_updates_max: Option<usize>,
-    min_export_share: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -384,120 +340,6 @@ impl Settings {
     }
 }
 
-impl Settings {
-    /// Overrides `serve.listen` (the `--listen` flag).
-    pub fn set_serve_listen(&mut self, listen: String) {
-        self.serve.listen = Some(listen);
-    }
-
-    /// The webhook server's settings. Fails (78) when a required one is missing.
-    pub fn serve(&self) -> Result<ServeSettings, SettingsError> {
-        let s = &self.serve;
-        let need = |v: &Option<String>, key: &str| {
-            v.clone().filter(|x| !x.trim().is_empty()).ok_or_else(|| {
-                SettingsError::Invalid(format!(
-                    "serve.{key} is not set (PAYROLL_SYNC_SERVE_{})",
-                    key.to_ascii_uppercase()
-                ))
-            })
-        };
-        let secret = match (&s.webhook_secret, &s.webhook_secret_file) {
-            (Some(v), _) if !v.is_empty() => v.clone(),
-            (_, Some(path)) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    SettingsError::Invalid(format!(
-                        "cannot read serve.webhook_secret_file `{}`: {e}",
-                        path.display()
-                    ))
-                })?;
-                Secret::new(text)
-            }
-            _ => Secret::new(""),
-        };
-        if secret.expose().len() < 16 {
-            return Err(SettingsError::Invalid(
-                "the webhook secret (PAYROLL_SYNC_SERVE_WEBHOOK_SECRET or serve.webhook_secret_file) must be set and at least 16 characters: it is the only thing guarding the webhook URL".into(),
-            ));
-        }
-        let path = |v: &Option<PathBuf>, key: &str| {
-            v.clone().ok_or_else(|| {
-                SettingsError::Invalid(format!(
-                    "serve.{key} is not set (PAYROLL_SYNC_SERVE_{})",
-                    key.to_ascii_uppercase()
-                ))
-            })
-        };
-        Ok(ServeSettings {
-            listen: s.listen.clone().unwrap_or_else(|| "127.0.0.1:8787".into()),
-            app_name: need(&s.app_name, "app_name")?,
-            app_id: s.app_id.clone(),
-            webhook_secret: secret,
-            input: path(&s.input, "input")?,
-            mapping: path(&s.mapping, "mapping")?,
-            sheet: s.sheet.clone(),
-            feed_file: s.feed_file.clone(),
-        })
-    }
-}
-
-fn validate_guards(g: &RawGuards) -> Result<Guards, SettingsError> {
-    let d = Guards::default();
-    let limit = |name: &str,
-                 base: Limit,
-                 share: Option<f64>,
-                 floor: Option<usize>,
-                 max: Option<usize>| {
-        let share = share.unwrap_or(base.share);
-        if !(0.0..=1.0).contains(&share) {
-            return Err(SettingsError::Invalid(format!(
-                "guards.{name}_share is {share}; it is a share of the roster between 0 and 1 (0.05 = 5%)"
-            )));
-        }
-        Ok(Limit {
-            share,
-            floor: floor.unwrap_or(base.floor),
-            max: max.or(base.max),
-        })
-    };
-    let min_export_share = g.min_export_share.unwrap_or(d.min_export_share);
-    if !(0.0..=1.0).contains(&min_export_share) {
-        return Err(SettingsError::Invalid(format!(
-            "guards.min_export_share is {min_export_share}; it must be between 0 and 1"
-        )));
-    }
-    Ok(Guards {
-        new_hires: limit(
-            "new_hires",
-            d.new_hires,
-            g.new_hires_share,
-            g.new_hires_floor,
-            g.new_hires_max,
-        )?,
-        updates: limit(
-            "updates",
-            d.updates,
-            g.updates_share,
-            g.updates_floor,
-            g.updates_max,
-        )?,
-        departures: limit(
-            "departures",
-            d.departures,
-            g.departures_share,
-            g.departures_floor,
-            g.departures_max,
-        )?,
-        sensitive_updates: limit(
-            "sensitive_updates",
-            d.sensitive_updates,
-            g.sensitive_updates_share,
-            g.sensitive_updates_floor,
-            g.sensitive_updates_max,
-        )?,
-        min_export_share,
-    })
-}
-
 impl CharthopSettings {
     /// The token: the environment variable first, else the token file.
     pub fn token(&self) -> Result<Secret, SettingsError> {
@@ -550,151 +392,4 @@ fn warn_if_shared(path: &Path) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn environment_overrides_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("s.toml");
-        std::fs::write(&file, "[charthop]\norg = \"file-org\"\npage_size = 50\n").unwrap();
-        let s = Settings::load_from(
-            Some(&file),
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
-                ("PAYROLL_SYNC_CHARTHOP_TOKEN", "t0k"),
-                ("PAYROLL_SYNC_CHARTHOP_URL", "http://127.0.0.1:9"),
-                ("PAYROLL_SYNC_IMPORT_POLL_INTERVAL_MS", "10"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.charthop.org, "acme");
-        assert_eq!(s.charthop.page_size, 50);
-        assert_eq!(s.import.poll_interval, Duration::from_millis(10));
-        assert_eq!(s.charthop.token().unwrap().expose(), "t0k");
-        assert!(!format!("{s:?}").contains("t0k"));
-    }
-
-    #[test]
-    fn token_from_file_and_missing_token() {
-        let dir = tempfile::tempdir().unwrap();
-        let tf = dir.path().join("token");
-        std::fs::write(&tf, "secret-value\n").unwrap();
-        let s = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
-                ("PAYROLL_SYNC_CHARTHOP_TOKEN_FILE", tf.to_str().unwrap()),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.charthop.token().unwrap().expose(), "secret-value");
-        let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "acme")])).unwrap();
-        let e = s.charthop.token().unwrap_err();
-        assert_eq!(e.exit_code(), 77);
-        assert!(e.to_string().contains("PAYROLL_SYNC_CHARTHOP_TOKEN"));
-    }
-
-    #[test]
-    fn departures_and_the_clock_come_from_the_plan_section() {
-        let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "a")])).unwrap();
-        assert!(!s.departures);
-        assert_eq!(s.clock, Clock::System);
-        let s = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
-                ("PAYROLL_SYNC_PLAN_DEPARTURES", "true"),
-                ("PAYROLL_SYNC_PLAN_NOW", "2026-05-01T09:00:00Z"),
-            ]),
-        )
-        .unwrap();
-        assert!(s.departures);
-        assert_eq!(s.clock.stamp(), "2026-05-01T09:00:00Z");
-        let e = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
-                ("PAYROLL_SYNC_PLAN_NOW", "soon"),
-            ]),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("plan.now"), "{e}");
-    }
-
-    #[test]
-    fn read_caps_come_from_the_read_section() {
-        let s = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
-                ("PAYROLL_SYNC_READ_MAX_ROWS", "12"),
-                ("PAYROLL_SYNC_READ_MAX_UNZIPPED_MB", "3"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.read.max_rows, 12);
-        assert_eq!(s.read.max_unzipped_bytes, 3 << 20);
-        assert_eq!(
-            s.read.max_columns,
-            crate::read::Limits::default().max_columns
-        );
-        let e = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
-                ("PAYROLL_SYNC_READ_MAX_CELLS", "0"),
-            ]),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("read.max_cells"), "{e}");
-    }
-
-    #[test]
-    fn debug_output_of_settings_never_carries_a_secret() {
-        let s = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "acme"),
-                ("PAYROLL_SYNC_CHARTHOP_TOKEN", "tok-SENTINEL-1"),
-                (
-                    "PAYROLL_SYNC_SERVE_WEBHOOK_SECRET",
-                    "hook-SENTINEL-2-long-enough",
-                ),
-                ("PAYROLL_SYNC_SERVE_INPUT", "export.csv"),
-                ("PAYROLL_SYNC_SERVE_APP_NAME", "payroll-sync"),
-                ("PAYROLL_SYNC_SERVE_MAPPING", "mapping.toml"),
-            ]),
-        )
-        .unwrap();
-        let config = s.charthop.client_config().unwrap();
-        assert_eq!(config.token.expose(), "tok-SENTINEL-1");
-        for shown in [format!("{s:?}"), format!("{s:#?}"), format!("{config:?}")] {
-            assert!(!shown.contains("SENTINEL"), "{shown}");
-        }
-        let serve = s.serve().unwrap();
-        assert_eq!(serve.webhook_secret.expose(), "hook-SENTINEL-2-long-enough");
-        assert!(!format!("{serve:?}").contains("SENTINEL"));
-    }
-
-    #[test]
-    fn unknown_keys_are_refused() {
-        let e = Settings::load_from(
-            None,
-            env(&[
-                ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
-                ("PAYROLL_SYNC_CHARTHOP_PAGESIZE", "5"),
-            ]),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("pagesize"), "{e}");
-        assert_eq!(e.exit_code(), 78);
-    }
-}
+mod tests;
