@@ -1,0 +1,274 @@
+//! The pipeline's entry points: `plan` (dry run), `apply` (a reviewed plan) and `sync` (both,
+//! for cron). Each strings the stages together; none of them prints.
+
+use std::path::{Path, PathBuf};
+
+use crate::charthop::Client;
+use crate::diff::{self, ChangeSet};
+use crate::error::Error;
+use crate::fetch::{Roster, fetch_roster};
+use crate::guard;
+use crate::mapping::{Mapping, Outcome};
+use crate::plan::{self, CharthopRef, InputRef, PlanDoc, PlanInputs, RosterRef};
+use crate::progress::{Progress, Stage};
+use crate::read::{self, ReadOptions};
+use crate::settings::Settings;
+
+mod apply;
+mod sync;
+
+pub use apply::{Applied, ApplyOptions, apply};
+pub use sync::sync;
+
+/// What to plan.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub input: PathBuf,
+    pub mapping: PathBuf,
+    pub out: PathBuf,
+    /// Overrides the mapping's `[source] sheet`.
+    pub sheet: Option<String>,
+    /// Reports show sensitive fields (national ids stay hidden).
+    pub show_sensitive: bool,
+    /// Also plan with this (old) mapping and write what differs (`mapping-diff.md`).
+    pub compare_mapping: Option<PathBuf>,
+}
+
+/// A written plan.
+#[derive(Debug)]
+pub struct Planned {
+    pub dir: PathBuf,
+    pub doc: PlanDoc,
+    /// With `compare_mapping`: the comparison, as written to `mapping-diff.md`.
+    pub mapping_diff: Option<String>,
+}
+
+/// The ChartHop client the settings describe. Fails when the token is missing (77) or the URL
+/// is not acceptable (78).
+pub fn client(settings: &Settings) -> Result<Client, Error> {
+    Ok(Client::new(settings.charthop.client_config()?)?)
+}
+
+/// An export mapped with one mapping.
+struct Mapped {
+    mapping: Mapping,
+    mapping_sha256: String,
+    desired: Vec<crate::mapping::Desired>,
+    rejected: Vec<crate::mapping::Rejection>,
+    /// Rows left out by `[[skip]]` rules.
+    skipped: usize,
+    input: InputRef,
+}
+
+/// Reads a mapping file and maps the whole export with it.
+fn map_export(
+    mapping_path: &Path,
+    input: &Path,
+    sheet: Option<&str>,
+    limits: read::Limits,
+    progress: &dyn Progress,
+) -> Result<Mapped, Error> {
+    let mapping_bytes = std::fs::read(mapping_path).map_err(|source| {
+        Error::Mapping(crate::mapping::MappingError::Io {
+            path: mapping_path.to_path_buf(),
+            source,
+        })
+    })?;
+    let mapping = Mapping::parse(mapping_path, &String::from_utf8_lossy(&mapping_bytes))?;
+    progress.stage(Stage::Reading);
+    let options = ReadOptions {
+        sheet: sheet.map(str::to_string).or_else(|| mapping.sheet.clone()),
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+        header_row: mapping.header_row,
+        limits,
+    };
+    let input_sha256 = hash_file(input)?;
+    let mut table = read::open(input, &options)?;
+    let bound = mapping.bind(&table.header)?;
+    progress.stage(Stage::Mapping);
+    let mut desired = Vec::new();
+    let mut rejected = Vec::new();
+    let mut rows = 0;
+    let mut skipped = 0;
+    for row in table.by_ref() {
+        let row = row?;
+        rows += 1;
+        match bound.outcome(row.row, &row.cells) {
+            Outcome::Mapped(d) => desired.push(d),
+            Outcome::Skipped(_) => skipped += 1,
+            Outcome::Rejected(r) => rejected.push(r),
+        }
+    }
+    let input = InputRef {
+        path: input.display().to_string(),
+        sha256: input_sha256,
+        format: format!("{:?}", table.info.format).to_lowercase(),
+        sheet: table.info.sheet.clone(),
+        header_row: table.info.header_row,
+        rows,
+        blank_rows: table.blank_rows,
+    };
+    Ok(Mapped {
+        mapping_sha256: plan::sha256(&mapping_bytes),
+        mapping,
+        desired,
+        rejected,
+        skipped,
+        input,
+    })
+}
+
+/// The roster with exactly the fields a mapping owns (and its keys).
+async fn roster_for(
+    settings: &Settings,
+    client: &Client,
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<Roster, Error> {
+    progress.stage(Stage::FetchingRoster);
+    let fields = roster_fields(mapping);
+    Ok(fetch_roster(client, &fields, settings.charthop.page_size, progress).await?)
+}
+
+/// The fields a mapping compares: its key, its fallback and every mapped field.
+fn roster_fields(mapping: &Mapping) -> Vec<String> {
+    let mut fields = vec![mapping.key.charthop_field.clone()];
+    if let Some((_, f)) = &mapping.key.fallback {
+        fields.push(f.clone());
+    }
+    fields.extend(mapping.fields.iter().map(|f| f.code.clone()));
+    fields
+}
+
+/// Dry run: read, map, fetch, diff, and write the plan directory. Sends ChartHop only reads.
+///
+/// With `compare_mapping`, the export is also planned with that (old) mapping against a roster
+/// fetched for it, and `mapping-diff.md` in the plan directory says what differs.
+pub async fn plan(
+    settings: &Settings,
+    client: &Client,
+    req: &PlanRequest,
+    progress: &dyn Progress,
+) -> Result<Planned, Error> {
+    let mapped = map_export(
+        &req.mapping,
+        &req.input,
+        req.sheet.as_deref(),
+        settings.read,
+        progress,
+    )?;
+    let roster = roster_for(settings, client, &mapped.mapping, progress).await?;
+    let fetched_at = settings.clock.stamp();
+    progress.stage(Stage::Diffing);
+    let mut changes: ChangeSet =
+        diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster);
+    changes.summary.skipped = mapped.skipped;
+    let compared = match &req.compare_mapping {
+        None => None,
+        Some(old_path) => {
+            let old = map_export(
+                old_path,
+                &req.input,
+                req.sheet.as_deref(),
+                settings.read,
+                progress,
+            )?;
+            let old_roster = roster_for(settings, client, &old.mapping, progress).await?;
+            progress.stage(Stage::Diffing);
+            let mut old_changes =
+                diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);
+            old_changes.summary.skipped = old.skipped;
+            let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
+            sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
+            Some(plan::mapping_diff::markdown(
+                &plan::report::file_name(&old_path.display().to_string()),
+                &plan::report::file_name(&req.mapping.display().to_string()),
+                &old_changes,
+                &changes,
+                &sensitive,
+                req.show_sensitive,
+            ))
+        }
+    };
+    let counts = guard::Counts {
+        active: roster.people.len(),
+        export_rows: mapped.input.rows,
+        new_hires: changes.summary.new_hires,
+        updates: changes.summary.updates,
+        departures: changes.summary.departures,
+        sensitive_updates: changes
+            .rows
+            .iter()
+            .filter(|r| r.changes.iter().any(|c| guard::is_sensitive(&c.field)))
+            .count(),
+    };
+    let verdicts = guard::check(&settings.guards, &counts);
+    progress.stage(Stage::Writing);
+    let inputs = PlanInputs {
+        mapping: &mapped.mapping,
+        mapping_sha256: mapped.mapping_sha256.clone(),
+        input: mapped.input.clone(),
+        charthop: CharthopRef {
+            url: settings.charthop.url.clone(),
+            org: settings.charthop.org.clone(),
+        },
+        guards: verdicts,
+        roster: RosterRef {
+            fields: roster_fields(&mapped.mapping),
+            people: roster.people.len(),
+            sha256: roster.fingerprint(),
+            fetched_at,
+        },
+        created_at: settings.clock.stamp(),
+        departures: settings.departures,
+        show_sensitive: req.show_sensitive,
+    };
+    let doc = plan::write(&req.out, inputs, changes)?;
+    if let Some(text) = &compared {
+        let path = req.out.join(plan::MAPPING_DIFF_FILE);
+        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
+            Error::Plan(plan::PlanError::Write {
+                path: path.clone(),
+                source,
+            })
+        })?;
+    }
+    Ok(Planned {
+        dir: req.out.clone(),
+        doc,
+        mapping_diff: compared,
+    })
+}
+
+/// A new plan directory under `runs_dir`, named by the current UTC time.
+pub fn run_dir(settings: &Settings) -> PathBuf {
+    let stamp = settings.clock.now().format("%Y%m%dT%H%M%S%.3fZ");
+    settings.runs_dir.join(format!("run-{stamp}"))
+}
+
+fn hash_file(path: &Path) -> Result<String, Error> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|source| {
+        Error::Read(crate::read::ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf).map_err(|source| {
+            Error::Read(crate::read::ReadError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        })?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(crate::fetch::hex(&hasher.finalize()))
+}
