@@ -2,6 +2,7 @@
 //! on 127.0.0.1. One test binary, so it links once.
 
 mod apply;
+mod bench_data;
 mod cli_errors;
 mod client;
 mod conformance;
