@@ -4,7 +4,7 @@ export CARGO_TERM_COLOR ?= never
 # Snapshot tests never write snapshots here: a changed text is a failure to review.
 export INSTA_UPDATE ?= no
 
-.PHONY: help build run test lint fmt ci
+.PHONY: help build run test lint fmt ci bench
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -26,3 +26,6 @@ fmt: ## Format the code
 	$(CARGO) fmt --all
 
 ci: lint test run ## What CI runs (.ci/run)
+
+bench: ## Benchmarks in release mode: one table, and target/bench/results.json (see BENCHMARKS.md)
+	$(CARGO) bench --locked --bench bench -- $(BENCH_ARGS)
