@@ -24,6 +24,12 @@ fn main() {
         };
         std::process::exit(code);
     }
+    // `cargo test --all-targets` (make test) runs bench targets without `--bench`: nothing to
+    // measure in a debug build.
+    if !argv.iter().any(|a| a == "--bench") {
+        eprintln!("bench: run with `make bench` (cargo bench passes --bench)");
+        return;
+    }
     let mut scale = 1.0f64;
     let mut runs = 3usize;
     let mut args = std::env::args().skip(1);
