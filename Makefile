@@ -4,7 +4,7 @@ export CARGO_TERM_COLOR ?= never
 # Snapshot tests never write snapshots here: a changed text is a failure to review.
 export INSTA_UPDATE ?= no
 
-.PHONY: help build run test lint fmt ci fuzz audit
+.PHONY: help build run test lint fmt ci fuzz audit bench
 
 # Fuzzing: each target runs FUZZ_SECONDS. cargo-fuzz needs nightly compiler flags; this
 # machine has stable only, so RUSTC_BOOTSTRAP=1 lets stable rustc take them. No sanitizer:
@@ -47,3 +47,6 @@ audit: ## Dependency checks: cargo-deny bans/licenses/sources (offline), then ad
 	$(CARGO) deny --offline check bans licenses sources
 	@$(CARGO) deny check advisories || { \
 	  echo "make audit: the RustSec advisory database could not be fetched (it lives on github.com, which this machine cannot reach); the advisory check did NOT run" >&2; exit 1; }
+
+bench: ## Benchmarks in release mode: one table, and target/bench/results.json (see BENCHMARKS.md)
+	$(CARGO) bench --locked --bench bench -- $(BENCH_ARGS)

@@ -8,7 +8,7 @@ use clap::Args;
 use super::output::Ui;
 use crate::error::{Error, exit};
 use crate::mapping::Mapping;
-use crate::mapping::check::{InputReport, check_rows};
+use crate::mapping::check::{Checker, InputReport};
 use crate::read::{self, ReadOptions};
 
 #[derive(Debug, Args)]
@@ -53,12 +53,13 @@ pub fn run(config: Option<&std::path::Path>, args: CheckArgs, ui: &Ui) -> Result
     };
     let mut table = read::open(&input, &options)?;
     let bound = mapping.bind(&table.header)?;
-    let mut rows = Vec::new();
+    // Streamed: memory holds the report, never the export's rows.
+    let mut checker = Checker::new(&bound);
     for row in table.by_ref() {
         let row = row?;
-        rows.push((row.row, row.cells));
+        checker.row(row.row, &row.cells);
     }
-    let report = check_rows(&bound, &rows);
+    let report = checker.finish();
     say_report(ui, &input.display().to_string(), &report);
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());

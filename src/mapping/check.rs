@@ -43,52 +43,82 @@ impl InputReport {
 
 /// Checks every row (row number, cells in header order).
 pub fn check_rows(bound: &Bound<'_>, rows: &[(usize, Vec<String>)]) -> InputReport {
-    let m = bound.mapping;
-    let mut report = InputReport {
-        rows: rows.len(),
-        skipped: m.skips.iter().map(|s| (s.reason.clone(), 0)).collect(),
-        ..InputReport::default()
-    };
-    // Coverage first, over the rows that are not skipped.
-    let kept: Vec<&(usize, Vec<String>)> = rows
-        .iter()
-        .filter(|(_, cells)| bound.skip_rule(cells).is_none())
-        .collect();
-    for (fi, field) in m.fields.iter().enumerate() {
-        let Some(ti) = field.table else { continue };
-        let table = &m.tables[ti];
-        let mut misses: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
-        for (row, cells) in &kept {
-            if let Some(key) = bound.table_key(fi, cells)
-                && table.get(&key).is_none()
-            {
-                let e = misses.entry(key).or_default();
-                e.0 += 1;
-                if e.1.len() < FIRST_ROWS {
-                    e.1.push(*row);
+    let mut checker = Checker::new(bound);
+    for (row, cells) in rows {
+        checker.row(*row, cells);
+    }
+    checker.finish()
+}
+
+/// Checks rows one at a time, so an export is streamed through it: memory holds the report
+/// (rejections, lookup misses), never the rows.
+pub struct Checker<'b, 'm> {
+    bound: &'b Bound<'m>,
+    report: InputReport,
+    /// Per field with a table: value -> (count, first rows).
+    misses: Vec<BTreeMap<String, (usize, Vec<usize>)>>,
+}
+
+impl<'b, 'm> Checker<'b, 'm> {
+    pub fn new(bound: &'b Bound<'m>) -> Checker<'b, 'm> {
+        let m = bound.mapping;
+        Checker {
+            bound,
+            report: InputReport {
+                skipped: m.skips.iter().map(|s| (s.reason.clone(), 0)).collect(),
+                ..InputReport::default()
+            },
+            misses: vec![BTreeMap::new(); m.fields.len()],
+        }
+    }
+
+    /// Checks one row: lookup coverage (unless a rule skips it), then its outcome.
+    pub fn row(&mut self, row: usize, cells: &[String]) {
+        let (bound, m) = (self.bound, self.bound.mapping);
+        self.report.rows += 1;
+        if bound.skip_rule(cells).is_none() {
+            for (fi, field) in m.fields.iter().enumerate() {
+                let Some(ti) = field.table else { continue };
+                if let Some(key) = bound.table_key(fi, cells)
+                    && m.tables[ti].get(&key).is_none()
+                {
+                    let e = self.misses[fi].entry(key).or_default();
+                    e.0 += 1;
+                    if e.1.len() < FIRST_ROWS {
+                        e.1.push(row);
+                    }
                 }
             }
         }
-        let mut list: Vec<Miss> = misses
-            .into_iter()
-            .map(|(value, (count, first_rows))| Miss {
-                table: table.name.clone(),
-                field: field.code.clone(),
-                column: field.column.clone(),
-                value,
-                count,
-                first_rows,
-            })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        report.misses.extend(list);
-    }
-    for (row, cells) in rows {
-        match bound.outcome(*row, cells) {
-            Outcome::Mapped(_) => report.mapped += 1,
-            Outcome::Skipped(s) => report.skipped[s].1 += 1,
-            Outcome::Rejected(r) => report.rejected.push(r),
+        match bound.outcome(row, cells) {
+            Outcome::Mapped(_) => self.report.mapped += 1,
+            Outcome::Skipped(s) => self.report.skipped[s].1 += 1,
+            Outcome::Rejected(r) => self.report.rejected.push(r),
         }
     }
-    report
+
+    /// The report: misses by table (in field order), then by count, most frequent first.
+    pub fn finish(mut self) -> InputReport {
+        let m = self.bound.mapping;
+        for (fi, misses) in std::mem::take(&mut self.misses).into_iter().enumerate() {
+            let (field, Some(ti)) = (&m.fields[fi], m.fields[fi].table) else {
+                continue;
+            };
+            let table = &m.tables[ti];
+            let mut list: Vec<Miss> = misses
+                .into_iter()
+                .map(|(value, (count, first_rows))| Miss {
+                    table: table.name.clone(),
+                    field: field.code.clone(),
+                    column: field.column.clone(),
+                    value,
+                    count,
+                    first_rows,
+                })
+                .collect();
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            self.report.misses.extend(list);
+        }
+        self.report
+    }
 }

@@ -136,35 +136,42 @@ pub fn new_hires(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, c
 
 /// Orders new hires so that each comes after any new hire who manages them, otherwise keeping
 /// export order.
+///
+/// Each round places, in order, every pending hire whose manager is not a new hire still to be
+/// placed; sets of e-mails keep a round linear, and there are as many rounds as the longest
+/// chain of new hires listed before their new-hire managers.
 fn managers_first<'a>(hires: &[&'a RowChange], mapping: &Mapping) -> Vec<&'a RowChange> {
+    use std::collections::HashSet;
     let manager_code = mapping
         .fields
         .iter()
         .find(|f| f.resolve_manager)
         .map(|f| f.code.as_str());
     let email = |r: &RowChange| r.target.get(WORK_EMAIL).map(|e| e.to_lowercase());
+    let hire_emails: HashSet<String> = hires.iter().filter_map(|h| email(h)).collect();
+    let mut placed_emails: HashSet<String> = HashSet::with_capacity(hires.len());
     let mut placed: Vec<&RowChange> = Vec::with_capacity(hires.len());
     let mut pending: Vec<&RowChange> = hires.to_vec();
     while !pending.is_empty() {
         let before = pending.len();
         let mut rest = Vec::new();
         for r in pending {
+            let own = email(r);
             let manager = manager_code
                 .and_then(|c| r.target.get(c))
                 .map(|m| m.to_lowercase());
             let waits = manager.is_some_and(|m| {
-                hires
-                    .iter()
-                    .any(|h| email(h).as_deref() == Some(m.as_str()))
-                    && !placed
-                        .iter()
-                        .any(|p| email(p).as_deref() == Some(m.as_str()))
-                    && email(r).as_deref() != Some(m.as_str())
+                hire_emails.contains(&m)
+                    && !placed_emails.contains(&m)
+                    && own.as_deref() != Some(m.as_str())
             });
             if waits {
                 rest.push(r);
             } else {
                 placed.push(r);
+                if let Some(e) = own {
+                    placed_emails.insert(e);
+                }
             }
         }
         if rest.len() == before {

@@ -3,6 +3,7 @@
 
 mod apply;
 mod bad_input;
+mod bench_data;
 mod cli_errors;
 mod client;
 mod conformance;

@@ -1,0 +1,60 @@
+//! `make bench`: generated data at payroll sizes through the real binary (wall time, peak RSS)
+//! and through the library (stage numbers), printed as one table and written as JSON to
+//! `target/bench/results.json` (and a Markdown table to `target/bench/results.md`).
+//!
+//! `cargo bench --bench bench -- --scale 0.1` runs every case at a tenth of the size (for
+//! development); `--runs N` sets how many runs a median is taken over (default 3).
+//! Data is generated once per size into `target/bench/data-*` and reused.
+
+mod cases;
+mod measure;
+mod replay;
+mod report;
+mod stages;
+
+#[global_allocator]
+static ALLOC: measure::Counting = measure::Counting;
+
+fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("--launch") {
+        let code = match argv.get(2) {
+            Some(program) => measure::launch(program, &argv[3..]).map_or(1, |()| 0),
+            None => 2,
+        };
+        std::process::exit(code);
+    }
+    // `cargo test --all-targets` (make test) runs bench targets without `--bench`: nothing to
+    // measure in a debug build.
+    if !argv.iter().any(|a| a == "--bench") {
+        eprintln!("bench: run with `make bench` (cargo bench passes --bench)");
+        return;
+    }
+    let mut scale = 1.0f64;
+    let mut runs = 3usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--scale" => scale = args.next().and_then(|v| v.parse().ok()).unwrap_or(1.0),
+            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
+            // `cargo bench` passes `--bench`.
+            _ => {}
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    match cases::run_all(&root, scale, runs.max(1)) {
+        Ok(results) => {
+            let table = report::table(&results);
+            println!("{table}");
+            if let Err(e) = report::write(&root, &results, scale) {
+                eprintln!("bench: writing the results failed: {e}");
+                std::process::exit(1);
+            }
+            println!("written: {}", root.join("results.json").display());
+        }
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::exit(1);
+        }
+    }
+}
