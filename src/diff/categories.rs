@@ -144,62 +144,73 @@ fn new_hire(index: &Index<'_>, d: &Desired, mut out: RowChange) -> RowChange {
 }
 
 fn update(index: &Index<'_>, d: &Desired, person: &Person, mut out: RowChange) -> RowChange {
+    // First the changes alone: most rows have none, and an unchanged row carries no targets.
     for (field, value) in index.mapping.fields.iter().zip(&d.values) {
         if field.resolve_manager {
             continue;
         }
-        let current = person.get(&field.code);
-        match value {
-            None => {
-                out.target.insert(field.code.clone(), current.to_string());
-            }
-            Some(v) => {
-                if !same(field.kind, &field.code, current, v) {
-                    out.changes.push(FieldChange {
-                        field: field.code.clone(),
-                        old: current.to_string(),
-                        new: v.render(),
-                    });
-                }
-                out.target.insert(field.code.clone(), v.render());
+        if let Some(v) = value {
+            let current = person.get(&field.code);
+            if !same(field.kind, &field.code, current, v) {
+                out.changes.push(FieldChange {
+                    field: field.code.clone(),
+                    old: current.to_string(),
+                    new: v.render(),
+                });
             }
         }
     }
-    if let Some(m) = manager_field(index) {
-        let code = &index.mapping.fields[m].code;
-        let current_job = person.get(code);
-        let current_email = index
-            .roster
-            .by_job
-            .get(current_job)
-            .map(|&i| index.roster.people[i].get(WORK_EMAIL).to_string())
-            .unwrap_or_default();
-        match resolve_manager(index, d) {
-            Err(reason) => return reject(out, reason),
-            Ok(None) => {
-                out.target.insert(code.clone(), current_email);
-            }
-            Ok(Some((email, job))) => {
-                let same_manager = match &job {
-                    Some(j) => j == current_job,
-                    None => email.eq_ignore_ascii_case(&current_email),
-                };
-                if !same_manager {
-                    out.changes.push(FieldChange {
-                        field: code.clone(),
-                        old: current_email,
-                        new: email.clone(),
-                    });
+    let manager = match manager_field(index) {
+        None => None,
+        Some(m) => {
+            let code = &index.mapping.fields[m].code;
+            let current_job = person.get(code);
+            let current_email = index
+                .roster
+                .by_job
+                .get(current_job)
+                .map(|&i| index.roster.people[i].get(WORK_EMAIL).to_string())
+                .unwrap_or_default();
+            match resolve_manager(index, d) {
+                Err(reason) => return reject(out, reason),
+                Ok(None) => Some((code, current_email)),
+                Ok(Some((email, job))) => {
+                    let same_manager = match &job {
+                        Some(j) => j == current_job,
+                        None => email.eq_ignore_ascii_case(&current_email),
+                    };
+                    if !same_manager {
+                        out.changes.push(FieldChange {
+                            field: code.clone(),
+                            old: current_email,
+                            new: email.clone(),
+                        });
+                    }
+                    Some((code, email))
                 }
-                out.target.insert(code.clone(), email);
             }
         }
-    }
-    out.category = if out.changes.is_empty() {
-        Category::Unchanged
-    } else {
-        Category::Update
     };
+    if out.changes.is_empty() {
+        out.category = Category::Unchanged;
+        return out;
+    }
+    // An update: every owned field's target value (the export's, else ChartHop's), so each
+    // cell of the change file holds the value to have.
+    for (field, value) in index.mapping.fields.iter().zip(&d.values) {
+        if field.resolve_manager {
+            continue;
+        }
+        let target = match value {
+            Some(v) => v.render(),
+            None => person.get(&field.code).to_string(),
+        };
+        out.target.insert(field.code.clone(), target);
+    }
+    if let Some((code, email)) = manager {
+        out.target.insert(code.clone(), email);
+    }
+    out.category = Category::Update;
     out
 }
 

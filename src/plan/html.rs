@@ -67,6 +67,9 @@ fn val(text: &str) -> String {
     escape(&neutralize(text))
 }
 
+/// How many unchanged rows the page lists.
+const UNCHANGED_LISTED: usize = 2_000;
+
 /// Renders the page.
 pub fn render(plan: &PlanDoc) -> String {
     let mask = Masker::new(&plan.sensitive_fields, plan.show_sensitive);
@@ -323,14 +326,22 @@ pub fn render(plan: &PlanDoc) -> String {
     }
     let unchanged = rows_of(Category::Unchanged);
     if !unchanged.is_empty() {
+        // A large org's unchanged rows would make the page too big to open: the first ones are
+        // listed, and all of them are in plan.json.
+        let more = unchanged.len().saturating_sub(UNCHANGED_LISTED);
+        let note = if more > 0 {
+            format!("The first {UNCHANGED_LISTED} are listed; all of them are in plan.json.")
+        } else {
+            String::new()
+        };
         section(
             &mut o,
             "unchanged",
             &format!("Unchanged ({})", unchanged.len()),
-            "",
+            &note,
         );
         group(&mut o, None, &["Row", "Name", "Match"]);
-        for r in unchanged {
+        for r in unchanged.iter().take(UNCHANGED_LISTED) {
             let _ = writeln!(o, "{}", person(r, &[val(&r.matched)]));
         }
         let _ = writeln!(o, "</table></div>\n</section>");

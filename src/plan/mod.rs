@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diff::{Absent, Category, ChangeSet, RowChange, Summary};
 use crate::fetch::hex;
-use crate::fsutil::{create_private_dir, write_atomic};
+use crate::fsutil::{AtomicFile, create_private_dir, write_atomic};
 use crate::guard::Verdict;
 use crate::mapping::Mapping;
 use safe::SensitiveField;
@@ -302,12 +302,17 @@ pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<P
     write_atomic(&report_path, report::markdown(&doc).as_bytes()).map_err(werr(&report_path))?;
     let html_path = dir.join(HTML_REPORT_FILE);
     write_atomic(&html_path, html::render(&doc).as_bytes()).map_err(werr(&html_path))?;
-    let json = serde_json::to_vec_pretty(&doc).map_err(|e| PlanError::Write {
-        path: dir.join(PLAN_FILE),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    // Streamed: a million-row plan is never held twice in memory.
     let plan_path = dir.join(PLAN_FILE);
-    write_atomic(&plan_path, &json).map_err(werr(&plan_path))?;
+    let mut file = AtomicFile::create(&plan_path).map_err(werr(&plan_path))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        serde_json::to_writer_pretty(&mut w, &doc)
+            .map_err(std::io::Error::other)
+            .and_then(|()| std::io::Write::flush(&mut w))
+            .map_err(werr(&plan_path))?;
+    }
+    file.commit().map_err(werr(&plan_path))?;
     Ok(doc)
 }
 
