@@ -234,3 +234,35 @@ pub fn newest_export(path: &Path) -> Result<PathBuf, Error> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_gives_its_newest_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("2026-11-01.csv");
+        let new = dir.path().join("2026-11-02.xlsx");
+        std::fs::write(&old, "a\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt.bak"), "x").unwrap();
+        std::fs::write(dir.path().join(".hidden.csv"), "x").unwrap();
+        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        std::fs::write(&new, "b").unwrap();
+        assert_eq!(newest_export(dir.path()).unwrap(), new);
+        assert_eq!(
+            newest_export(&old).unwrap(),
+            old,
+            "a file is taken as it is"
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let e = newest_export(empty.path()).unwrap_err().to_string();
+        assert!(e.contains("no payroll export"), "{e}");
+    }
+}
