@@ -60,22 +60,28 @@ struct Mapped {
     input: InputRef,
 }
 
-/// Reads a mapping file and maps the whole export with it.
-fn map_export(
-    mapping_path: &Path,
-    input: &Path,
-    sheet: Option<&str>,
-    limits: read::Limits,
-    progress: &dyn Progress,
-) -> Result<Mapped, Error> {
-    let mapping_bytes = std::fs::read(mapping_path).map_err(|source| {
+/// Reads and validates a mapping file; returns it with the SHA-256 of its bytes.
+fn load_mapping(path: &Path) -> Result<(Mapping, String), Error> {
+    let bytes = std::fs::read(path).map_err(|source| {
         Error::Mapping(crate::mapping::MappingError::Io {
-            path: mapping_path.to_path_buf(),
+            path: path.to_path_buf(),
             source,
         })
     })?;
-    let mapping = Mapping::parse(mapping_path, &String::from_utf8_lossy(&mapping_bytes))?;
-    progress.stage(Stage::Reading);
+    let mapping = Mapping::parse(path, &String::from_utf8_lossy(&bytes))?;
+    Ok((mapping, plan::sha256(&bytes)))
+}
+
+/// Reads the export and maps every row with `mapping`.
+/// `mapping_started` is told when the header is bound and rows start to be mapped.
+fn map_rows(
+    mapping: Mapping,
+    mapping_sha256: String,
+    input: &Path,
+    sheet: Option<&str>,
+    limits: read::Limits,
+    mapping_started: tokio::sync::oneshot::Sender<()>,
+) -> Result<Mapped, Error> {
     let options = ReadOptions {
         sheet: sheet.map(str::to_string).or_else(|| mapping.sheet.clone()),
         delimiter: mapping.delimiter,
@@ -86,7 +92,7 @@ fn map_export(
     let input_sha256 = hash_file(input)?;
     let mut table = read::open(input, &options)?;
     let bound = mapping.bind(&table.header)?;
-    progress.stage(Stage::Mapping);
+    let _ = mapping_started.send(());
     let mut desired = Vec::new();
     let mut rejected = Vec::new();
     let mut rows = 0;
@@ -110,13 +116,63 @@ fn map_export(
         blank_rows: table.blank_rows,
     };
     Ok(Mapped {
-        mapping_sha256: plan::sha256(&mapping_bytes),
+        mapping_sha256,
         mapping,
         desired,
         rejected,
         skipped,
         input,
     })
+}
+
+/// Maps the export with the mapping at `mapping_path` while the roster it needs is fetched:
+/// reading and mapping run on a blocking thread, hidden under ChartHop's paging. The first
+/// failure ends both (a bad export does not wait for the whole walk).
+async fn map_and_fetch(
+    settings: &Settings,
+    client: &Client,
+    mapping_path: &Path,
+    input: &Path,
+    sheet: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<(Mapped, Roster), Error> {
+    let (mapping, mapping_sha256) = load_mapping(mapping_path)?;
+    progress.stage(Stage::Reading);
+    let for_rows = mapping.clone();
+    let (input, sheet, limits) = (
+        input.to_path_buf(),
+        sheet.map(str::to_string),
+        settings.read,
+    );
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let reading = tokio::task::spawn_blocking(move || {
+        map_rows(
+            for_rows,
+            mapping_sha256,
+            &input,
+            sheet.as_deref(),
+            limits,
+            started_tx,
+        )
+    });
+    let reading = async {
+        reading.await.map_err(|e| Error::Io {
+            what: "reading the export".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?
+    };
+    let mapping_stage = async {
+        if started_rx.await.is_ok() {
+            progress.stage(Stage::Mapping);
+        }
+        Ok::<(), Error>(())
+    };
+    let (mapped, roster, ()) = tokio::try_join!(
+        reading,
+        roster_for(settings, client, &mapping, progress),
+        mapping_stage
+    )?;
+    Ok((mapped, roster))
 }
 
 /// The roster with exactly the fields a mapping owns (and its keys).
@@ -151,14 +207,15 @@ pub async fn plan(
     req: &PlanRequest,
     progress: &dyn Progress,
 ) -> Result<Planned, Error> {
-    let mapped = map_export(
+    let (mapped, roster) = map_and_fetch(
+        settings,
+        client,
         &req.mapping,
         &req.input,
         req.sheet.as_deref(),
-        settings.read,
         progress,
-    )?;
-    let roster = roster_for(settings, client, &mapped.mapping, progress).await?;
+    )
+    .await?;
     let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
     let mut changes: ChangeSet =
@@ -167,14 +224,15 @@ pub async fn plan(
     let compared = match &req.compare_mapping {
         None => None,
         Some(old_path) => {
-            let old = map_export(
+            let (old, old_roster) = map_and_fetch(
+                settings,
+                client,
                 old_path,
                 &req.input,
                 req.sheet.as_deref(),
-                settings.read,
                 progress,
-            )?;
-            let old_roster = roster_for(settings, client, &old.mapping, progress).await?;
+            )
+            .await?;
             progress.stage(Stage::Diffing);
             let mut old_changes =
                 diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);

@@ -210,3 +210,34 @@ fn a_400_on_import_is_one_request_with_chart_hops_message_and_exit_1() {
         "a 400 is not retried and nothing else is uploaded"
     );
 }
+
+#[test]
+fn a_broken_export_does_not_wait_for_the_roster_walk() {
+    use charthop_emulator::{Fault, FaultRule};
+    // Reading and mapping run while the roster is fetched; a bad export ends the run at once.
+    let emu = emulator();
+    emu.add_fault(FaultRule::always(
+        "findJobs",
+        Fault::Slow { delay_ms: 8_000 },
+    ))
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("broken.csv");
+    let mut text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    text.push_str("1999,Only,Three\r\n");
+    std::fs::write(&input, text).unwrap();
+    let started = std::time::Instant::now();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 65, "{}", stderr(&out));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(6),
+        "the run waited for the slow roster page: {:?}",
+        started.elapsed()
+    );
+}
