@@ -8,21 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Whether a ChartHop field is sensitive by nature: compensation, birth date, national ids.
-pub fn is_sensitive(code: &str) -> bool {
-    let c = code.to_ascii_lowercase();
-    c == "base"
-        || c == "hourly"
-        || c == "currency"
-        || c.starts_with("comp")
-        || c.starts_with("basecomp")
-        || c.contains("salary")
-        || c.contains("birth")
-        || c == "ssn"
-        || c.contains("nationalid")
-        || c == "sin"
-}
-
 /// One category's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Limit {

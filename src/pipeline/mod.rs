@@ -249,6 +249,8 @@ pub async fn plan(
             ))
         }
     };
+    // Sensitive by nature (compensation, birth date, national ids) or marked so in the mapping.
+    let sensitive = plan::safe::sensitive_fields(&mapped.mapping);
     let counts = guard::Counts {
         active: roster.people.len(),
         export_rows: mapped.input.rows,
@@ -258,7 +260,11 @@ pub async fn plan(
         sensitive_updates: changes
             .rows
             .iter()
-            .filter(|r| r.changes.iter().any(|c| guard::is_sensitive(&c.field)))
+            .filter(|r| {
+                r.changes
+                    .iter()
+                    .any(|c| sensitive.iter().any(|f| f.field == c.field))
+            })
             .count(),
     };
     let verdicts = guard::check(&settings.guards, &counts);

@@ -484,3 +484,33 @@ fn configured_emails_are_notified_through_their_user_ids() {
     assert!(stderr(&out).contains("nobody@acme.example"));
     assert!(emu.uploads().is_empty());
 }
+
+#[test]
+fn changes_to_fields_the_mapping_marks_sensitive_count_against_their_guard() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.toml");
+    let text = std::fs::read_to_string(mapping("acme.toml"))
+        .unwrap()
+        .replace(
+            "[fields.title]\nfrom = \"Job Title\"\n",
+            "[fields.title]\nfrom = \"Job Title\"\nsensitive = true\n",
+        );
+    assert!(text.contains("sensitive = true"));
+    std::fs::write(&m, text).unwrap();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_GUARDS_SENSITIVE_UPDATES_FLOOR", "2")
+        .env("PAYROLL_SYNC_GUARDS_SENSITIVE_UPDATES_SHARE", "0")
+        .args(sync_args(
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            m.to_str().unwrap(),
+            Some("run"),
+        )));
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("3 updates of sensitive fields exceed the limit of 2"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(emu.uploads().is_empty());
+}
