@@ -150,9 +150,16 @@ pub async fn fetch_roster(
     };
     let mut roster = Roster::default();
     let mut pages = JobPages::new(client, query);
-    while let Some(rows) = pages.next_page().await? {
-        roster.push_page(rows);
-        progress.roster_page(roster.people.len());
+    let mut current = pages.next_page().await?;
+    // Each page is indexed while the next one is on its way: the request is sent first, and
+    // the indexing runs while ChartHop answers.
+    while let Some(rows) = current {
+        let index = async {
+            roster.push_page(rows);
+            progress.roster_page(roster.people.len());
+        };
+        let (next, ()) = tokio::join!(pages.next_page(), index);
+        current = next?;
     }
     Ok(roster)
 }
