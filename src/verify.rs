@@ -187,19 +187,10 @@ fn mismatch(r: &RowChange, field: &str, expected: &str, actual: &str) -> Mismatc
     }
 }
 
-/// Equal after normalization: whitespace, case for emails and managers, dates as dates.
+/// Equal after normalization: whitespace, case for emails and managers, dates as dates (the
+/// diff's own comparison, so a plan is checked the way it was made).
 fn same(field: &str, a: &str, b: &str, is_manager: bool) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (a, b) = (norm(a), norm(b));
-    if a == b {
-        return true;
-    }
-    if is_manager || field.to_ascii_lowercase().contains("email") {
-        return a.to_lowercase() == b.to_lowercase();
-    }
-    let date =
-        |s: &str| chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok();
-    matches!((date(&a), date(&b)), (Some(x), Some(y)) if x == y)
+    crate::diff::compare::same_text(field, a, b, is_manager)
 }
 
 #[cfg(test)]

@@ -52,23 +52,7 @@ pub fn write_seed(dir: &Path, spec: &Spec) -> std::io::Result<()> {
     let file =
         std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(dir.join("jobs.csv"))?);
     let mut w = csv::Writer::from_writer(file);
-    w.write_record([
-        "job_id",
-        "person_id",
-        "employee_id",
-        "first_name",
-        "last_name",
-        "pref_name",
-        "work_email",
-        "home_email",
-        "work_phone",
-        "title",
-        "department",
-        "location",
-        "manager_job_id",
-        "start_date",
-        "employment",
-    ])?;
+    w.write_record(charthop_emulator::JOB_COLUMNS)?;
     for p in roster(spec) {
         let manager = p.manager.map(job_id).unwrap_or_default();
         w.write_record([

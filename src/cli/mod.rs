@@ -154,7 +154,8 @@ pub fn init_logging(global: &Global) {
         .try_init();
 }
 
-fn use_color(color: Color) -> bool {
+/// Whether messages are coloured: `--color`, else `NO_COLOR` and whether stderr is a terminal.
+pub(super) fn use_color(color: Color) -> bool {
     match color {
         Color::Always => true,
         Color::Never => false,

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use super::{Color, Global};
+use super::Global;
 use crate::diff::Summary;
 use crate::error::Error;
 
@@ -15,13 +15,7 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(global: &Global) -> Ui {
-        let color = match global.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
-        };
+        let color = super::use_color(global.color);
         Ui {
             quiet: global.quiet,
             progress: !global.no_progress && !global.quiet && std::io::stderr().is_terminal(),

@@ -91,6 +91,19 @@ pub fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
     }
 }
 
+/// Whether two texts of ChartHop values are the same value, without knowing the field's
+/// kind (for checking a plan against the roster): emails (and managers, named by email) without
+/// case, dates as dates, other text by its words.
+pub fn same_text(code: &str, a: &str, b: &str, case_insensitive: bool) -> bool {
+    if words_eq(a, b, case_insensitive || names_email(code)) {
+        return true;
+    }
+    matches!(
+        (Normalizer::Date.normalize(a), Normalizer::Date.normalize(b)),
+        (Some(x), Some(y)) if x == y
+    )
+}
+
 /// Whether two texts have the same words (whitespace runs and ends ignored), optionally
 /// ignoring case: the same answer as comparing [`collapse`]d (and lower-cased) copies.
 fn words_eq(a: &str, b: &str, ignore_case: bool) -> bool {

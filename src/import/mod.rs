@@ -221,13 +221,7 @@ pub async fn server_dry_run(
         }
         all.extend(outcome::collect(client, plan, file, &end.id).await?);
     }
-    let path = plan.dir.join("dry-run.json");
-    let json = serde_json::to_vec_pretty(&all).map_err(|e| PlanError::Write {
-        path: path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    crate::fsutil::write_atomic(&path, &json)
-        .map_err(|source| PlanError::Write { path, source })?;
+    crate::plan::write_json(&plan.dir.join("dry-run.json"), &all)?;
     Ok(all)
 }
 

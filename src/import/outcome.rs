@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::charthop::{ApiError, Client};
 use crate::diff::Category;
-use crate::fsutil::write_atomic;
 use crate::plan::{ChangeFileRef, LoadedPlan, PlanError};
 
 /// What happened to one row of a change file.
@@ -94,10 +93,5 @@ pub async fn collect(
 
 /// Writes `outcomes.json` in the plan directory.
 pub fn write(dir: &Path, outcomes: &[RowOutcome]) -> Result<(), PlanError> {
-    let path = dir.join("outcomes.json");
-    let json = serde_json::to_vec_pretty(outcomes).map_err(|e| PlanError::Write {
-        path: path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    write_atomic(&path, &json).map_err(|source| PlanError::Write { path, source })
+    crate::plan::write_json(&dir.join("outcomes.json"), outcomes)
 }

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fsutil::write_atomic;
 use crate::plan::{APPLY_FILE, LoadedPlan, PlanError};
 
 /// `apply.json`.
@@ -56,12 +55,7 @@ impl ApplyRecord {
 
     /// Writes the record atomically.
     pub fn save(&self, dir: &Path) -> Result<(), PlanError> {
-        let path = dir.join(APPLY_FILE);
-        let json = serde_json::to_vec_pretty(self).map_err(|e| PlanError::Write {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        write_atomic(&path, &json).map_err(|source| PlanError::Write { path, source })
+        crate::plan::write_json(&dir.join(APPLY_FILE), self)
     }
 
     /// Marks the apply ended and writes the record.

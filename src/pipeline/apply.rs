@@ -161,9 +161,7 @@ async fn apply_locked(
         "landed": missing.is_empty(),
         "missing": missing,
     });
-    let path = plan.dir.join("verify.json");
-    crate::fsutil::write_atomic(&path, report.to_string().as_bytes())
-        .map_err(|source| Error::Plan(plan::PlanError::Write { path, source }))?;
+    plan::write_json(&plan.dir.join("verify.json"), &report)?;
     Ok((record, missing))
 }
 

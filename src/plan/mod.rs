@@ -193,6 +193,19 @@ impl PlanError {
     }
 }
 
+/// Writes a JSON file of the plan directory (`apply.json`, `outcomes.json`, ...), pretty-printed,
+/// atomically and private. Fails with [`PlanError::Write`] naming the file.
+pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), PlanError> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| PlanError::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    write_atomic(path, &json).map_err(|source| PlanError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// SHA-256 of bytes, as hex.
 pub fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))

@@ -23,8 +23,11 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap_or_default()
 }
 
-/// Reads a fixture and maps every row with a shipped mapping.
-fn mapped(mapping_file: &str, fixture_file: &str) -> (Mapping, Vec<(usize, Vec<String>)>) {
+/// A shipped mapping, a fixture's header and its rows (number, cells).
+type Loaded = (Mapping, Vec<String>, Vec<(usize, Vec<String>)>);
+
+/// Reads a fixture once and checks that a shipped mapping binds to its header.
+fn mapped(mapping_file: &str, fixture_file: &str) -> Loaded {
     let m = Mapping::load(&mapping(mapping_file)).unwrap_or_else(|e| panic!("{e}"));
     let options = ReadOptions {
         sheet: m.sheet.clone(),
@@ -36,36 +39,18 @@ fn mapped(mapping_file: &str, fixture_file: &str) -> (Mapping, Vec<(usize, Vec<S
         .map(|r| r.map(|r| (r.row, r.cells)).expect("a row"))
         .collect();
     m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
-    (m, rows)
+    (m, header, rows)
 }
 
 fn report(mapping_file: &str, fixture_file: &str) -> InputReport {
-    let (m, rows) = mapped(mapping_file, fixture_file);
-    let header = read::open(
-        &fixture(fixture_file),
-        &ReadOptions {
-            sheet: m.sheet.clone(),
-            ..ReadOptions::default()
-        },
-    )
-    .expect("reads")
-    .header;
+    let (m, header, rows) = mapped(mapping_file, fixture_file);
     let b = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
     check_rows(&b, &rows)
 }
 
 /// The mapped value of `code` for the row whose key is `key`.
 fn value_of(mapping_file: &str, fixture_file: &str, key: &str, code: &str) -> Option<String> {
-    let (m, rows) = mapped(mapping_file, fixture_file);
-    let header = read::open(
-        &fixture(fixture_file),
-        &ReadOptions {
-            sheet: m.sheet.clone(),
-            ..ReadOptions::default()
-        },
-    )
-    .expect("reads")
-    .header;
+    let (m, header, rows) = mapped(mapping_file, fixture_file);
     let b = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
     let i = m.field_index(code)?;
     rows.iter()

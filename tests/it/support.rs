@@ -140,9 +140,7 @@ pub fn write_org(dir: &Path, people: usize) -> Vec<[String; 10]> {
         "user_id,email,first_name,last_name\n6c0000000000000000000001,hr@big.example,Hana,Reyes\n",
     )
     .unwrap();
-    let mut jobs = String::from(
-        "job_id,person_id,employee_id,first_name,last_name,pref_name,work_email,home_email,work_phone,title,department,location,manager_job_id,start_date,employment\n",
-    );
+    let mut jobs = charthop_emulator::JOB_COLUMNS.join(",") + "\n";
     let mut rows = Vec::new();
     for i in 0..people {
         let id = 5000 + i;

@@ -41,6 +41,7 @@ pub use error::Error;
 pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
 pub use process::ProcessUpdate;
+pub use seed::JOB_COLUMNS;
 pub use webhook::{AppInfo, WebhookDelivery};
 
 use conn::{KillSwitch, KillableListener};

@@ -12,6 +12,26 @@ use crate::error::Error;
 use crate::ids;
 use crate::state::{Employment, Group, GroupKind, Job, Org, OrgState, Person, User};
 
+/// The columns of a seed's `jobs.csv`, in order: the seed format's one definition (the
+/// benchmark data generator writes it too).
+pub const JOB_COLUMNS: [&str; 15] = [
+    "job_id",
+    "person_id",
+    "employee_id",
+    "first_name",
+    "last_name",
+    "pref_name",
+    "work_email",
+    "home_email",
+    "work_phone",
+    "title",
+    "department",
+    "location",
+    "manager_job_id",
+    "start_date",
+    "employment",
+];
+
 /// Reads and validates the seed in `dir`.
 ///
 /// Fails on an unreadable file, a CSV/JSON syntax error, a missing column, a duplicate or
@@ -57,24 +77,7 @@ pub fn load(dir: &Path) -> Result<OrgState, Error> {
     }
 
     let file = dir.join("jobs.csv");
-    let columns = [
-        "job_id",
-        "person_id",
-        "employee_id",
-        "first_name",
-        "last_name",
-        "pref_name",
-        "work_email",
-        "home_email",
-        "work_phone",
-        "title",
-        "department",
-        "location",
-        "manager_job_id",
-        "start_date",
-        "employment",
-    ];
-    let rows = Table::read(&file, &columns)?;
+    let rows = Table::read(&file, &JOB_COLUMNS)?;
     let mut managers = Vec::new();
     for row in &rows {
         let job = job_from_row(&state, row)?;
