@@ -24,4 +24,5 @@ pub mod secret;
 pub mod serve;
 pub mod settings;
 pub mod suggest;
+pub mod textindex;
 pub mod verify;

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diff::{Category, RowChange};
-use crate::fetch::{Person, Roster};
+use crate::fetch::{PersonRef, Roster};
 use crate::plan::PlanDoc;
 
 const WORK_EMAIL: &str = "contact.workEmail";
@@ -84,7 +84,7 @@ pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
                         r,
                         WORK_EMAIL,
                         "(nobody)",
-                        &format!("{email} (job {})", p.job_id),
+                        &format!("{email} (job {})", p.job_id()),
                     ));
                 }
             }
@@ -145,16 +145,15 @@ impl<'a> View<'a> {
         }
     }
 
-    fn person(&self, job: &str) -> Option<&'a Person> {
-        self.roster.by_job.get(job).map(|&i| &self.roster.people[i])
+    fn person(&self, job: &str) -> Option<PersonRef<'a>> {
+        self.roster.find_job(job).map(|i| self.roster.person(i))
     }
 
-    fn by_email(&self, email: &str) -> Option<&'a Person> {
+    fn by_email(&self, email: &str) -> Option<PersonRef<'a>> {
         if email.is_empty() {
             return None;
         }
         self.roster
-            .people
             .iter()
             .find(|p| p.get(WORK_EMAIL).trim().eq_ignore_ascii_case(email))
     }
@@ -165,7 +164,7 @@ impl<'a> View<'a> {
     }
 
     /// A field's value as the plan writes it: a manager as their work email.
-    fn value(&self, person: &Person, field: &str) -> String {
+    fn value(&self, person: PersonRef<'_>, field: &str) -> String {
         let raw = person.get(field);
         if self.is_manager(field) {
             return self

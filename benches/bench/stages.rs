@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use payroll_sync::charthop::wire::JobsPage;
 use payroll_sync::fetch::Roster;
 use payroll_sync::mapping::{Mapping, Outcome};
 use payroll_sync::progress::{Progress, Stage};
@@ -70,11 +69,10 @@ pub fn ingest(pages: &[Vec<u8>]) -> Result<(Duration, usize, f64), Error> {
     let start = Instant::now();
     let mut roster = Roster::default();
     for page in pages {
-        let page: JobsPage = serde_json::from_slice(page)?;
-        roster.push_page(page.data);
+        roster.push_page_json(page)?;
     }
     let took = start.elapsed();
-    let people = roster.people.len();
+    let people = roster.len();
     let per_person = (measure::live().saturating_sub(before)) as f64 / people.max(1) as f64;
     drop(roster);
     Ok((took, people, per_person))

@@ -134,19 +134,21 @@ impl Client {
         from: Option<&str>,
     ) -> Result<JobsPage, ApiError> {
         let path = format!("/v2/org/{}/job", path_segment(&self.config.org));
-        let mut params = vec![
-            ("q", query.q.clone()),
-            ("fields", query.fields.join(",")),
-            ("format", "minimal".to_string()),
-            ("limit", query.limit.to_string()),
-        ];
-        if let Some(date) = &query.date {
-            params.push(("date", date.clone()));
-        }
-        if let Some(from) = from {
-            params.push(("from", from.to_string()));
-        }
+        let params = jobs_params(query, from);
         self.call(Method::GET, &path, &params, Mode::Read, Ok).await
+    }
+
+    /// `findJobs` as [`Client::find_jobs`], answering the page's JSON bytes undecoded (for
+    /// parsing straight into the roster).
+    pub async fn find_jobs_raw(
+        &self,
+        query: &JobQuery,
+        from: Option<&str>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let path = format!("/v2/org/{}/job", path_segment(&self.config.org));
+        let params = jobs_params(query, from);
+        self.call_bytes(Method::GET, &path, &params, Mode::Read, Ok)
+            .await
     }
 
     /// `getProcess` (`GET /v1/org/{org}/process/{id}`).
@@ -247,6 +249,34 @@ impl Client {
         T: DeserializeOwned,
         F: Fn(reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String>,
     {
+        let body = self
+            .call_bytes(method.clone(), path, params, mode, build)
+            .await?;
+        // An empty 2xx body (e.g. 204) reads as JSON `null`.
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+            method: method.to_string(),
+            path: path.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Sends a request, retrying what `mode` allows; the successful answer's body.
+    async fn call_bytes<F>(
+        &self,
+        method: Method,
+        path: &str,
+        params: &[(&str, String)],
+        mode: Mode,
+        build: F,
+    ) -> Result<Vec<u8>, ApiError>
+    where
+        F: Fn(reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String>,
+    {
         let url = format!("{}{}", self.base, path);
         let policy = self.policy();
         let mut waited = Duration::ZERO;
@@ -267,19 +297,7 @@ impl Client {
             let outcome = match req.send().await {
                 Err(e) => self.transport_failure(&method, path, &e, mode, attempt),
                 Ok(resp) => match self.judge(&method, path, resp, mode).await {
-                    Ok(body) => {
-                        // An empty 2xx body (e.g. 204) reads as JSON `null`.
-                        let body = if body.iter().all(u8::is_ascii_whitespace) {
-                            b"null".to_vec()
-                        } else {
-                            body
-                        };
-                        return serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-                            method: method.to_string(),
-                            path: path.to_string(),
-                            message: e.to_string(),
-                        });
-                    }
+                    Ok(body) => return Ok(body),
                     Err(outcome) => outcome,
                 },
             };
@@ -425,4 +443,21 @@ fn describe_transport(e: &reqwest::Error) -> String {
     } else {
         "the connection failed".into()
     }
+}
+
+/// `findJobs`'s query parameters: every filter, re-sent on every page, and the cursor.
+fn jobs_params(query: &JobQuery, from: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut params = vec![
+        ("q", query.q.clone()),
+        ("fields", query.fields.join(",")),
+        ("format", "minimal".to_string()),
+        ("limit", query.limit.to_string()),
+    ];
+    if let Some(date) = &query.date {
+        params.push(("date", date.clone()));
+    }
+    if let Some(from) = from {
+        params.push(("from", from.to_string()));
+    }
+    params
 }

@@ -13,6 +13,13 @@ use super::error::ApiError;
 use super::url::path_segment;
 use super::wire::Row;
 
+/// Just the cursor of a page (the rows are skipped without being built).
+#[derive(serde::Deserialize)]
+struct Cursor {
+    #[serde(default)]
+    next: Option<String>,
+}
+
 /// What to ask `findJobs` for; re-sent on every page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobQuery {
@@ -64,11 +71,42 @@ impl<'a> JobPages<'a> {
             .find_jobs(&self.query, self.from.as_deref())
             .await?;
         self.pages += 1;
-        if let Some(next) = page.next.filter(|n| !n.is_empty()) {
+        self.follow(page.next)?;
+        Ok(Some(page.data))
+    }
+
+    /// The next page as ChartHop's JSON bytes, undecoded but for its `next` cursor (read
+    /// first, so the following request can go out while the caller parses this page), or
+    /// `None` once the last page was returned.
+    ///
+    /// Fails as [`JobPages::next_page`], and with [`ApiError::Decode`] when the answer is not
+    /// a JSON object with an optional string `next`.
+    pub async fn next_raw(&mut self) -> Result<Option<Vec<u8>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let body = self
+            .client
+            .find_jobs_raw(&self.query, self.from.as_deref())
+            .await?;
+        let cursor: Cursor = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
+            method: "GET".into(),
+            path: self.path(),
+            message: e.to_string(),
+        })?;
+        self.pages += 1;
+        self.follow(cursor.next)?;
+        Ok(Some(body))
+    }
+
+    /// Continues the walk at `next`, unless it is missing (the end) or was seen before.
+    fn follow(&mut self, next: Option<String>) -> Result<(), ApiError> {
+        if let Some(next) = next.filter(|n| !n.is_empty()) {
             if !self.seen.insert(next.clone()) {
                 return Err(ApiError::CursorRepeated {
                     method: "GET".into(),
-                    path: format!("/v2/org/{}/job", path_segment(self.client.org())),
+                    path: self.path(),
                     cursor: next,
                     page: self.pages,
                 });
@@ -76,7 +114,11 @@ impl<'a> JobPages<'a> {
             self.from = Some(next);
             self.done = false;
         }
-        Ok(Some(page.data))
+        Ok(())
+    }
+
+    fn path(&self) -> String {
+        format!("/v2/org/{}/job", path_segment(self.client.org()))
     }
 
     /// Pages fetched so far.

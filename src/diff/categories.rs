@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::compare::same;
 use super::matching::{Index, Outcome, WORK_EMAIL};
 use super::{Category, ConflictKind, FieldChange, RowChange};
-use crate::fetch::Person;
+use crate::fetch::PersonRef;
 use crate::mapping::{Desired, Rejection, Value};
 
 /// A row the mapping rejected.
@@ -57,7 +57,7 @@ pub(super) fn row(index: &Index<'_>, d: &Desired, outcome: Outcome) -> RowChange
         }
         Outcome::NoMatch => new_hire(index, d, out),
         Outcome::Matched { person, how } => {
-            matched(index, d, &index.roster.people[person], how, out)
+            matched(index, d, index.roster.person(person), how, out)
         }
     }
 }
@@ -82,14 +82,14 @@ fn reject(mut out: RowChange, reason: String) -> RowChange {
 fn matched(
     index: &Index<'_>,
     d: &Desired,
-    person: &Person,
+    person: PersonRef<'_>,
     how: String,
     mut out: RowChange,
 ) -> RowChange {
-    out.job_id = Some(person.job_id.clone());
+    out.job_id = Some(person.job_id().to_string());
     out.charthop_email = Some(person.get(WORK_EMAIL).to_string()).filter(|e| !e.is_empty());
-    if !person.name.is_empty() {
-        out.name = person.name.clone();
+    if !person.name().is_empty() {
+        out.name = person.name().to_string();
     }
     out.matched = how;
     let Some(current) = out.charthop_email.clone() else {
@@ -143,7 +143,7 @@ fn new_hire(index: &Index<'_>, d: &Desired, mut out: RowChange) -> RowChange {
     out
 }
 
-fn update(index: &Index<'_>, d: &Desired, person: &Person, mut out: RowChange) -> RowChange {
+fn update(index: &Index<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowChange) -> RowChange {
     // First the changes alone: most rows have none, and an unchanged row carries no targets.
     for (field, value) in index.mapping.fields.iter().zip(&d.values) {
         if field.resolve_manager {
@@ -167,9 +167,8 @@ fn update(index: &Index<'_>, d: &Desired, person: &Person, mut out: RowChange) -
             let current_job = person.get(code);
             let current_email = index
                 .roster
-                .by_job
-                .get(current_job)
-                .map(|&i| index.roster.people[i].get(WORK_EMAIL).to_string())
+                .find_job(current_job)
+                .map(|i| index.roster.person(i).get(WORK_EMAIL).to_string())
                 .unwrap_or_default();
             match resolve_manager(index, d) {
                 Err(reason) => return reject(out, reason),
@@ -245,15 +244,15 @@ fn resolve_manager(
             .by_email
             .get(&email)
             .filter(|p| p.len() == 1)
-            .map(|p| index.roster.people[p[0]].job_id.clone())
-            .or_else(|| in_roster.map(|i| index.roster.people[i].job_id.clone()));
+            .map(|p| index.roster.person(p[0]).job_id().to_string())
+            .or_else(|| in_roster.map(|i| index.roster.person(i).job_id().to_string()));
         return Ok(Some((email, job)));
     }
     if let Some(i) = in_roster {
-        let p = &index.roster.people[i];
+        let p = index.roster.person(i);
         let email = p.get(WORK_EMAIL).trim().to_lowercase();
         if !email.is_empty() {
-            return Ok(Some((email, Some(p.job_id.clone()))));
+            return Ok(Some((email, Some(p.job_id().to_string()))));
         }
     }
     Err(format!(

@@ -48,7 +48,8 @@ impl<'a> Index<'a> {
         let key_code = mapping.key.charthop_field.as_str();
         let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, p) in roster.people.iter().enumerate() {
+        for p in roster.iter() {
+            let i = p.index();
             let key = p.get(key_code).trim();
             if !key.is_empty() {
                 by_key.entry(key).or_default().push(i);
@@ -174,7 +175,7 @@ impl<'a> Index<'a> {
                 );
             }
             let person = people[0];
-            let their_key = self.roster.people[person].get(self.key_code).trim();
+            let their_key = self.roster.person(person).get(self.key_code).trim();
             if let Some(k) = &d.key
                 && !their_key.is_empty()
                 && their_key != k
@@ -219,11 +220,11 @@ impl<'a> Index<'a> {
 
     /// A roster person as a reader finds them: name and job id.
     pub fn name(&self, person: usize) -> String {
-        let p = &self.roster.people[person];
-        if p.name.is_empty() {
-            format!("job `{}`", p.job_id)
+        let p = self.roster.person(person);
+        if p.name().is_empty() {
+            format!("job `{}`", p.job_id())
         } else {
-            format!("{} (job `{}`)", p.name, p.job_id)
+            format!("{} (job `{}`)", p.name(), p.job_id())
         }
     }
 

@@ -206,7 +206,7 @@ pub fn diff(
     let mut outcomes: Vec<Outcome> = desired.iter().map(|d| index.match_row(d)).collect();
     matching::claims(&index, &mut outcomes);
 
-    let mut involved = vec![false; roster.people.len()];
+    let mut involved = vec![false; roster.len()];
     let mut rows: Vec<RowChange> = rejected.iter().map(categories::rejected).collect();
     for (d, outcome) in desired.iter().zip(outcomes) {
         match &outcome {
@@ -222,13 +222,11 @@ pub fn diff(
     }
     rows.sort_by_key(|r| r.row);
     let mut absent: Vec<Absent> = roster
-        .people
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !involved[*i])
-        .map(|(_, p)| Absent {
-            job_id: p.job_id.clone(),
-            name: p.name.clone(),
+        .filter(|p| !involved[p.index()])
+        .map(|p| Absent {
+            job_id: p.job_id().to_string(),
+            name: p.name().to_string(),
             charthop_email: p.get(WORK_EMAIL).to_string(),
             key: p.get(index.key_code).to_string(),
         })

@@ -252,7 +252,7 @@ pub async fn plan(
     // Sensitive by nature (compensation, birth date, national ids) or marked so in the mapping.
     let sensitive = plan::safe::sensitive_fields(&mapped.mapping);
     let counts = guard::Counts {
-        active: roster.people.len(),
+        active: roster.len(),
         export_rows: mapped.input.rows,
         new_hires: changes.summary.new_hires,
         updates: changes.summary.updates,
@@ -280,7 +280,7 @@ pub async fn plan(
         guards: verdicts,
         roster: RosterRef {
             fields: roster_fields(&mapped.mapping),
-            people: roster.people.len(),
+            people: roster.len(),
             sha256: roster.fingerprint(),
             fetched_at,
         },

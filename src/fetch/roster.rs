@@ -1,0 +1,491 @@
+//! The roster in memory: every person's values as text in one arena, a fixed row of 4-byte
+//! references per person, and a compact job-id index. Repeated values (departments, titles,
+//! dates, managers) are stored once per column while that column keeps repeating itself.
+//!
+//! Pages are parsed straight from ChartHop's JSON bytes into the arena, borrowing every string
+//! that needs no unescaping, so a page costs no allocation per value.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use sha2::{Digest, Sha256};
+
+use crate::textindex::{Fold, TextIndex, hash_bytes};
+
+/// One filled job and its person, as built by hand (tests, tools): see [`Roster::new`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    pub job_id: String,
+    /// Display name, for reports.
+    pub name: String,
+    /// Field code -> value as text. Empty values count as absent.
+    pub values: HashMap<String, String>,
+}
+
+/// No value.
+const NONE: u32 = u32::MAX;
+/// Slot of the job id and of the display name in a person's row of references.
+const JOB: usize = 0;
+const NAME: usize = 1;
+/// The longest value kept (64 MiB); a page with a longer one is refused.
+const MAX_VALUE: usize = (1 << 26) - 1;
+
+/// A roster: people in ChartHop's order, indexed by job id.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    /// Field codes of the value slots (after the job id and the name).
+    columns: Vec<String>,
+    /// Length-prefixed values (prefixes are ASCII, so the arena stays valid UTF-8).
+    text: String,
+    /// `stride()` references per person into `text`, [`NONE`] for no value.
+    refs: Vec<u32>,
+    people: usize,
+    by_job: TextIndex,
+    /// Per slot: repeated values stored once.
+    interns: Vec<Intern>,
+    /// The slot each key of the last row went to, by key position (rows repeat their layout).
+    layout: Vec<usize>,
+}
+
+impl Default for Roster {
+    fn default() -> Roster {
+        Roster {
+            columns: Vec::new(),
+            text: String::new(),
+            refs: Vec::new(),
+            people: 0,
+            by_job: TextIndex::new(Fold::Trim, 1024),
+            interns: vec![Intern::off(), Intern::on()],
+            layout: Vec::new(),
+        }
+    }
+}
+
+/// A problem with the roster's data.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("the page is not the JSON findJobs returns: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("a value of field `{field}` is longer than 64 MiB")]
+    ValueTooLong { field: String },
+    #[error("the roster holds more than 4 GiB of text")]
+    TooLarge,
+}
+
+/// One person of the roster.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonRef<'a> {
+    roster: &'a Roster,
+    index: usize,
+}
+
+impl<'a> PersonRef<'a> {
+    /// The person's position in the roster.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    pub fn job_id(&self) -> &'a str {
+        self.slot(JOB)
+    }
+
+    /// Display name, for reports (may be empty).
+    pub fn name(&self) -> &'a str {
+        self.slot(NAME)
+    }
+
+    /// The value of a field, or `""`.
+    pub fn get(&self, code: &str) -> &'a str {
+        self.roster.column(code).map_or("", |c| self.slot(c.0 + 2))
+    }
+
+    /// The value in a column found with [`Roster::column`], or `""`.
+    pub fn value(&self, column: Column) -> &'a str {
+        self.slot(column.0 + 2)
+    }
+
+    /// Every non-empty field value, as (code, value).
+    pub fn values(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let p = *self;
+        self.roster
+            .columns
+            .iter()
+            .enumerate()
+            .map(move |(c, code)| (code.as_str(), p.slot(c + 2)))
+            .filter(|(_, v)| !v.is_empty())
+    }
+
+    fn slot(&self, slot: usize) -> &'a str {
+        let r = self.roster;
+        r.refs
+            .get(self.index * r.stride() + slot)
+            .map_or("", |&at| read(&r.text, at))
+    }
+}
+
+/// A field's column in the roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column(usize);
+
+impl Roster {
+    /// A roster of `people`, in that order (a person without a job id is left out).
+    pub fn new(people: Vec<Person>) -> Roster {
+        let mut roster = Roster::default();
+        for p in people {
+            roster.begin();
+            let mut ok = roster.set(JOB, &p.job_id).is_ok();
+            ok &= roster.set(NAME, &p.name).is_ok();
+            let mut values: Vec<_> = p.values.into_iter().collect();
+            values.sort();
+            for (code, value) in values {
+                let slot = roster.slot_for(&code);
+                ok &= roster.set(slot, &value).is_ok();
+            }
+            if ok {
+                roster.end();
+            } else {
+                roster.abandon();
+            }
+        }
+        roster
+    }
+
+    /// People in the roster.
+    pub fn len(&self) -> usize {
+        self.people
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people == 0
+    }
+
+    /// The person at `index` (`index < len()`).
+    pub fn person(&self, index: usize) -> PersonRef<'_> {
+        PersonRef {
+            roster: self,
+            index,
+        }
+    }
+
+    /// Every person, in ChartHop's order.
+    pub fn iter(&self) -> impl Iterator<Item = PersonRef<'_>> + '_ {
+        (0..self.people).map(|index| self.person(index))
+    }
+
+    /// The column of a field code, when the roster has it.
+    pub fn column(&self, code: &str) -> Option<Column> {
+        self.columns.iter().position(|c| c == code).map(Column)
+    }
+
+    /// The person with this job id (the first, if ChartHop repeated it).
+    pub fn find_job(&self, job_id: &str) -> Option<usize> {
+        let stride = self.stride();
+        self.by_job
+            .first(job_id, |id| {
+                read(&self.text, self.refs[id as usize * stride + JOB])
+            })
+            .map(|i| i as usize)
+    }
+
+    /// A fingerprint of the roster's content (job ids and field values, order-independent),
+    /// recorded in the plan so a later `apply` can tell whether ChartHop moved.
+    pub fn fingerprint(&self) -> String {
+        let mut order: Vec<usize> = (0..self.columns.len()).collect();
+        order.sort_by(|&a, &b| self.columns[a].cmp(&self.columns[b]));
+        let mut sum = [0u64; 4];
+        let mut h = Sha256::new();
+        for p in self.iter() {
+            h.update(p.job_id().as_bytes());
+            for &c in &order {
+                let v = p.value(Column(c));
+                if !v.is_empty() {
+                    h.update(b"\x1f");
+                    h.update(self.columns[c].as_bytes());
+                    h.update(b"=");
+                    h.update(v.as_bytes());
+                }
+            }
+            let digest = h.finalize_reset();
+            // A sum of the people's digests: the same whatever their order, and a person
+            // listed twice counts twice.
+            let mut carry = 0u64;
+            for (i, s) in sum.iter_mut().enumerate() {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(&digest[i * 8..i * 8 + 8]);
+                let (a, c1) = s.overflowing_add(u64::from_le_bytes(word));
+                let (a, c2) = a.overflowing_add(carry);
+                *s = a;
+                carry = u64::from(c1) + u64::from(c2);
+            }
+        }
+        let mut h = Sha256::new();
+        for s in sum {
+            h.update(s.to_le_bytes());
+        }
+        h.update((self.people as u64).to_le_bytes());
+        super::hex(&h.finalize())
+    }
+
+    /// Heap bytes the roster holds (for the benchmark's bytes-per-person figure).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.refs.capacity() * 4
+            + self.by_job.heap_bytes()
+            + self.interns.iter().map(Intern::heap_bytes).sum::<usize>()
+    }
+
+    /// Adds one `findJobs` page, given as ChartHop's JSON bytes, and returns its `next` cursor.
+    /// Rows without a job id are skipped; null and empty values count as absent; numbers and
+    /// booleans are kept as their JSON text.
+    ///
+    /// Fails when the bytes are not a findJobs page, or a value is absurdly large; people of
+    /// the page before the failure stay in the roster.
+    pub fn push_page_json(&mut self, json: &[u8]) -> Result<Option<String>, RosterError> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let mut failure = None;
+        let next = super::page::PageSeed {
+            roster: self,
+            failure: &mut failure,
+        }
+        .deserialize(&mut de)?;
+        de.end()?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(next),
+        }
+    }
+
+    fn stride(&self) -> usize {
+        self.columns.len() + 2
+    }
+
+    /// Starts a person: a row of empty references.
+    pub(super) fn begin(&mut self) {
+        let stride = self.stride();
+        self.refs.resize(self.refs.len() + stride, NONE);
+    }
+
+    /// Drops the person begun last.
+    pub(super) fn abandon(&mut self) {
+        let stride = self.stride();
+        self.refs.truncate(self.people * stride);
+    }
+
+    /// Ends the person begun last: kept and indexed when they have a job id.
+    pub(super) fn end(&mut self) {
+        let stride = self.stride();
+        let id = self.people;
+        if self.refs[id * stride + JOB] == NONE {
+            self.abandon();
+            return;
+        }
+        let Roster {
+            by_job, text, refs, ..
+        } = self;
+        let job = read(text, refs[id * stride + JOB]);
+        by_job.insert(id as u32, job, |i| {
+            read(text, refs[i as usize * stride + JOB])
+        });
+        self.people += 1;
+    }
+
+    /// The slot of key number `position` in a row, learning the layout from the rows.
+    pub(super) fn slot_at(&mut self, position: usize, key: &str) -> usize {
+        if let Some(&slot) = self.layout.get(position)
+            && self.slot_is(slot, key)
+        {
+            return slot;
+        }
+        let slot = self.slot_for(key);
+        if self.layout.len() <= position {
+            self.layout.resize(position + 1, usize::MAX);
+        }
+        self.layout[position] = slot;
+        slot
+    }
+
+    fn slot_is(&self, slot: usize, key: &str) -> bool {
+        match slot {
+            JOB => key == "jobId",
+            NAME => key == "name",
+            s => self.columns.get(s - 2).is_some_and(|c| c == key),
+        }
+    }
+
+    /// The slot for a field code, adding a column (and widening every row) when it is new.
+    fn slot_for(&mut self, key: &str) -> usize {
+        match key {
+            "jobId" => return JOB,
+            "name" => return NAME,
+            _ => {}
+        }
+        if let Some(c) = self.columns.iter().position(|c| c == key) {
+            return c + 2;
+        }
+        let old = self.stride();
+        self.columns.push(key.to_string());
+        self.interns.push(Intern::on());
+        let new = self.stride();
+        let rows = self.refs.len() / old;
+        let mut widened = Vec::with_capacity(rows * new);
+        for row in self.refs.chunks(old) {
+            widened.extend_from_slice(row);
+            widened.push(NONE);
+        }
+        self.refs = widened;
+        new - 1
+    }
+
+    /// Sets a slot of the person begun last. Blank text is no value.
+    pub(super) fn set(&mut self, slot: usize, value: &str) -> Result<(), RosterError> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        if value.len() > MAX_VALUE {
+            return Err(RosterError::ValueTooLong {
+                field: match slot {
+                    JOB => "jobId".into(),
+                    NAME => "name".into(),
+                    s => self.columns[s - 2].clone(),
+                },
+            });
+        }
+        let at = match self.interns[slot].find(&self.text, value) {
+            Some(at) => at,
+            None => {
+                let at = store(&mut self.text, value)?;
+                self.interns[slot].add(value, at);
+                at
+            }
+        };
+        let stride = self.stride();
+        let row = self.refs.len() / stride - 1;
+        self.refs[row * stride + slot] = at;
+        Ok(())
+    }
+}
+
+/// Appends a length-prefixed value; its reference. Prefix: one byte below 0x40 (length < 64),
+/// two bytes from 0x40 (length < 4096), four bytes from 0x60; every prefix byte below 0x80.
+fn store(text: &mut String, value: &str) -> Result<u32, RosterError> {
+    let at = u32::try_from(text.len() + value.len() + 4)
+        .ok()
+        .filter(|&end| end < NONE)
+        .map(|_| text.len() as u32)
+        .ok_or(RosterError::TooLarge)?;
+    let n = value.len();
+    let mut prefix = [0u8; 4];
+    let used = if n < 0x40 {
+        prefix[0] = n as u8;
+        1
+    } else if n < 0x1000 {
+        prefix[0] = 0x40 | (n >> 7) as u8;
+        prefix[1] = (n & 0x7f) as u8;
+        2
+    } else {
+        prefix[0] = 0x60 | ((n >> 21) & 0x1f) as u8;
+        prefix[1] = ((n >> 14) & 0x7f) as u8;
+        prefix[2] = ((n >> 7) & 0x7f) as u8;
+        prefix[3] = (n & 0x7f) as u8;
+        4
+    };
+    for &b in &prefix[..used] {
+        text.push(char::from(b));
+    }
+    text.push_str(value);
+    Ok(at)
+}
+
+/// The value at a reference (`""` for none).
+fn read(text: &str, at: u32) -> &str {
+    if at == NONE {
+        return "";
+    }
+    let at = at as usize;
+    let b = text.as_bytes();
+    let byte = |i: usize| b.get(at + i).map_or(0, |&x| usize::from(x));
+    let (len, skip) = match byte(0) {
+        x if x < 0x40 => (x, 1),
+        x if x < 0x60 => (((x & 0x1f) << 7) | byte(1), 2),
+        x => (
+            ((x & 0x1f) << 21) | (byte(1) << 14) | (byte(2) << 7) | byte(3),
+            4,
+        ),
+    };
+    text.get(at + skip..at + skip + len).unwrap_or("")
+}
+
+/// Values of one slot stored once while they keep repeating: after 1,024 values, a slot where
+/// more than half were new stops interning (ids, emails), and no slot keeps more than 2^18.
+#[derive(Debug, Clone)]
+struct Intern {
+    map: Option<HashMap<u64, u32, BuildHasherDefault<Identity>>>,
+    seen: u32,
+    added: u32,
+}
+
+impl Intern {
+    fn on() -> Intern {
+        Intern {
+            map: Some(HashMap::default()),
+            seen: 0,
+            added: 0,
+        }
+    }
+
+    fn off() -> Intern {
+        Intern {
+            map: None,
+            seen: 0,
+            added: 0,
+        }
+    }
+
+    fn find(&mut self, text: &str, value: &str) -> Option<u32> {
+        let map = self.map.as_ref()?;
+        self.seen += 1;
+        let at = *map.get(&hash_bytes(value.as_bytes()))?;
+        (read(text, at) == value).then_some(at)
+    }
+
+    fn add(&mut self, value: &str, at: u32) {
+        let Some(map) = &mut self.map else {
+            return;
+        };
+        self.added += 1;
+        if self.seen >= 1024 && self.added * 2 > self.seen {
+            self.map = None;
+            return;
+        }
+        if map.len() < 1 << 18 {
+            map.entry(hash_bytes(value.as_bytes())).or_insert(at);
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.map.as_ref().map_or(0, |m| m.capacity() * 13)
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Debug, Default, Clone, Copy)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+#[path = "roster_tests.rs"]
+mod tests;
