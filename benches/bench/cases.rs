@@ -177,7 +177,14 @@ fn scaled(n: usize, scale: f64) -> usize {
 }
 
 /// Every case, in table order.
-pub fn run_all(root: &Path, scale: f64, runs: usize) -> std::result::Result<Vec<Result>, Error> {
+pub fn run_all(
+    root: &Path,
+    scale: f64,
+    runs: usize,
+    only: Option<&str>,
+) -> std::result::Result<Vec<Result>, Error> {
+    // `--only GROUP` (map, roster, dry, stages, xlsx, walk) runs one group, for development.
+    let want = |group: &str| only.is_none_or(|o| o == group);
     let n100 = scaled(100_000, scale);
     let n1m = scaled(1_000_000, scale);
     let d100 = Data::make(root, Spec::same(n100), true, true)?;
@@ -200,197 +207,210 @@ pub fn run_all(root: &Path, scale: f64, runs: usize) -> std::result::Result<Vec<
         .build()?;
     let mut results = Vec::new();
 
-    // Raw baseline and read -> map -> write, on the same file in the same run.
     let csv_bytes = size(&d100.csv());
-    let (raw, heap) = timed(runs, || stages::raw_csv(&d100.csv()).map(|_| ()))?;
-    let mut r = Result::new("csv ByteRecord read (baseline)", n100, raw, csv_bytes);
-    r.peak_heap_mb = Some(heap);
-    let raw_mbs = r.mb_per_s;
-    results.push(r);
-    let (rmw, heap) = timed(runs, || {
-        stages::read_map_write(&d100.csv(), &d100.mapping(), &out.join("mapped.csv")).map(|_| ())
-    })?;
-    let mut r = Result::new("read -> map -> write (CSV)", n100, rmw, csv_bytes);
-    r.peak_heap_mb = Some(heap);
-    let share = r.mb_per_s / raw_mbs;
-    r.ratio = format!("{:.1}% of raw MB/s", share * 100.0);
-    r.target = ">= 15% of raw MB/s".into();
-    r.met = Some(share >= 0.15);
-    results.push(r);
-
-    // Roster ingestion from recorded pages already in memory.
-    let pages: Vec<Vec<u8>> = (0..d100.page_count())
-        .map(|n| std::fs::read(d100.pages().join(bench_data::page_file(n))))
-        .collect::<std::io::Result<_>>()?;
-    let json: u64 = pages.iter().map(|p| p.len() as u64).sum();
-    let mut per_person = 0.0;
-    let mut people = 0;
-    let (took, heap) = timed(runs, || {
-        let (t, p, b) = stages::ingest(&pages)?;
-        per_person = b;
-        people = p;
-        Ok(t)
-    })?;
-    let mut r = Result::new("roster ingestion (parse pages + index)", people, took, json);
-    r.peak_heap_mb = Some(heap);
-    r.ratio = format!("{per_person:.0} B/person");
-    r.target = ">= 100 MB/s JSON, <= 300 B/person".into();
-    r.met = Some(r.mb_per_s >= 100.0 && per_person <= 300.0);
-    results.push(r);
-    drop(pages);
-
-    // Whole-process dry runs, the roster from recorded pages.
-    let dry = |d: &Data,
-               input: &Path,
-               name: &str,
-               runs: usize|
-     -> std::result::Result<(Duration, u64), Error> {
-        let pages = Arc::new(replay::Pages::load(&d.pages())?);
-        let url = rt.block_on(replay::serve(pages))?;
-        plan_runs(&url, d, input, &out.join(name), runs)
-    };
-    let (w, rss) = dry(&d100, &d100.csv(), "plan-100k", runs)?;
-    let mut r = Result::new(
-        "dry run, CSV vs roster (recorded pages)",
-        n100,
-        w,
-        csv_bytes,
-    );
-    r.peak_rss_mb = Some(mb(rss));
-    r.target = "<= 1.0 s, <= 64 MB (100k)".into();
-    r.met = Some(w.as_secs_f64() <= 1.0 && mb(rss) <= 64.0);
-    let rss100 = rss;
-    results.push(r);
-    let (w, rss) = dry(&d1m, &d1m.csv(), "plan-1m", runs)?;
-    let mut r = Result::new(
-        "dry run, CSV vs roster (recorded pages)",
-        n1m,
-        w,
-        size(&d1m.csv()),
-    );
-    r.peak_rss_mb = Some(mb(rss));
-    r.target = "<= 8 s, <= 400 MB (1M)".into();
-    r.met = Some(w.as_secs_f64() <= 8.0 && mb(rss) <= 400.0);
-    results.push(r);
-    let (w, rss) = dry(&d1m100, &d1m100.csv(), "plan-1m-100k", runs)?;
-    let mut r = Result::new(
-        &format!("dry run, {n1m}-row CSV vs {n100} roster"),
-        n1m,
-        w,
-        size(&d1m100.csv()),
-    );
-    r.peak_rss_mb = Some(mb(rss));
-    let ratio = rss as f64 / rss100.max(1) as f64;
-    r.ratio = format!("{ratio:.2}x RSS of 100k/100k");
-    r.target = "<= 1.1x RSS (export streams)".into();
-    r.met = Some(ratio <= 1.1);
-    results.push(r);
-
-    // The library's plan in-process: how long writing the change files and reports takes.
-    let stages_out = out.join("plan-stages");
-    let _ = std::fs::remove_dir_all(&stages_out);
-    let pages = Arc::new(replay::Pages::load(&d100.pages())?);
-    let (shares, total) = rt.block_on(async {
-        let url = replay::serve(pages).await?;
-        let env = [
-            ("PAYROLL_SYNC_CHARTHOP_URL".to_string(), url),
-            (
-                "PAYROLL_SYNC_CHARTHOP_ORG".to_string(),
-                bench_data::ORG.to_string(),
-            ),
-            ("PAYROLL_SYNC_CHARTHOP_TOKEN".to_string(), TOKEN.to_string()),
-        ];
-        let settings = payroll_sync::settings::Settings::load_from(None, env)?;
-        let client = payroll_sync::pipeline::client(&settings)?;
-        let req = payroll_sync::pipeline::PlanRequest {
-            input: d100.csv(),
-            mapping: d100.mapping(),
-            out: stages_out.clone(),
-            sheet: None,
-            show_sensitive: false,
-            compare_mapping: None,
-        };
-        let progress = stages::Stages::default();
-        let t = Instant::now();
-        payroll_sync::pipeline::plan(&settings, &client, &req, &progress).await?;
-        let end = Instant::now();
-        Ok::<_, Error>((progress.durations(end), end - t))
-    })?;
-    for (stage, d) in &shares {
-        let mut r = Result::new(
-            &format!("  plan stage: {}", stage.label()),
-            n100,
-            *d,
-            csv_bytes,
-        );
-        let share = d.as_secs_f64() / total.as_secs_f64();
-        r.ratio = format!("{:.1}% of the dry run", share * 100.0);
-        if *stage == payroll_sync::progress::Stage::Writing {
-            r.target = "<= 5% of the dry run".into();
-            r.met = Some(share <= 0.05);
-        }
+    if want("map") {
+        // Raw baseline and read -> map -> write, on the same file in the same run.
+        let (raw, heap) = timed(runs, || stages::raw_csv(&d100.csv()).map(|_| ()))?;
+        let mut r = Result::new("csv ByteRecord read (baseline)", n100, raw, csv_bytes);
+        r.peak_heap_mb = Some(heap);
+        let raw_mbs = r.mb_per_s;
+        results.push(r);
+        let (rmw, heap) = timed(runs, || {
+            stages::read_map_write(&d100.csv(), &d100.mapping(), &out.join("mapped.csv"))
+                .map(|_| ())
+        })?;
+        let mut r = Result::new("read -> map -> write (CSV)", n100, rmw, csv_bytes);
+        r.peak_heap_mb = Some(heap);
+        let share = r.mb_per_s / raw_mbs;
+        r.ratio = format!("{:.1}% of raw MB/s", share * 100.0);
+        r.target = ">= 15% of raw MB/s".into();
+        r.met = Some(share >= 0.15);
         results.push(r);
     }
 
-    // XLSX read + map (streamed `check --input`).
-    let (w, rss) = check_runs(&d100, &d100.xlsx(), runs)?;
-    let mut r = Result::new("XLSX read + map", n100, w, size(&d100.xlsx()));
-    r.peak_rss_mb = Some(mb(rss));
-    r.target = "<= 2.5 s, <= 160 MB (100k)".into();
-    r.met = Some(w.as_secs_f64() <= 2.5 && mb(rss) <= 160.0);
-    results.push(r);
-    let (w, rss) = check_runs(&dx, &dx.xlsx(), runs.min(2))?;
-    let mut r = Result::new(
-        "XLSX read + map (Excel's row limit)",
-        dx.spec.rows,
-        w,
-        size(&dx.xlsx()),
-    );
-    r.peak_rss_mb = Some(mb(rss));
-    r.target = "<= 20 s, <= 200 MB (1,048,575)".into();
-    r.met = Some(w.as_secs_f64() <= 20.0 && mb(rss) <= 200.0);
-    results.push(r);
+    if want("roster") {
+        // Roster ingestion from recorded pages already in memory.
+        let pages: Vec<Vec<u8>> = (0..d100.page_count())
+            .map(|n| std::fs::read(d100.pages().join(bench_data::page_file(n))))
+            .collect::<std::io::Result<_>>()?;
+        let json: u64 = pages.iter().map(|p| p.len() as u64).sum();
+        let mut per_person = 0.0;
+        let mut people = 0;
+        let (took, heap) = timed(runs, || {
+            let (t, p, b) = stages::ingest(&pages)?;
+            per_person = b;
+            people = p;
+            Ok(t)
+        })?;
+        let mut r = Result::new("roster ingestion (parse pages + index)", people, took, json);
+        r.peak_heap_mb = Some(heap);
+        r.ratio = format!("{per_person:.0} B/person");
+        r.target = ">= 100 MB/s JSON, <= 300 B/person".into();
+        r.met = Some(r.mb_per_s >= 100.0 && per_person <= 300.0);
+        results.push(r);
+        drop(pages);
+    }
 
-    // The API walk against the emulator, 100 ms added to every page.
-    let mut config = Config::new(d100.seed(), TOKEN);
-    config.import_step_delay = Duration::from_millis(1);
-    let emu = Emulator::start(config)?;
-    emu.add_fault(FaultRule::always("findJobs", Fault::Slow { delay_ms: 100 }))?;
-    let walk_out = out.join("plan-walk");
-    let (w, rss) = plan_runs(&emu.base_url(), &d100, &d100.csv(), &walk_out, 1)?;
-    let pages = d100.page_count();
-    let bound = 1.1 * pages as f64 * 0.1 + 1.0;
-    let mut r = Result::new(
-        &format!("API walk, emulator +100 ms/page, {pages} pages"),
-        n100,
-        w,
-        csv_bytes,
-    );
-    r.peak_rss_mb = Some(mb(rss));
-    r.ratio = format!(
-        "{:.2}x of pages x 100 ms",
-        w.as_secs_f64() / (pages as f64 * 0.1)
-    );
-    r.target = format!("<= {bound:.1} s");
-    r.met = Some(w.as_secs_f64() <= bound);
-    results.push(r);
-    let same = ["new_hires.csv", "updates.csv"].iter().all(|f| {
-        let a = std::fs::read(walk_out.join(f)).ok();
-        a.is_some() && a == std::fs::read(out.join("plan-100k").join(f)).ok()
-    });
-    let mut r = Result::new(
-        "  same change files: recorded pages vs emulator",
-        n100,
-        w,
-        0,
-    );
-    r.ratio = if same {
-        "identical".into()
-    } else {
-        "DIFFERENT".into()
-    };
-    r.target = "identical".into();
-    r.met = Some(same);
-    results.push(r);
+    if want("dry") {
+        // Whole-process dry runs, the roster from recorded pages.
+        let dry = |d: &Data,
+                   input: &Path,
+                   name: &str,
+                   runs: usize|
+         -> std::result::Result<(Duration, u64), Error> {
+            let pages = Arc::new(replay::Pages::load(&d.pages())?);
+            let url = rt.block_on(replay::serve(pages))?;
+            plan_runs(&url, d, input, &out.join(name), runs)
+        };
+        let (w, rss) = dry(&d100, &d100.csv(), "plan-100k", runs)?;
+        let mut r = Result::new(
+            "dry run, CSV vs roster (recorded pages)",
+            n100,
+            w,
+            csv_bytes,
+        );
+        r.peak_rss_mb = Some(mb(rss));
+        r.target = "<= 1.0 s, <= 64 MB (100k)".into();
+        r.met = Some(w.as_secs_f64() <= 1.0 && mb(rss) <= 64.0);
+        let rss100 = rss;
+        results.push(r);
+        let (w, rss) = dry(&d1m, &d1m.csv(), "plan-1m", runs)?;
+        let mut r = Result::new(
+            "dry run, CSV vs roster (recorded pages)",
+            n1m,
+            w,
+            size(&d1m.csv()),
+        );
+        r.peak_rss_mb = Some(mb(rss));
+        r.target = "<= 8 s, <= 400 MB (1M)".into();
+        r.met = Some(w.as_secs_f64() <= 8.0 && mb(rss) <= 400.0);
+        results.push(r);
+        let (w, rss) = dry(&d1m100, &d1m100.csv(), "plan-1m-100k", runs)?;
+        let mut r = Result::new(
+            &format!("dry run, {n1m}-row CSV vs {n100} roster"),
+            n1m,
+            w,
+            size(&d1m100.csv()),
+        );
+        r.peak_rss_mb = Some(mb(rss));
+        let ratio = rss as f64 / rss100.max(1) as f64;
+        r.ratio = format!("{ratio:.2}x RSS of 100k/100k");
+        r.target = "<= 1.1x RSS (export streams)".into();
+        r.met = Some(ratio <= 1.1);
+        results.push(r);
+    }
+
+    if want("stages") {
+        // The library's plan in-process: how long writing the change files and reports takes.
+        let stages_out = out.join("plan-stages");
+        let _ = std::fs::remove_dir_all(&stages_out);
+        let pages = Arc::new(replay::Pages::load(&d100.pages())?);
+        let (shares, total) = rt.block_on(async {
+            let url = replay::serve(pages).await?;
+            let env = [
+                ("PAYROLL_SYNC_CHARTHOP_URL".to_string(), url),
+                (
+                    "PAYROLL_SYNC_CHARTHOP_ORG".to_string(),
+                    bench_data::ORG.to_string(),
+                ),
+                ("PAYROLL_SYNC_CHARTHOP_TOKEN".to_string(), TOKEN.to_string()),
+            ];
+            let settings = payroll_sync::settings::Settings::load_from(None, env)?;
+            let client = payroll_sync::pipeline::client(&settings)?;
+            let req = payroll_sync::pipeline::PlanRequest {
+                input: d100.csv(),
+                mapping: d100.mapping(),
+                out: stages_out.clone(),
+                sheet: None,
+                show_sensitive: false,
+                compare_mapping: None,
+            };
+            let progress = stages::Stages::default();
+            let t = Instant::now();
+            payroll_sync::pipeline::plan(&settings, &client, &req, &progress).await?;
+            let end = Instant::now();
+            Ok::<_, Error>((progress.durations(end), end - t))
+        })?;
+        for (stage, d) in &shares {
+            let mut r = Result::new(
+                &format!("  plan stage: {}", stage.label()),
+                n100,
+                *d,
+                csv_bytes,
+            );
+            let share = d.as_secs_f64() / total.as_secs_f64();
+            r.ratio = format!("{:.1}% of the dry run", share * 100.0);
+            if *stage == payroll_sync::progress::Stage::Writing {
+                r.target = "<= 5% of the dry run".into();
+                r.met = Some(share <= 0.05);
+            }
+            results.push(r);
+        }
+    }
+
+    if want("xlsx") {
+        // XLSX read + map (streamed `check --input`).
+        let (w, rss) = check_runs(&d100, &d100.xlsx(), runs)?;
+        let mut r = Result::new("XLSX read + map", n100, w, size(&d100.xlsx()));
+        r.peak_rss_mb = Some(mb(rss));
+        r.target = "<= 2.5 s, <= 160 MB (100k)".into();
+        r.met = Some(w.as_secs_f64() <= 2.5 && mb(rss) <= 160.0);
+        results.push(r);
+        let (w, rss) = check_runs(&dx, &dx.xlsx(), runs.min(2))?;
+        let mut r = Result::new(
+            "XLSX read + map (Excel's row limit)",
+            dx.spec.rows,
+            w,
+            size(&dx.xlsx()),
+        );
+        r.peak_rss_mb = Some(mb(rss));
+        r.target = "<= 20 s, <= 200 MB (1,048,575)".into();
+        r.met = Some(w.as_secs_f64() <= 20.0 && mb(rss) <= 200.0);
+        results.push(r);
+    }
+
+    if want("walk") {
+        // The API walk against the emulator, 100 ms added to every page.
+        let mut config = Config::new(d100.seed(), TOKEN);
+        config.import_step_delay = Duration::from_millis(1);
+        let emu = Emulator::start(config)?;
+        emu.add_fault(FaultRule::always("findJobs", Fault::Slow { delay_ms: 100 }))?;
+        let walk_out = out.join("plan-walk");
+        let (w, rss) = plan_runs(&emu.base_url(), &d100, &d100.csv(), &walk_out, 1)?;
+        let pages = d100.page_count();
+        let bound = 1.1 * pages as f64 * 0.1 + 1.0;
+        let mut r = Result::new(
+            &format!("API walk, emulator +100 ms/page, {pages} pages"),
+            n100,
+            w,
+            csv_bytes,
+        );
+        r.peak_rss_mb = Some(mb(rss));
+        r.ratio = format!(
+            "{:.2}x of pages x 100 ms",
+            w.as_secs_f64() / (pages as f64 * 0.1)
+        );
+        r.target = format!("<= {bound:.1} s");
+        r.met = Some(w.as_secs_f64() <= bound);
+        results.push(r);
+        let same = ["new_hires.csv", "updates.csv"].iter().all(|f| {
+            let a = std::fs::read(walk_out.join(f)).ok();
+            a.is_some() && a == std::fs::read(out.join("plan-100k").join(f)).ok()
+        });
+        let mut r = Result::new(
+            "  same change files: recorded pages vs emulator",
+            n100,
+            w,
+            0,
+        );
+        r.ratio = if same {
+            "identical".into()
+        } else {
+            "DIFFERENT".into()
+        };
+        r.target = "identical".into();
+        r.met = Some(same);
+        results.push(r);
+    }
     Ok(results)
 }

@@ -32,17 +32,19 @@ fn main() {
     }
     let mut scale = 1.0f64;
     let mut runs = 3usize;
+    let mut only = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--scale" => scale = args.next().and_then(|v| v.parse().ok()).unwrap_or(1.0),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
+            "--only" => only = args.next(),
             // `cargo bench` passes `--bench`.
             _ => {}
         }
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    match cases::run_all(&root, scale, runs.max(1)) {
+    match cases::run_all(&root, scale, runs.max(1), only.as_deref()) {
         Ok(results) => {
             let table = report::table(&results);
             println!("{table}");
