@@ -173,7 +173,7 @@ pub struct Ids<'a> {
 
 impl Ids<'_> {
     /// How many ids share the key.
-    pub fn count(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.first
             .map_or(0, |_| 1 + self.more.map_or(0, <[u32]>::len))
     }
@@ -263,7 +263,7 @@ mod tests {
             assert_eq!(ids, vec![i, i + 2500]);
         }
         assert!(ix.get("E99999", |id| refs[id as usize]).is_empty());
-        assert_eq!(ix.get("E00001", |id| refs[id as usize]).count(), 2);
+        assert_eq!(ix.get("E00001", |id| refs[id as usize]).len(), 2);
     }
 
     #[test]

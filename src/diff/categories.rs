@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::compare::same;
-use super::matching::{Index, Outcome, WORK_EMAIL};
+use super::matching::{Context, Outcome, WORK_EMAIL};
 use super::{Category, ConflictKind, FieldChange, RowChange};
 use crate::fetch::PersonRef;
 use crate::mapping::{Desired, Rejection, Value};
@@ -31,12 +31,12 @@ pub(super) fn rejected(r: &Rejection) -> RowChange {
 }
 
 /// The row for a mapped export row and its match outcome.
-pub(super) fn row(index: &Index<'_>, d: &Desired, outcome: Outcome) -> RowChange {
+pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange {
     let mut out = RowChange {
         row: d.row,
         category: Category::Unchanged,
         key: d.key.clone(),
-        name: export_name(index, d),
+        name: export_name(ctx, d),
         job_id: None,
         charthop_email: None,
         matched: String::new(),
@@ -55,9 +55,10 @@ pub(super) fn row(index: &Index<'_>, d: &Desired, outcome: Outcome) -> RowChange
             out.matched = "no match: left, and not in ChartHop".into();
             out
         }
-        Outcome::NoMatch => new_hire(index, d, out),
+        Outcome::NoMatch => new_hire(ctx, d, out),
         Outcome::Matched { person, how } => {
-            matched(index, d, index.roster.person(person), how, out)
+            let how = ctx.how(how);
+            matched(ctx, d, ctx.roster.person(person), how, out)
         }
     }
 }
@@ -80,14 +81,14 @@ fn reject(mut out: RowChange, reason: String) -> RowChange {
 }
 
 fn matched(
-    index: &Index<'_>,
+    ctx: &Context<'_>,
     d: &Desired,
     person: PersonRef<'_>,
     how: String,
     mut out: RowChange,
 ) -> RowChange {
     out.job_id = Some(person.job_id().to_string());
-    out.charthop_email = Some(person.get(WORK_EMAIL).to_string()).filter(|e| !e.is_empty());
+    out.charthop_email = Some(ctx.email_of(person.index()).to_string()).filter(|e| !e.is_empty());
     if !person.name().is_empty() {
         out.name = person.name().to_string();
     }
@@ -99,7 +100,7 @@ fn matched(
             "the ChartHop person has no work email, which the import needs to find them; add it in ChartHop".into(),
         );
     };
-    if let Some(e) = index.email(d)
+    if let Some(e) = ctx.email(d)
         && !e.eq_ignore_ascii_case(current.trim())
     {
         return conflict(
@@ -114,27 +115,26 @@ fn matched(
         // ChartHop's roster holds filled jobs only: a matched person is active there.
         out.category = Category::Departure;
         if let Some(k) = &d.key {
-            out.target.insert(index.key_code.to_string(), k.clone());
+            out.target.insert(ctx.key_code.to_string(), k.clone());
         }
         out.target.insert(WORK_EMAIL.to_string(), current);
         return out;
     }
-    update(index, d, person, out)
+    update(ctx, d, person, out)
 }
 
-fn new_hire(index: &Index<'_>, d: &Desired, mut out: RowChange) -> RowChange {
+fn new_hire(ctx: &Context<'_>, d: &Desired, mut out: RowChange) -> RowChange {
     out.category = Category::NewHire;
     out.matched = "no match: new hire".into();
-    for (field, value) in index.mapping.fields.iter().zip(&d.values) {
+    for (field, value) in ctx.mapping.fields.iter().zip(&d.values) {
         if let Some(v) = value {
             out.target.insert(field.code.clone(), v.render());
         }
     }
-    if let Some(m) = manager_field(index) {
-        match resolve_manager(index, d) {
+    if let Some(m) = manager_field(ctx) {
+        match resolve_manager(ctx, d) {
             Ok(Some((email, _))) => {
-                out.target
-                    .insert(index.mapping.fields[m].code.clone(), email);
+                out.target.insert(ctx.mapping.fields[m].code.clone(), email);
             }
             Ok(None) => {}
             Err(reason) => return reject(out, reason),
@@ -143,14 +143,15 @@ fn new_hire(index: &Index<'_>, d: &Desired, mut out: RowChange) -> RowChange {
     out
 }
 
-fn update(index: &Index<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowChange) -> RowChange {
+fn update(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowChange) -> RowChange {
     // First the changes alone: most rows have none, and an unchanged row carries no targets.
-    for (field, value) in index.mapping.fields.iter().zip(&d.values) {
+    let current_of = |i: usize| ctx.field_cols[i].map_or("", |c| person.value(c));
+    for (i, (field, value)) in ctx.mapping.fields.iter().zip(&d.values).enumerate() {
         if field.resolve_manager {
             continue;
         }
         if let Some(v) = value {
-            let current = person.get(&field.code);
+            let current = current_of(i);
             if !same(field.kind, &field.code, current, v) {
                 out.changes.push(FieldChange {
                     field: field.code.clone(),
@@ -160,17 +161,17 @@ fn update(index: &Index<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowCha
             }
         }
     }
-    let manager = match manager_field(index) {
+    let manager = match manager_field(ctx) {
         None => None,
         Some(m) => {
-            let code = &index.mapping.fields[m].code;
-            let current_job = person.get(code);
-            let current_email = index
+            let code = &ctx.mapping.fields[m].code;
+            let current_job = current_of(m);
+            let current_email = ctx
                 .roster
                 .find_job(current_job)
-                .map(|i| index.roster.person(i).get(WORK_EMAIL).to_string())
+                .map(|i| ctx.email_of(i).to_string())
                 .unwrap_or_default();
-            match resolve_manager(index, d) {
+            match resolve_manager(ctx, d) {
                 Err(reason) => return reject(out, reason),
                 Ok(None) => Some((code, current_email)),
                 Ok(Some((email, job))) => {
@@ -196,13 +197,13 @@ fn update(index: &Index<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowCha
     }
     // An update: every owned field's target value (the export's, else ChartHop's), so each
     // cell of the change file holds the value to have.
-    for (field, value) in index.mapping.fields.iter().zip(&d.values) {
+    for (i, (field, value)) in ctx.mapping.fields.iter().zip(&d.values).enumerate() {
         if field.resolve_manager {
             continue;
         }
         let target = match value {
             Some(v) => v.render(),
-            None => person.get(&field.code).to_string(),
+            None => current_of(i).to_string(),
         };
         out.target.insert(field.code.clone(), target);
     }
@@ -213,15 +214,15 @@ fn update(index: &Index<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowCha
     out
 }
 
-fn manager_field(index: &Index<'_>) -> Option<usize> {
-    index.mapping.fields.iter().position(|f| f.resolve_manager)
+fn manager_field(ctx: &Context<'_>) -> Option<usize> {
+    ctx.mapping.fields.iter().position(|f| f.resolve_manager)
 }
 
 /// The manager named by a row: their work email, and their ChartHop job when they have one.
 /// `Ok(None)` when the row names no manager; `Err` with the reason when the manager is the
 /// row itself or nobody known.
 fn resolve_manager(
-    index: &Index<'_>,
+    ctx: &Context<'_>,
     d: &Desired,
 ) -> Result<Option<(String, Option<String>)>, String> {
     let Some(reference) = d.manager_ref.as_deref().filter(|r| !r.is_empty()) else {
@@ -232,39 +233,30 @@ fn resolve_manager(
             "the row names itself (`{reference}`) as its own manager"
         ));
     }
-    let in_roster = index
-        .by_key
-        .get(reference)
-        .filter(|p| p.len() == 1)
-        .map(|p| p[0]);
-    if let Some(rows) = index.export_keys.get(reference)
-        && let Some(email) = index.email(&index.desired[rows[0]])
-    {
-        let job = index
-            .by_email
-            .get(&email)
-            .filter(|p| p.len() == 1)
-            .map(|p| index.roster.person(p[0]).job_id().to_string())
-            .or_else(|| in_roster.map(|i| index.roster.person(i).job_id().to_string()));
-        return Ok(Some((email, job)));
+    let in_roster = ctx.single_with_key(reference);
+    if let Some(email) = ctx.facts.manager_email(reference) {
+        let job = ctx
+            .single_with_email(email)
+            .or(in_roster)
+            .map(|i| ctx.roster.person(i).job_id().to_string());
+        return Ok(Some((email.to_string(), job)));
     }
     if let Some(i) = in_roster {
-        let p = index.roster.person(i);
-        let email = p.get(WORK_EMAIL).trim().to_lowercase();
+        let p = ctx.roster.person(i);
+        let email = ctx.email_of(i).trim().to_lowercase();
         if !email.is_empty() {
             return Ok(Some((email, Some(p.job_id().to_string()))));
         }
     }
     Err(format!(
         "the manager `{reference}` is neither in the export nor in ChartHop (`{}`)",
-        index.key_code
+        ctx.key_code
     ))
 }
 
-fn export_name(index: &Index<'_>, d: &Desired) -> String {
+fn export_name(ctx: &Context<'_>, d: &Desired) -> String {
     let get = |code: &str| {
-        index
-            .mapping
+        ctx.mapping
             .field_index(code)
             .and_then(|i| d.values[i].as_ref())
             .map(Value::render)

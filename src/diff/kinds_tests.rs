@@ -80,7 +80,7 @@ fn run(rows: &[Row], roster: &Roster) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, roster)
+    diff(&m, &desired, &rejected, roster).expect("diff")
 }
 
 const A: Row = ["1", "a@x.com", "F", "CEO", "01/05/2015", "Active", ""];

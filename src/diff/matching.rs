@@ -3,13 +3,14 @@
 //! Rows are matched by the mapping's key, then by its fallback (the work email, compared
 //! without case). Nothing is guessed: a key or email repeated in the export, several ChartHop
 //! people for one row, or an email that belongs to someone else is a conflict with a reason.
-//! This module decides matches only; what changes is decided in `categories`.
-
-use std::collections::HashMap;
+//! This module decides matches only; what changes is decided in `categories`, and what is known
+//! of the whole export (repeats, rows claiming the same person) in `facts`.
 
 use super::ConflictKind;
-use crate::fetch::Roster;
+use super::facts::ExportFacts;
+use crate::fetch::{Column, Roster};
 use crate::mapping::{Desired, Mapping};
+use crate::textindex::{Fold, Ids, TextIndex};
 
 pub(super) const WORK_EMAIL: &str = "contact.workEmail";
 
@@ -17,7 +18,7 @@ pub(super) const WORK_EMAIL: &str = "contact.workEmail";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Outcome {
     /// The row is this roster person (index), matched as `how` explains.
-    Matched { person: usize, how: String },
+    Matched { person: usize, how: How },
     /// No ChartHop person has this row's key or email.
     NoMatch,
     /// Left out: the kind, the reason with what to do, and the roster people involved.
@@ -28,59 +29,108 @@ pub(super) enum Outcome {
     },
 }
 
-/// The roster and the export, indexed for matching.
-pub(super) struct Index<'a> {
-    pub mapping: &'a Mapping,
-    pub desired: &'a [Desired],
-    pub roster: &'a Roster,
-    pub key_code: &'a str,
-    pub email_field: Option<usize>,
-    /// Roster: payroll key -> people; lower-cased work email -> people.
-    pub by_key: HashMap<&'a str, Vec<usize>>,
-    pub by_email: HashMap<String, Vec<usize>>,
-    /// Export: payroll key -> row indexes; lower-cased work email -> row indexes.
-    pub export_keys: HashMap<&'a str, Vec<usize>>,
-    pub export_emails: HashMap<String, Vec<usize>>,
+/// Which key matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum How {
+    Key,
+    Fallback,
 }
 
-impl<'a> Index<'a> {
-    pub fn new(mapping: &'a Mapping, desired: &'a [Desired], roster: &'a Roster) -> Self {
+/// The roster, indexed for matching, and what is known of the export as a whole.
+pub(super) struct Context<'a> {
+    pub mapping: &'a Mapping,
+    pub roster: &'a Roster,
+    pub key_code: &'a str,
+    /// The mapped field holding the work email, if any.
+    pub email_field: Option<usize>,
+    /// Each mapped field's column in the roster.
+    pub field_cols: Vec<Option<Column>>,
+    key_col: Option<Column>,
+    email_col: Option<Column>,
+    /// Roster: payroll key -> people; work email (without case) -> people.
+    by_key: TextIndex,
+    by_email: TextIndex,
+    pub facts: ExportFacts,
+}
+
+impl<'a> Context<'a> {
+    /// Indexes the roster for `mapping`; export facts are added as the passes learn them.
+    pub fn new(mapping: &'a Mapping, roster: &'a Roster) -> Self {
         let key_code = mapping.key.charthop_field.as_str();
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        let key_col = roster.column(key_code);
+        let email_col = roster.column(WORK_EMAIL);
+        let text = |col: Option<Column>| {
+            move |i: u32| col.map_or("", |c| roster.person(i as usize).value(c))
+        };
+        let mut by_key = TextIndex::new(Fold::Trim, roster.len());
+        let mut by_email = TextIndex::new(Fold::TrimLower, roster.len());
         for p in roster.iter() {
-            let i = p.index();
-            let key = p.get(key_code).trim();
-            if !key.is_empty() {
-                by_key.entry(key).or_default().push(i);
-            }
-            let email = p.get(WORK_EMAIL).trim().to_lowercase();
-            if !email.is_empty() {
-                by_email.entry(email).or_default().push(i);
-            }
+            let id = p.index() as u32;
+            by_key.insert(id, text(key_col)(id), text(key_col));
+            by_email.insert(id, text(email_col)(id), text(email_col));
         }
-        let email_field = mapping.field_index(WORK_EMAIL);
-        let mut export_keys: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut export_emails: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, d) in desired.iter().enumerate() {
-            if let Some(k) = &d.key {
-                export_keys.entry(k.as_str()).or_default().push(i);
-            }
-            if let Some(e) = desired_email(d, email_field) {
-                export_emails.entry(e).or_default().push(i);
-            }
-        }
-        Index {
+        Context {
             mapping,
-            desired,
             roster,
             key_code,
-            email_field,
+            email_field: mapping.field_index(WORK_EMAIL),
+            field_cols: mapping
+                .fields
+                .iter()
+                .map(|f| roster.column(&f.code))
+                .collect(),
+            key_col,
+            email_col,
             by_key,
             by_email,
-            export_keys,
-            export_emails,
+            facts: ExportFacts::default(),
         }
+    }
+
+    /// A roster person's payroll key (as ChartHop has it).
+    pub fn key_of(&self, person: usize) -> &'a str {
+        self.key_col
+            .map_or("", |c| self.roster.person(person).value(c))
+    }
+
+    /// A roster person's work email (as ChartHop has it).
+    pub fn email_of(&self, person: usize) -> &'a str {
+        self.email_col
+            .map_or("", |c| self.roster.person(person).value(c))
+    }
+
+    /// Roster people whose payroll key is `key` (trimmed).
+    pub fn people_with_key(&self, key: &str) -> Ids<'_> {
+        let roster = self.roster;
+        let col = self.key_col;
+        self.by_key.get(key, move |i| {
+            col.map_or("", |c| roster.person(i as usize).value(c))
+        })
+    }
+
+    /// Roster people whose work email is `email` (trimmed, without case).
+    pub fn people_with_email(&self, email: &str) -> Ids<'_> {
+        let roster = self.roster;
+        let col = self.email_col;
+        self.by_email.get(email, move |i| {
+            col.map_or("", |c| roster.person(i as usize).value(c))
+        })
+    }
+
+    /// The one roster person with this payroll key, if exactly one has it.
+    pub fn single_with_key(&self, key: &str) -> Option<usize> {
+        let ids = self.people_with_key(key);
+        (ids.len() == 1)
+            .then(|| ids.map(|i| i as usize).next())
+            .flatten()
+    }
+
+    /// The one roster person with this work email, if exactly one has it.
+    pub fn single_with_email(&self, email: &str) -> Option<usize> {
+        let ids = self.people_with_email(email);
+        (ids.len() == 1)
+            .then(|| ids.map(|i| i as usize).next())
+            .flatten()
     }
 
     /// The row's work email from the export (trimmed, lower-cased), else its fallback key.
@@ -88,134 +138,140 @@ impl<'a> Index<'a> {
         desired_email(d, self.email_field)
     }
 
-    /// Matches one row, on its own: two rows matching the same person are found afterwards
-    /// by [`claims`].
-    pub fn match_row(&self, d: &Desired) -> Outcome {
+    /// Matches one row. With `repeats`, a key or email that the export repeats is a conflict
+    /// (the export's repeats must be known by then); two rows matching the same person are
+    /// settled by the caller with [`ExportFacts::contested`].
+    pub fn match_row(&self, d: &Desired, email: Option<&str>, repeats: bool) -> Outcome {
         let conflict = |kind, reason: String, people: Vec<usize>| Outcome::Conflict {
             kind,
             reason,
             people,
         };
-        if let Some(k) = &d.key
-            && let Some(rows) = self.export_keys.get(k.as_str())
-            && rows.len() > 1
-        {
-            return conflict(
-                ConflictKind::DuplicateKey,
-                format!(
-                    "the payroll key `{k}` appears on rows {}; fix the export so each person appears once",
-                    self.row_numbers(rows)
-                ),
-                self.by_key.get(k.as_str()).cloned().unwrap_or_default(),
-            );
+        let all = |ids: Ids<'_>| ids.map(|i| i as usize).collect::<Vec<_>>();
+        if repeats {
+            if let Some(k) = &d.key
+                && let Some(rows) = self.facts.rows_with_key(k)
+            {
+                return conflict(
+                    ConflictKind::DuplicateKey,
+                    format!(
+                        "the payroll key `{k}` appears on rows {}; fix the export so each person appears once",
+                        row_numbers(rows)
+                    ),
+                    all(self.people_with_key(k)),
+                );
+            }
+            if let Some(e) = email
+                && let Some(rows) = self.facts.rows_with_email(e)
+            {
+                return conflict(
+                    ConflictKind::DuplicateEmail,
+                    format!(
+                        "the work email `{e}` appears on rows {}; each person needs their own",
+                        row_numbers(rows)
+                    ),
+                    all(self.people_with_email(e)),
+                );
+            }
         }
-        let email = self.email(d);
-        if let Some(e) = &email
-            && let Some(rows) = self.export_emails.get(e)
-            && rows.len() > 1
-        {
-            return conflict(
-                ConflictKind::DuplicateEmail,
-                format!(
-                    "the work email `{e}` appears on rows {}; each person needs their own",
-                    self.row_numbers(rows)
-                ),
-                self.by_email.get(e).cloned().unwrap_or_default(),
-            );
-        }
-        if let Some(k) = &d.key
-            && let Some(people) = self.by_key.get(k.as_str())
-        {
+        if let Some(k) = &d.key {
+            let people = self.people_with_key(k);
             if people.len() > 1 {
+                let people = all(people);
                 return conflict(
                     ConflictKind::SeveralPeople,
                     format!(
                         "{} ChartHop people have `{}` = `{k}` ({}); correct them in ChartHop",
                         people.len(),
                         self.key_code,
-                        self.names(people)
+                        self.names(&people)
                     ),
-                    people.clone(),
+                    people,
                 );
             }
-            let person = people[0];
-            // The row's email must not belong to another ChartHop person.
-            if let Some(e) = &email
-                && let Some(owners) = self.by_email.get(e)
-                && let Some(&other) = owners.iter().find(|&&o| o != person)
-            {
-                return conflict(
-                    ConflictKind::EmailOwnedByOther,
-                    format!(
-                        "`{}` = `{k}` is {} in ChartHop, but the work email `{e}` belongs to {}; check both records",
-                        self.key_code,
-                        self.name(person),
-                        self.name(other)
-                    ),
-                    vec![person, other],
-                );
+            if let Some(person) = people.map(|i| i as usize).next() {
+                // The row's email must not belong to another ChartHop person.
+                if let Some(e) = email
+                    && let Some(other) = self
+                        .people_with_email(e)
+                        .map(|o| o as usize)
+                        .find(|&o| o != person)
+                {
+                    return conflict(
+                        ConflictKind::EmailOwnedByOther,
+                        format!(
+                            "`{}` = `{k}` is {} in ChartHop, but the work email `{e}` belongs to {}; check both records",
+                            self.key_code,
+                            self.name(person),
+                            self.name(other)
+                        ),
+                        vec![person, other],
+                    );
+                }
+                return Outcome::Matched {
+                    person,
+                    how: How::Key,
+                };
             }
-            return Outcome::Matched {
-                person,
-                how: format!("matched by {}", self.key_code),
-            };
         }
-        if let (Some((_, fallback_code)), Some(f)) = (&self.mapping.key.fallback, &d.fallback)
-            && let Some(people) = self.by_email.get(f)
-        {
+        if let (Some(_), Some(f)) = (&self.mapping.key.fallback, &d.fallback) {
+            let people = self.people_with_email(f);
             if people.len() > 1 {
+                let people = all(people);
                 return conflict(
                     ConflictKind::SeveralPeople,
                     format!(
                         "{} ChartHop people have the work email `{f}` ({}); correct them in ChartHop",
                         people.len(),
-                        self.names(people)
+                        self.names(&people)
                     ),
-                    people.clone(),
+                    people,
                 );
             }
-            let person = people[0];
-            let their_key = self.roster.person(person).get(self.key_code).trim();
-            if let Some(k) = &d.key
-                && !their_key.is_empty()
-                && their_key != k
-            {
+            if let Some(person) = people.map(|i| i as usize).next() {
+                let their_key = self.key_of(person).trim();
+                if let Some(k) = &d.key
+                    && !their_key.is_empty()
+                    && their_key != k
+                {
+                    return conflict(
+                        ConflictKind::EmailOwnedByOther,
+                        format!(
+                            "the work email `{f}` belongs to {} with {} `{their_key}`, not `{k}`; check both records",
+                            self.name(person),
+                            self.key_code
+                        ),
+                        vec![person],
+                    );
+                }
+                return Outcome::Matched {
+                    person,
+                    how: How::Fallback,
+                };
+            }
+        }
+        if let Some(e) = email {
+            let owners = all(self.people_with_email(e));
+            if !owners.is_empty() {
                 return conflict(
                     ConflictKind::EmailOwnedByOther,
                     format!(
-                        "the work email `{f}` belongs to {} with {} `{their_key}`, not `{k}`; check both records",
-                        self.name(person),
-                        self.key_code
+                        "no ChartHop person has this payroll key, but the work email `{e}` belongs to {}; check both records",
+                        self.names(&owners)
                     ),
-                    vec![person],
+                    owners,
                 );
             }
-            return Outcome::Matched {
-                person,
-                how: format!("matched by {fallback_code}"),
-            };
-        }
-        if let Some(e) = &email
-            && let Some(owners) = self.by_email.get(e)
-        {
-            return conflict(
-                ConflictKind::EmailOwnedByOther,
-                format!(
-                    "no ChartHop person has this payroll key, but the work email `{e}` belongs to {}; check both records",
-                    self.names(owners)
-                ),
-                owners.clone(),
-            );
         }
         Outcome::NoMatch
     }
 
-    fn row_numbers(&self, rows: &[usize]) -> String {
-        let numbers: Vec<String> = rows
-            .iter()
-            .map(|&r| self.desired[r].row.to_string())
-            .collect();
-        numbers.join(", ")
+    /// How a match is explained in the plan (`matched by contact.employee`).
+    pub fn how(&self, how: How) -> String {
+        match (how, &self.mapping.key.fallback) {
+            (How::Fallback, Some((_, code))) => format!("matched by {code}"),
+            _ => format!("matched by {}", self.key_code),
+        }
     }
 
     /// A roster person as a reader finds them: name and job id.
@@ -232,37 +288,37 @@ impl<'a> Index<'a> {
         let names: Vec<String> = people.iter().map(|&p| self.name(p)).collect();
         names.join(", ")
     }
-}
 
-/// Turns rows that match the same person into conflicts: never guess which row is right.
-pub(super) fn claims(index: &Index<'_>, outcomes: &mut [Outcome]) {
-    let mut by_person: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, o) in outcomes.iter().enumerate() {
-        if let Outcome::Matched { person, .. } = o {
-            by_person.entry(*person).or_default().push(i);
-        }
-    }
-    for (person, rows) in by_person {
-        if rows.len() < 2 {
-            continue;
-        }
-        let numbers = index.row_numbers(&rows);
-        for i in rows {
-            outcomes[i] = Outcome::Conflict {
-                kind: ConflictKind::SamePerson,
-                reason: format!(
-                    "rows {numbers} all match {}; fix the export so each person appears once",
-                    index.name(person)
-                ),
-                people: vec![person],
-            };
+    /// A matched row becomes a conflict when other rows match the same person too.
+    pub fn settle(&self, outcome: Outcome) -> Outcome {
+        match outcome {
+            Outcome::Matched { person, .. } => match self.facts.contested(person) {
+                Some(rows) => Outcome::Conflict {
+                    kind: ConflictKind::SamePerson,
+                    reason: format!(
+                        "rows {} all match {}; fix the export so each person appears once",
+                        row_numbers(rows),
+                        self.name(person)
+                    ),
+                    people: vec![person],
+                },
+                None => outcome,
+            },
+            other => other,
         }
     }
 }
 
-fn desired_email(d: &Desired, email_field: Option<usize>) -> Option<String> {
+/// Row numbers as a reader finds them: `3, 7`.
+pub(super) fn row_numbers(rows: &[usize]) -> String {
+    let numbers: Vec<String> = rows.iter().map(usize::to_string).collect();
+    numbers.join(", ")
+}
+
+/// The row's work email (trimmed, lower-cased) from the mapped field, else its fallback key.
+pub(super) fn desired_email(d: &Desired, email_field: Option<usize>) -> Option<String> {
     email_field
-        .and_then(|i| d.values[i].as_ref())
+        .and_then(|i| d.values.get(i).and_then(Option::as_ref))
         .map(|v| v.render().trim().to_lowercase())
         .filter(|e| !e.is_empty())
         .or_else(|| d.fallback.clone())

@@ -6,17 +6,24 @@
 //! compared; a manager is compared by who the manager is. The diff never decides to write
 //! anything for people who are absent from the export.
 
+mod bloom;
 mod categories;
 pub mod compare;
+mod facts;
 mod matching;
+pub mod spool;
 
 use std::collections::BTreeMap;
+use std::io::{self, BufRead};
 
 use serde::{Deserialize, Serialize};
 
 use crate::fetch::Roster;
 use crate::mapping::{Desired, Mapping, Rejection};
-use matching::{Index, Outcome, WORK_EMAIL};
+pub use facts::Sighting;
+use facts::Survey;
+use matching::{Context, Outcome, WORK_EMAIL};
+use spool::{Item, SpoolReader, SpoolWriter};
 
 /// What happens to an export row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -190,60 +197,152 @@ pub struct ChangeSet {
     pub absent: Vec<Absent>,
 }
 
-/// Diffs desired rows (and the mapping's rejections) against the roster.
-///
-/// Promises: every export row appears exactly once in `rows`, sorted by row number; every
-/// roster person that no row matched or conflicted with appears in `absent`, sorted by name
-/// then job id; the same inputs in any order give the same change set. Never fails: problems
-/// with a row become a `conflict` or `rejected` row with the reason.
-pub fn diff(
-    mapping: &Mapping,
-    desired: &[Desired],
-    rejected: &[Rejection],
-    roster: &Roster,
-) -> ChangeSet {
-    let index = Index::new(mapping, desired, roster);
-    let mut outcomes: Vec<Outcome> = desired.iter().map(|d| index.match_row(d)).collect();
-    matching::claims(&index, &mut outcomes);
+/// Receives the diff's rows, one at a time, in export order.
+pub trait Sink {
+    /// Takes one row's outcome. An error ends the diff with that error.
+    fn row(&mut self, row: RowChange) -> io::Result<()>;
+}
 
-    let mut involved = vec![false; roster.len()];
-    let mut rows: Vec<RowChange> = rejected.iter().map(categories::rejected).collect();
-    for (d, outcome) in desired.iter().zip(outcomes) {
-        match &outcome {
-            Outcome::Matched { person, .. } => involved[*person] = true,
-            Outcome::Conflict { people, .. } => {
-                for &p in people {
-                    involved[p] = true;
-                }
-            }
-            Outcome::NoMatch => {}
-        }
-        rows.push(categories::row(&index, d, outcome));
+impl Sink for ChangeSet {
+    fn row(&mut self, row: RowChange) -> io::Result<()> {
+        self.rows.push(row);
+        Ok(())
     }
-    rows.sort_by_key(|r| r.row);
+}
+
+/// Spooled rows (see [`spool`]) that can be read from the start as often as the diff needs.
+pub trait Rows {
+    /// A reader positioned at the first row.
+    fn open(&self) -> io::Result<Box<dyn BufRead + '_>>;
+}
+
+impl Rows for Vec<u8> {
+    fn open(&self) -> io::Result<Box<dyn BufRead + '_>> {
+        Ok(Box::new(self.as_slice()))
+    }
+}
+
+/// What the diff found besides the rows it gave the sink.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub summary: Summary,
+    /// Roster people that no row matched or conflicted with, sorted by name then job id.
+    pub absent: Vec<Absent>,
+}
+
+/// Diffs spooled export rows against the roster, giving every row's outcome to `sink` in the
+/// spool's (export) order. `sighting` must have observed every mapped row of the spool.
+///
+/// Promises: every spooled row reaches the sink exactly once; the same rows and roster give
+/// the same outcomes. Memory grows with the roster and with the export's repeats, not with
+/// the export: the spool is read two or three times instead. Fails only when reading the spool
+/// or the sink fails.
+pub fn run(
+    mapping: &Mapping,
+    roster: &Roster,
+    sighting: Sighting,
+    rows: &dyn Rows,
+    sink: &mut dyn Sink,
+) -> io::Result<Outline> {
+    let mut ctx = Context::new(mapping, roster);
+    let mut survey = Survey::new(sighting, roster.len());
+    each_mapped(rows, |d| survey.row(&ctx, d))?;
+    let (facts, wanted) = survey.finish();
+    ctx.facts = facts;
+    if let Some(mut wanted) = wanted {
+        each_mapped(rows, |d| wanted.row(&ctx, d))?;
+        wanted.finish(&mut ctx.facts);
+    }
+    let mut involved = vec![false; roster.len()];
+    let mut summary = Summary::default();
+    let mut reader = SpoolReader::new(rows.open()?);
+    let mut item = Item::Mapped(spool::empty_desired());
+    while reader.next_into(&mut item)? {
+        let change = match &item {
+            Item::Rejected(r) => categories::rejected(r),
+            Item::Mapped(d) => {
+                let email = ctx.email(d);
+                let outcome = ctx.settle(ctx.match_row(d, email.as_deref(), true));
+                match &outcome {
+                    Outcome::Matched { person, .. } => involved[*person] = true,
+                    Outcome::Conflict { people, .. } => {
+                        for &p in people {
+                            involved[p] = true;
+                        }
+                    }
+                    Outcome::NoMatch => {}
+                }
+                categories::row(&ctx, d, outcome)
+            }
+        };
+        summary.add(change.category);
+        sink.row(change)?;
+    }
     let mut absent: Vec<Absent> = roster
         .iter()
         .filter(|p| !involved[p.index()])
         .map(|p| Absent {
             job_id: p.job_id().to_string(),
             name: p.name().to_string(),
-            charthop_email: p.get(WORK_EMAIL).to_string(),
-            key: p.get(index.key_code).to_string(),
+            charthop_email: ctx.email_of(p.index()).to_string(),
+            key: ctx.key_of(p.index()).to_string(),
         })
         .collect();
     absent.sort_by(|a, b| (&a.name, &a.job_id).cmp(&(&b.name, &b.job_id)));
-    let mut summary = Summary {
-        absent: absent.len(),
-        ..Summary::default()
-    };
-    for r in &rows {
-        summary.add(r.category);
+    summary.absent = absent.len();
+    Ok(Outline { summary, absent })
+}
+
+/// Calls `f` with every mapped row of the spool, in order.
+fn each_mapped(rows: &dyn Rows, mut f: impl FnMut(&Desired)) -> io::Result<()> {
+    let mut reader = SpoolReader::new(rows.open()?);
+    let mut item = Item::Mapped(spool::empty_desired());
+    while reader.next_into(&mut item)? {
+        if let Item::Mapped(d) = &item {
+            f(d);
+        }
     }
-    ChangeSet {
-        summary,
-        rows,
-        absent,
+    Ok(())
+}
+
+/// Diffs desired rows (and the mapping's rejections), held in memory, against the roster: the
+/// same as [`run`] over a spool in memory.
+///
+/// Promises: every export row appears exactly once in `rows`, sorted by row number; every
+/// roster person that no row matched or conflicted with appears in `absent`, sorted by name
+/// then job id; the same inputs in any order give the same change set. Problems with a row
+/// become a `conflict` or `rejected` row with the reason; fails only if the spool in memory
+/// cannot be read back, which would be a bug.
+pub fn diff(
+    mapping: &Mapping,
+    desired: &[Desired],
+    rejected: &[Rejection],
+    roster: &Roster,
+) -> io::Result<ChangeSet> {
+    let mut order: Vec<(usize, Result<&Desired, &Rejection>)> = desired
+        .iter()
+        .map(|d| (d.row, Ok(d)))
+        .chain(rejected.iter().map(|r| (r.row, Err(r))))
+        .collect();
+    order.sort_by_key(|(row, _)| *row);
+    let email_field = mapping.field_index(WORK_EMAIL);
+    let mut sighting = Sighting::default();
+    let mut w = SpoolWriter::new(Vec::new());
+    for (_, item) in order {
+        match item {
+            Ok(d) => {
+                sighting.observe(d, email_field);
+                w.mapped(d)?;
+            }
+            Err(r) => w.rejected(r)?,
+        }
     }
+    let spool = w.finish()?;
+    let mut set = ChangeSet::default();
+    let outline = run(mapping, roster, sighting, &spool, &mut set)?;
+    set.summary = outline.summary;
+    set.absent = outline.absent;
+    Ok(set)
 }
 
 #[cfg(test)]

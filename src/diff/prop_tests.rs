@@ -134,7 +134,7 @@ fn plan(roster: &Roster, rows: &[Vec<String>]) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, roster)
+    diff(&m, &desired, &rejected, roster).expect("diff")
 }
 
 /// Each row's outcome by payroll key (row numbers move when the export is shuffled).

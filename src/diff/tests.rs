@@ -80,7 +80,7 @@ fn run(rows: &[[&str; 7]]) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, &roster())
+    diff(&m, &desired, &rejected, &roster()).expect("diff")
 }
 
 fn same_as_roster() -> Vec<[&'static str; 7]> {

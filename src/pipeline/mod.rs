@@ -219,7 +219,8 @@ pub async fn plan(
     let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
     let mut changes: ChangeSet =
-        diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster);
+        diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster)
+            .map_err(|e| spool_error(&e))?;
     changes.summary.skipped = mapped.skipped;
     let compared = match &req.compare_mapping {
         None => None,
@@ -235,7 +236,8 @@ pub async fn plan(
             .await?;
             progress.stage(Stage::Diffing);
             let mut old_changes =
-                diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster);
+                diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster)
+                    .map_err(|e| spool_error(&e))?;
             old_changes.summary.skipped = old.skipped;
             let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
             sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
@@ -335,4 +337,12 @@ fn hash_file(path: &Path) -> Result<String, Error> {
         hasher.update(&buf[..n]);
     }
     Ok(crate::fetch::hex(&hasher.finalize()))
+}
+
+/// The spool of mapped rows could not be written or read back.
+fn spool_error(e: &std::io::Error) -> Error {
+    Error::Io {
+        what: "spooling the mapped rows".into(),
+        source: std::io::Error::new(e.kind(), e.to_string()),
+    }
 }

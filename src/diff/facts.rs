@@ -1,0 +1,210 @@
+//! What the diff must know of the export as a whole before it can decide any row: keys and
+//! emails that repeat, ChartHop people that several rows match, and the work emails the export
+//! gives the managers it names. Learned in passes over the spooled rows, with memory that
+//! grows with the roster and with the repeats, not with the export:
+//!
+//! 1. while the export is read ([`Sighting`]): Bloom filters of keys and emails; a text the
+//!    filter may have seen becomes a suspect;
+//! 2. the survey ([`Survey`]): exact rows of the suspects, each row's tentative match (claims
+//!    on roster people), managers to look up in the export, and managers whose export email
+//!    differs from ChartHop's;
+//! 3. only when the export names managers ChartHop does not know: their export emails.
+
+use std::collections::{HashMap, HashSet};
+
+use super::bloom::Bloom;
+use super::matching::{Context, Outcome, desired_email};
+use crate::mapping::Desired;
+
+/// Keys and emails seen while the export is read.
+#[derive(Debug, Clone, Default)]
+pub struct Sighting {
+    keys: Bloom,
+    emails: Bloom,
+    suspect_keys: HashSet<String>,
+    suspect_emails: HashSet<String>,
+}
+
+impl Sighting {
+    /// Notes one mapped row's key and work email (`email_field`: the mapped work email field).
+    pub fn observe(&mut self, d: &Desired, email_field: Option<usize>) {
+        if let Some(k) = &d.key
+            && self.keys.check_and_insert(k)
+        {
+            self.suspect_keys.insert(k.clone());
+        }
+        if let Some(e) = desired_email(d, email_field)
+            && self.emails.check_and_insert(&e)
+        {
+            self.suspect_emails.insert(e);
+        }
+    }
+}
+
+/// The facts, as far as the passes so far have learned them.
+#[derive(Debug, Default)]
+pub(super) struct ExportFacts {
+    /// Keys and emails on several rows: their row numbers.
+    dup_keys: HashMap<String, Vec<usize>>,
+    dup_emails: HashMap<String, Vec<usize>>,
+    /// Roster person -> the rows (two or more) that all match them.
+    contested: HashMap<usize, Vec<usize>>,
+    /// Manager reference -> the work email of the first export row with that key, where it
+    /// matters: the key is not one ChartHop person's, or the email differs from ChartHop's.
+    manager_emails: HashMap<String, Option<String>>,
+}
+
+impl ExportFacts {
+    pub fn rows_with_key(&self, key: &str) -> Option<&[usize]> {
+        self.dup_keys.get(key).map(Vec::as_slice)
+    }
+
+    pub fn rows_with_email(&self, email: &str) -> Option<&[usize]> {
+        self.dup_emails.get(email).map(Vec::as_slice)
+    }
+
+    /// The rows that all match this roster person, when there are several.
+    pub fn contested(&self, person: usize) -> Option<&[usize]> {
+        self.contested.get(&person).map(Vec::as_slice)
+    }
+
+    /// The export's work email for the manager with payroll key `reference`, when it differs
+    /// from what ChartHop alone would say; `None` when ChartHop's answer stands.
+    pub fn manager_email(&self, reference: &str) -> Option<&str> {
+        self.manager_emails.get(reference)?.as_deref()
+    }
+}
+
+/// The second pass: everything but the export emails of managers ChartHop does not know.
+pub(super) struct Survey {
+    sighting: Sighting,
+    key_rows: HashMap<String, Vec<usize>>,
+    email_rows: HashMap<String, Vec<usize>>,
+    /// Per roster person: the first row matching them (row number + 1), and the others.
+    first_claim: Vec<u32>,
+    more_claims: HashMap<usize, Vec<usize>>,
+    /// Per roster person: an export row with their key was seen.
+    key_seen: Vec<bool>,
+    overrides: HashMap<String, Option<String>>,
+    /// Managers named by the export whose key is not exactly one ChartHop person's.
+    wanted: HashSet<String>,
+}
+
+impl Survey {
+    pub fn new(sighting: Sighting, people: usize) -> Survey {
+        Survey {
+            sighting,
+            key_rows: HashMap::new(),
+            email_rows: HashMap::new(),
+            first_claim: vec![0; people],
+            more_claims: HashMap::new(),
+            key_seen: vec![false; people],
+            overrides: HashMap::new(),
+            wanted: HashSet::new(),
+        }
+    }
+
+    /// Surveys one mapped row (in export order).
+    pub fn row(&mut self, ctx: &Context<'_>, d: &Desired) {
+        let email = ctx.email(d);
+        if let Some(k) = &d.key
+            && self.sighting.suspect_keys.contains(k)
+        {
+            self.key_rows.entry(k.clone()).or_default().push(d.row);
+        }
+        if let Some(e) = &email
+            && self.sighting.suspect_emails.contains(e)
+        {
+            self.email_rows.entry(e.clone()).or_default().push(d.row);
+        }
+        if let Outcome::Matched { person, .. } = ctx.match_row(d, email.as_deref(), false) {
+            match self.first_claim[person] {
+                0 => self.first_claim[person] = u32::try_from(d.row + 1).unwrap_or(u32::MAX),
+                _ => self.more_claims.entry(person).or_default().push(d.row),
+            }
+        }
+        // The first row with a ChartHop person's key names that manager's export email.
+        if let Some(k) = &d.key
+            && let Some(p) = ctx.single_with_key(k)
+            && !std::mem::replace(&mut self.key_seen[p], true)
+            && let Some(e) = &email
+            && *e != ctx.email_of(p).trim().to_lowercase()
+        {
+            self.overrides.insert(k.clone(), Some(e.clone()));
+        }
+        if let Some(r) = d.manager_ref.as_deref().filter(|r| !r.is_empty())
+            && d.key.as_deref() != Some(r)
+            && ctx.single_with_key(r).is_none()
+            && self.sighting.keys.maybe_contains(r)
+        {
+            self.wanted.insert(r.to_string());
+        }
+    }
+
+    /// Ends the survey: the facts, and the managers whose export emails are still to be read
+    /// (see [`Wanted`]), if any.
+    pub fn finish(self) -> (ExportFacts, Option<Wanted>) {
+        let dup_keys: HashMap<_, _> = self
+            .key_rows
+            .into_iter()
+            .filter(|(_, rows)| rows.len() > 1)
+            .collect();
+        let dup_emails: HashMap<_, _> = self
+            .email_rows
+            .into_iter()
+            .filter(|(_, rows)| rows.len() > 1)
+            .collect();
+        let repeated: HashSet<usize> = dup_keys
+            .values()
+            .chain(dup_emails.values())
+            .flatten()
+            .copied()
+            .collect();
+        let mut contested = HashMap::new();
+        for (person, more) in self.more_claims {
+            let first = self.first_claim[person] as usize - 1;
+            let rows: Vec<usize> = std::iter::once(first)
+                .chain(more)
+                .filter(|r| !repeated.contains(r))
+                .collect();
+            if rows.len() > 1 {
+                contested.insert(person, rows);
+            }
+        }
+        let facts = ExportFacts {
+            dup_keys,
+            dup_emails,
+            contested,
+            manager_emails: self.overrides,
+        };
+        let wanted = (!self.wanted.is_empty()).then_some(Wanted {
+            refs: self.wanted,
+            found: HashMap::new(),
+        });
+        (facts, wanted)
+    }
+}
+
+/// The third pass, when needed: the export emails of managers ChartHop does not know.
+pub(super) struct Wanted {
+    refs: HashSet<String>,
+    found: HashMap<String, Option<String>>,
+}
+
+impl Wanted {
+    /// Looks at one mapped row (in export order): the first row with a wanted key gives its
+    /// email.
+    pub fn row(&mut self, ctx: &Context<'_>, d: &Desired) {
+        if let Some(k) = &d.key
+            && self.refs.contains(k)
+            && !self.found.contains_key(k)
+        {
+            self.found.insert(k.clone(), ctx.email(d));
+        }
+    }
+
+    /// Adds what was found to the facts.
+    pub fn finish(self, facts: &mut ExportFacts) {
+        facts.manager_emails.extend(self.found);
+    }
+}
