@@ -52,6 +52,8 @@ pub(super) struct ExportFacts {
     /// Manager reference -> the work email of the first export row with that key, where it
     /// matters: the key is not one ChartHop person's, or the email differs from ChartHop's.
     manager_emails: HashMap<String, Option<String>>,
+    /// The emails among `manager_emails` of managers ChartHop does not know.
+    unknown_managers: HashSet<String>,
 }
 
 impl ExportFacts {
@@ -72,6 +74,11 @@ impl ExportFacts {
     /// from what ChartHop alone would say; `None` when ChartHop's answer stands.
     pub fn manager_email(&self, reference: &str) -> Option<&str> {
         self.manager_emails.get(reference)?.as_deref()
+    }
+
+    /// The export emails of managers whose key is not one ChartHop person's.
+    pub fn unknown_manager_emails(&self) -> Vec<String> {
+        self.unknown_managers.iter().cloned().collect()
     }
 }
 
@@ -176,6 +183,7 @@ impl Survey {
             dup_emails,
             contested,
             manager_emails: self.overrides,
+            unknown_managers: HashSet::new(),
         };
         let wanted = (!self.wanted.is_empty()).then_some(Wanted {
             refs: self.wanted,
@@ -205,6 +213,9 @@ impl Wanted {
 
     /// Adds what was found to the facts.
     pub fn finish(self, facts: &mut ExportFacts) {
+        facts
+            .unknown_managers
+            .extend(self.found.values().flatten().cloned());
         facts.manager_emails.extend(self.found);
     }
 }

@@ -199,6 +199,12 @@ pub struct ChangeSet {
 
 /// Receives the diff's rows, one at a time, in export order.
 pub trait Sink {
+    /// Told once, before the first row: the work emails (lower-case) of the managers the export
+    /// names that ChartHop does not know (new hires who manage others, or nobody).
+    fn unknown_managers(&mut self, emails: Vec<String>) {
+        let _ = emails;
+    }
+
     /// Takes one row's outcome. An error ends the diff with that error.
     fn row(&mut self, row: RowChange) -> io::Result<()>;
 }
@@ -253,6 +259,7 @@ pub fn run(
         each_mapped(rows, |d| wanted.row(&ctx, d))?;
         wanted.finish(&mut ctx.facts);
     }
+    sink.unknown_managers(ctx.facts.unknown_manager_emails());
     let mut involved = vec![false; roster.len()];
     let mut summary = Summary::default();
     let mut reader = SpoolReader::new(rows.open()?);

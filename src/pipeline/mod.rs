@@ -49,15 +49,28 @@ pub fn client(settings: &Settings) -> Result<Client, Error> {
     Ok(Client::new(settings.charthop.client_config()?)?)
 }
 
-/// An export mapped with one mapping.
+/// An export mapped with one mapping: its rows spooled to a private, unlinked scratch file.
 struct Mapped {
     mapping: Mapping,
     mapping_sha256: String,
-    desired: Vec<crate::mapping::Desired>,
-    rejected: Vec<crate::mapping::Rejection>,
+    spool: Spool,
+    /// What the diff learns of keys and emails while the rows are read.
+    sighting: diff::Sighting,
     /// Rows left out by `[[skip]]` rules.
     skipped: usize,
     input: InputRef,
+}
+
+/// Spooled rows in a scratch file (deleted by the system when closed, even after a crash).
+struct Spool(std::fs::File);
+
+impl diff::Rows for Spool {
+    fn open(&self) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
+        use std::io::Seek;
+        let mut f = self.0.try_clone()?;
+        f.seek(std::io::SeekFrom::Start(0))?;
+        Ok(Box::new(std::io::BufReader::with_capacity(1 << 18, f)))
+    }
 }
 
 /// Reads and validates a mapping file; returns it with the SHA-256 of its bytes.
@@ -93,19 +106,28 @@ fn map_rows(
     let mut table = read::open(input, &options)?;
     let bound = mapping.bind(&table.header)?;
     let _ = mapping_started.send(());
-    let mut desired = Vec::new();
-    let mut rejected = Vec::new();
+    let file = tempfile::tempfile().map_err(|e| spool_error(&e))?;
+    let mut spool = diff::spool::SpoolWriter::new(std::io::BufWriter::with_capacity(1 << 18, file));
+    let mut sighting = diff::Sighting::default();
+    let email_field = mapping.field_index("contact.workEmail");
     let mut rows = 0;
     let mut skipped = 0;
     for row in table.by_ref() {
         let row = row?;
         rows += 1;
         match bound.outcome(row.row, &row.cells) {
-            Outcome::Mapped(d) => desired.push(d),
+            Outcome::Mapped(d) => {
+                sighting.observe(&d, email_field);
+                spool.mapped(&d).map_err(|e| spool_error(&e))?;
+            }
             Outcome::Skipped(_) => skipped += 1,
-            Outcome::Rejected(r) => rejected.push(r),
+            Outcome::Rejected(r) => spool.rejected(&r).map_err(|e| spool_error(&e))?,
         }
     }
+    let spool = spool
+        .finish()
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+        .map_err(|e| spool_error(&e))?;
     let input = InputRef {
         path: input.display().to_string(),
         sha256: input_sha256,
@@ -118,8 +140,8 @@ fn map_rows(
     Ok(Mapped {
         mapping_sha256,
         mapping,
-        desired,
-        rejected,
+        spool: Spool(spool),
+        sighting,
         skipped,
         input,
     })
@@ -218,13 +240,28 @@ pub async fn plan(
     .await?;
     let fetched_at = settings.clock.stamp();
     progress.stage(Stage::Diffing);
-    let mut changes: ChangeSet =
-        diff::diff(&mapped.mapping, &mapped.desired, &mapped.rejected, &roster)
-            .map_err(|e| spool_error(&e))?;
-    changes.summary.skipped = mapped.skipped;
-    let compared = match &req.compare_mapping {
-        None => None,
-        Some(old_path) => {
+    let mut writer = plan::Writer::create(&req.out, &mapped.mapping)?;
+    // With `--compare-mapping`, the rows are also kept to compare with the old mapping's.
+    let mut kept = req.compare_mapping.as_ref().map(|_| ChangeSet::default());
+    let mut outline = {
+        let mut sink = Tee {
+            writer: &mut writer,
+            kept: kept.as_mut(),
+        };
+        diff::run(
+            &mapped.mapping,
+            &roster,
+            mapped.sighting.clone(),
+            &mapped.spool,
+            &mut sink,
+        )
+        .map_err(|e| diff_error(&req.out, &e))?
+    };
+    outline.summary.skipped = mapped.skipped;
+    let compared = match (&req.compare_mapping, kept) {
+        (Some(old_path), Some(mut changes)) => {
+            changes.summary = outline.summary.clone();
+            changes.absent = outline.absent.clone();
             let (old, old_roster) = map_and_fetch(
                 settings,
                 client,
@@ -235,10 +272,18 @@ pub async fn plan(
             )
             .await?;
             progress.stage(Stage::Diffing);
-            let mut old_changes =
-                diff::diff(&old.mapping, &old.desired, &old.rejected, &old_roster)
-                    .map_err(|e| spool_error(&e))?;
+            let mut old_changes = ChangeSet::default();
+            let old_outline = diff::run(
+                &old.mapping,
+                &old_roster,
+                old.sighting,
+                &old.spool,
+                &mut old_changes,
+            )
+            .map_err(|e| diff_error(&req.out, &e))?;
+            old_changes.summary = old_outline.summary;
             old_changes.summary.skipped = old.skipped;
+            old_changes.absent = old_outline.absent;
             let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
             sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
             Some(plan::mapping_diff::markdown(
@@ -250,24 +295,17 @@ pub async fn plan(
                 req.show_sensitive,
             ))
         }
+        _ => None,
     };
-    // Sensitive by nature (compensation, birth date, national ids) or marked so in the mapping.
-    let sensitive = plan::safe::sensitive_fields(&mapped.mapping);
     let counts = guard::Counts {
         active: roster.len(),
         export_rows: mapped.input.rows,
-        new_hires: changes.summary.new_hires,
-        updates: changes.summary.updates,
-        departures: changes.summary.departures,
-        sensitive_updates: changes
-            .rows
-            .iter()
-            .filter(|r| {
-                r.changes
-                    .iter()
-                    .any(|c| sensitive.iter().any(|f| f.field == c.field))
-            })
-            .count(),
+        new_hires: outline.summary.new_hires,
+        updates: outline.summary.updates,
+        departures: outline.summary.departures,
+        // Sensitive by nature (compensation, birth date, national ids) or marked so in the
+        // mapping: counted as the rows went by.
+        sensitive_updates: writer.sensitive_updates(),
     };
     let verdicts = guard::check(&settings.guards, &counts);
     progress.stage(Stage::Writing);
@@ -290,7 +328,7 @@ pub async fn plan(
         departures: settings.departures,
         show_sensitive: req.show_sensitive,
     };
-    let doc = plan::write(&req.out, inputs, changes)?;
+    let doc = writer.finish(inputs, outline)?;
     if let Some(text) = &compared {
         let path = req.out.join(plan::MAPPING_DIFF_FILE);
         crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
@@ -345,4 +383,34 @@ fn spool_error(e: &std::io::Error) -> Error {
         what: "spooling the mapped rows".into(),
         source: std::io::Error::new(e.kind(), e.to_string()),
     }
+}
+
+/// The diff's rows go to the plan writer and, when kept for a comparison, to a change set.
+struct Tee<'a> {
+    writer: &'a mut plan::Writer,
+    kept: Option<&'a mut ChangeSet>,
+}
+
+impl diff::Sink for Tee<'_> {
+    fn unknown_managers(&mut self, emails: Vec<String>) {
+        diff::Sink::unknown_managers(self.writer, emails);
+    }
+
+    fn row(&mut self, row: diff::RowChange) -> std::io::Result<()> {
+        if let Some(kept) = self.kept.as_deref_mut() {
+            kept.rows.push(row.clone());
+        }
+        diff::Sink::row(self.writer, row)
+    }
+}
+
+/// The diff failed: its scratch files could not be read or written.
+fn diff_error(out: &Path, e: &std::io::Error) -> Error {
+    Error::Plan(plan::PlanError::Write {
+        path: out.to_path_buf(),
+        source: std::io::Error::new(
+            e.kind(),
+            format!("while comparing the export with the roster: {e}"),
+        ),
+    })
 }

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::PlanDoc;
-use super::report::{conflict_advice, counts, file_name, people, updates_by_field};
+use super::report::{conflict_advice, counts, file_name, listing_note, people, updates_by_field};
 use super::safe::{Masker, neutralize};
 use crate::diff::{Category, RowChange};
 
@@ -68,7 +68,7 @@ fn val(text: &str) -> String {
 }
 
 /// How many unchanged rows the page lists.
-const UNCHANGED_LISTED: usize = 2_000;
+pub const UNCHANGED_LISTED: usize = 2_000;
 
 /// Renders the page.
 pub fn render(plan: &PlanDoc) -> String {
@@ -177,8 +177,13 @@ pub fn render(plan: &PlanDoc) -> String {
         section(
             &mut o,
             "new_hire",
-            &format!("New hires ({})", hires.len()),
-            "",
+            &format!("New hires ({})", plan.summary.new_hires),
+            &listing_note(
+                hires.len(),
+                plan.summary.new_hires,
+                "new_hires.csv and plan.json",
+            )
+            .unwrap_or_default(),
         );
         group(
             &mut o,
@@ -293,8 +298,12 @@ pub fn render(plan: &PlanDoc) -> String {
         section(
             &mut o,
             "conflict",
-            &format!("Conflicts ({})", conflicts.len()),
-            "Left out of the import: matching these rows would be a guess. Fix the export or ChartHop as each row says, then plan again.",
+            &format!("Conflicts ({})", plan.summary.conflicts),
+            &format!(
+                "Left out of the import: matching these rows would be a guess. Fix the export or ChartHop as each row says, then plan again. {}",
+                listing_note(conflicts.len(), plan.summary.conflicts, "plan.json")
+                    .unwrap_or_default()
+            ),
         );
         group(&mut o, None, &["Row", "Name", "Reason", "What to do"]);
         for r in conflicts {
@@ -311,8 +320,12 @@ pub fn render(plan: &PlanDoc) -> String {
         section(
             &mut o,
             "rejected",
-            &format!("Rejected rows ({})", rejected.len()),
-            "These rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again.",
+            &format!("Rejected rows ({})", plan.summary.rejected),
+            &format!(
+                "These rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again. {}",
+                listing_note(rejected.len(), plan.summary.rejected, "plan.json")
+                    .unwrap_or_default()
+            ),
         );
         group(&mut o, None, &["Row", "Name", "Reason"]);
         for r in rejected {
@@ -328,16 +341,12 @@ pub fn render(plan: &PlanDoc) -> String {
     if !unchanged.is_empty() {
         // A large org's unchanged rows would make the page too big to open: the first ones are
         // listed, and all of them are in plan.json.
-        let more = unchanged.len().saturating_sub(UNCHANGED_LISTED);
-        let note = if more > 0 {
-            format!("The first {UNCHANGED_LISTED} are listed; all of them are in plan.json.")
-        } else {
-            String::new()
-        };
+        let listed = unchanged.len().min(UNCHANGED_LISTED);
+        let note = listing_note(listed, plan.summary.unchanged, "plan.json").unwrap_or_default();
         section(
             &mut o,
             "unchanged",
-            &format!("Unchanged ({})", unchanged.len()),
+            &format!("Unchanged ({})", plan.summary.unchanged),
             &note,
         );
         group(&mut o, None, &["Row", "Name", "Match"]);

@@ -7,17 +7,21 @@
 //! written atomically with mode 0600 in a 0700 directory.
 
 pub mod csv;
+mod hires;
 pub mod html;
 pub mod mapping_diff;
 pub mod report;
 pub mod safe;
+mod stream;
+
+pub use stream::{LISTED, Writer};
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diff::{Absent, Category, ChangeSet, RowChange, Summary};
+use crate::diff::{Absent, RowChange, Summary};
 use crate::fetch::hex;
 use crate::fsutil::{AtomicFile, create_private_dir, write_atomic};
 use crate::guard::Verdict;
@@ -227,128 +231,15 @@ pub struct PlanInputs<'a> {
     pub show_sensitive: bool,
 }
 
-/// Writes the plan directory and returns `plan.json`'s content.
-///
-/// Refuses a directory that holds an applied plan (its `apply.json` is an audit record). Each
-/// file is replaced atomically; `plan.json` is written last, so a crash never leaves a
-/// `plan.json` that names change files which are not there.
-pub fn write(dir: &Path, inputs: PlanInputs<'_>, changes: ChangeSet) -> Result<PlanDoc, PlanError> {
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| PlanError::Write { path, source }
-    };
-    if dir.join(APPLY_FILE).exists() {
-        return Err(PlanError::DirHoldsAppliedPlan {
-            dir: dir.to_path_buf(),
-        });
+/// The warning for a value that will be sent to ChartHop (or shown in a report) and starts
+/// like a spreadsheet formula.
+fn formula_warning(row: usize, field: &str) -> Warning {
+    Warning {
+        row,
+        field: field.to_string(),
+        kind: "formula".into(),
+        message: "the value starts like a spreadsheet formula; it is sent to ChartHop unchanged and shown with a leading `'` in the reports".into(),
     }
-    create_private_dir(dir).map_err(werr(dir))?;
-    let to_io = |e: ::csv::Error| std::io::Error::other(e.to_string());
-    let updates = csv::updates(inputs.mapping, &changes).map_err(|e| PlanError::Write {
-        path: dir.join(UPDATES_FILE),
-        source: to_io(e),
-    })?;
-    let hires = csv::new_hires(inputs.mapping, &changes).map_err(|e| PlanError::Write {
-        path: dir.join(NEW_HIRES_FILE),
-        source: to_io(e),
-    })?;
-    let departures_file = if inputs.departures {
-        let file = csv::departures(inputs.mapping, &changes).map_err(|e| PlanError::Write {
-            path: dir.join(DEPARTURES_FILE),
-            source: to_io(e),
-        })?;
-        let path = dir.join(DEPARTURES_FILE);
-        write_atomic(&path, &file.bytes).map_err(werr(&path))?;
-        Some(ChangeFileRef {
-            name: DEPARTURES_FILE.to_string(),
-            sha256: sha256(&file.bytes),
-            rows: file.rows,
-            upsert: false,
-        })
-    } else {
-        None
-    };
-    let mut files = Vec::new();
-    for (name, file, upsert) in [
-        (UPDATES_FILE, &updates, false),
-        (NEW_HIRES_FILE, &hires, true),
-    ] {
-        let path = dir.join(name);
-        write_atomic(&path, &file.bytes).map_err(werr(&path))?;
-        files.push(ChangeFileRef {
-            name: name.to_string(),
-            sha256: sha256(&file.bytes),
-            rows: file.rows,
-            upsert,
-        });
-    }
-    let doc = PlanDoc {
-        schema_version: SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        created_at: inputs.created_at,
-        charthop: inputs.charthop,
-        input: inputs.input,
-        mapping: FileRef {
-            path: inputs.mapping.path.display().to_string(),
-            sha256: inputs.mapping_sha256,
-        },
-        lookups: lookup_refs(inputs.mapping),
-        roster: inputs.roster,
-        summary: changes.summary,
-        files,
-        departures_file,
-        sensitive_fields: safe::sensitive_fields(inputs.mapping),
-        show_sensitive: inputs.show_sensitive,
-        warnings: formula_warnings(&changes.rows),
-        rows: changes.rows,
-        absent: changes.absent,
-        guards: inputs.guards,
-        create_groups: inputs.mapping.create_groups,
-        manager_field: inputs
-            .mapping
-            .fields
-            .iter()
-            .find(|f| f.resolve_manager)
-            .map(|f| f.code.clone()),
-    };
-    let report_path = dir.join(REPORT_FILE);
-    write_atomic(&report_path, report::markdown(&doc).as_bytes()).map_err(werr(&report_path))?;
-    let html_path = dir.join(HTML_REPORT_FILE);
-    write_atomic(&html_path, html::render(&doc).as_bytes()).map_err(werr(&html_path))?;
-    // Streamed: a million-row plan is never held twice in memory.
-    let plan_path = dir.join(PLAN_FILE);
-    let mut file = AtomicFile::create(&plan_path).map_err(werr(&plan_path))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
-        serde_json::to_writer_pretty(&mut w, &doc)
-            .map_err(std::io::Error::other)
-            .and_then(|()| std::io::Write::flush(&mut w))
-            .map_err(werr(&plan_path))?;
-    }
-    file.commit().map_err(werr(&plan_path))?;
-    Ok(doc)
-}
-
-/// One warning per value that will be sent to ChartHop (or shown in a report) and starts like
-/// a spreadsheet formula, in row then field order.
-fn formula_warnings(rows: &[RowChange]) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for r in rows {
-        if matches!(r.category, Category::Conflict | Category::Rejected) {
-            continue;
-        }
-        for (field, value) in &r.target {
-            if safe::looks_like_formula(value) {
-                out.push(Warning {
-                    row: r.row,
-                    field: field.clone(),
-                    kind: "formula".into(),
-                    message: "the value starts like a spreadsheet formula; it is sent to ChartHop unchanged and shown with a leading `'` in the reports".into(),
-                });
-            }
-        }
-    }
-    out
 }
 
 /// The mapping's lookup files with their hashes; a file that cannot be read now (it was read

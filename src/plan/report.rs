@@ -131,7 +131,12 @@ pub fn markdown(plan: &PlanDoc) -> String {
 
     let hires: Vec<&RowChange> = rows_of(Category::NewHire).collect();
     if !hires.is_empty() {
-        let _ = writeln!(out, "\n## New hires ({})\n", hires.len());
+        let _ = writeln!(out, "\n## New hires ({})\n", s.new_hires);
+        if let Some(note) =
+            listing_note(hires.len(), s.new_hires, "`new_hires.csv` and `plan.json`")
+        {
+            let _ = writeln!(out, "{note}\n");
+        }
         let _ = writeln!(
             out,
             "| Row | Name | Match | Work email | Title | Start date | Manager |\n|---:|---|---|---|---|---|---|"
@@ -222,8 +227,11 @@ pub fn markdown(plan: &PlanDoc) -> String {
         let _ = writeln!(
             out,
             "\n## Conflicts ({})\n\nThese rows were left out of the import: matching them would be a guess. Fix the export or ChartHop as each row says, then plan again.\n",
-            conflicts.len()
+            s.conflicts
         );
+        if let Some(note) = listing_note(conflicts.len(), s.conflicts, "`plan.json`") {
+            let _ = writeln!(out, "{note}\n");
+        }
         let _ = writeln!(
             out,
             "| Row | Name | Reason | What to do |\n|---:|---|---|---|"
@@ -244,8 +252,11 @@ pub fn markdown(plan: &PlanDoc) -> String {
         let _ = writeln!(
             out,
             "\n## Rejected rows ({})\n\nThese rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again.\n",
-            rejected.len()
+            s.rejected
         );
+        if let Some(note) = listing_note(rejected.len(), s.rejected, "`plan.json`") {
+            let _ = writeln!(out, "{note}\n");
+        }
         let _ = writeln!(out, "| Row | Name | Reason |\n|---:|---|---|");
         for r in rejected {
             let _ = writeln!(
@@ -273,6 +284,14 @@ pub fn markdown(plan: &PlanDoc) -> String {
         "\n---\nUnchanged rows are listed in `plan.json`. Apply this plan with `payroll-sync apply <this directory>`."
     );
     out
+}
+
+/// When a report lists only the first rows of a category (large plans), the sentence that
+/// says so and where the rest are; `None` when every row is listed.
+pub fn listing_note(listed: usize, total: usize, files: &str) -> Option<String> {
+    (listed < total).then(|| {
+        format!("The first {listed} of {total} are listed here; all of them are in {files}.")
+    })
 }
 
 /// A value made safe for a Markdown table cell that may be pasted into a spreadsheet:

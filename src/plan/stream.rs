@@ -1,0 +1,260 @@
+//! The plan directory, written while the diff runs: every row goes to `plan.json`'s row list
+//! (a private scratch file) and, for a new hire, to `new_hires.csv`'s at once; only what the
+//! reports list is kept: every update and departure (at most one per ChartHop person) and the
+//! first [`LISTED`] rows of each other category. Memory grows with the roster, not with the
+//! export.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::hires::Hires;
+use super::safe::{self, SensitiveField};
+use super::*;
+use crate::diff::{Category, ChangeSet, Outline, RowChange, Sink};
+
+/// Rows of each category (other than updates and departures) that the reports list.
+pub const LISTED: usize = 10_000;
+
+/// A plan directory being written. Feed it the diff's rows ([`Sink`]), then [`Writer::finish`].
+#[derive(Debug)]
+pub struct Writer {
+    dir: PathBuf,
+    rows_part: BufWriter<File>,
+    rows_written: usize,
+    hires: Hires,
+    /// Rows the reports list, in export order.
+    listed: Vec<RowChange>,
+    listed_per_category: [usize; 6],
+    warnings: Vec<Warning>,
+    sensitive: Vec<SensitiveField>,
+    sensitive_updates: usize,
+}
+
+impl Writer {
+    /// Starts writing a plan for `mapping` into `dir` (created private when missing).
+    ///
+    /// Refuses a directory that holds an applied plan (its `apply.json` is an audit record);
+    /// fails with [`PlanError::Write`] when the directory or a scratch file cannot be made.
+    pub fn create(dir: &Path, mapping: &Mapping) -> Result<Writer, PlanError> {
+        if dir.join(APPLY_FILE).exists() {
+            return Err(PlanError::DirHoldsAppliedPlan {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let werr = |source| PlanError::Write {
+            path: dir.to_path_buf(),
+            source,
+        };
+        create_private_dir(dir).map_err(werr)?;
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            rows_part: BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(werr)?),
+            rows_written: 0,
+            hires: Hires::new(mapping).map_err(werr)?,
+            listed: Vec::new(),
+            listed_per_category: [0; 6],
+            warnings: Vec::new(),
+            sensitive: safe::sensitive_fields(mapping),
+            sensitive_updates: 0,
+        })
+    }
+
+    /// Updates that change a sensitive field (for the guard).
+    pub fn sensitive_updates(&self) -> usize {
+        self.sensitive_updates
+    }
+
+    /// Writes the change files, the reports and `plan.json` (last, so a crash never leaves a
+    /// `plan.json` naming change files that are not there), each atomically with mode 0600.
+    /// Returns `plan.json`'s content with `rows` holding the rows the reports list (the full
+    /// list is in the file).
+    ///
+    /// Fails with [`PlanError::Write`] naming the file that could not be written.
+    pub fn finish(self, inputs: PlanInputs<'_>, outline: Outline) -> Result<PlanDoc, PlanError> {
+        let dir = self.dir.clone();
+        let werr = |name: &str| {
+            let path = dir.join(name);
+            move |source| PlanError::Write { path, source }
+        };
+        let listed = ChangeSet {
+            summary: outline.summary.clone(),
+            rows: self.listed,
+            absent: Vec::new(),
+        };
+        let to_io = |e: ::csv::Error| io::Error::other(e.to_string());
+        let updates = csv::updates(inputs.mapping, &listed)
+            .map_err(to_io)
+            .map_err(werr(UPDATES_FILE))?;
+        write_atomic(&dir.join(UPDATES_FILE), &updates.bytes).map_err(werr(UPDATES_FILE))?;
+        let hire_rows = self.hires.count();
+        let hires_sha = {
+            let path = dir.join(NEW_HIRES_FILE);
+            let mut file = AtomicFile::create(&path).map_err(werr(NEW_HIRES_FILE))?;
+            let sha = {
+                let mut w = BufWriter::with_capacity(1 << 20, &mut file);
+                let sha = self.hires.finish(&mut w).map_err(werr(NEW_HIRES_FILE))?;
+                w.flush().map_err(werr(NEW_HIRES_FILE))?;
+                sha
+            };
+            file.commit().map_err(werr(NEW_HIRES_FILE))?;
+            sha
+        };
+        let departures_file = if inputs.departures {
+            let file = csv::departures(inputs.mapping, &listed)
+                .map_err(to_io)
+                .map_err(werr(DEPARTURES_FILE))?;
+            write_atomic(&dir.join(DEPARTURES_FILE), &file.bytes).map_err(werr(DEPARTURES_FILE))?;
+            Some(ChangeFileRef {
+                name: DEPARTURES_FILE.to_string(),
+                sha256: sha256(&file.bytes),
+                rows: file.rows,
+                upsert: false,
+            })
+        } else {
+            None
+        };
+        let files = vec![
+            ChangeFileRef {
+                name: UPDATES_FILE.to_string(),
+                sha256: sha256(&updates.bytes),
+                rows: updates.rows,
+                upsert: false,
+            },
+            ChangeFileRef {
+                name: NEW_HIRES_FILE.to_string(),
+                sha256: hires_sha,
+                rows: hire_rows,
+                upsert: true,
+            },
+        ];
+        let doc = PlanDoc {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: inputs.created_at,
+            charthop: inputs.charthop,
+            input: inputs.input,
+            mapping: FileRef {
+                path: inputs.mapping.path.display().to_string(),
+                sha256: inputs.mapping_sha256,
+            },
+            lookups: lookup_refs(inputs.mapping),
+            roster: inputs.roster,
+            summary: outline.summary,
+            files,
+            departures_file,
+            sensitive_fields: self.sensitive,
+            show_sensitive: inputs.show_sensitive,
+            warnings: self.warnings,
+            rows: Vec::new(),
+            absent: outline.absent,
+            guards: inputs.guards,
+            create_groups: inputs.mapping.create_groups,
+            manager_field: inputs
+                .mapping
+                .fields
+                .iter()
+                .find(|f| f.resolve_manager)
+                .map(|f| f.code.clone()),
+        };
+        // plan.json: the document, its row list copied in from the scratch file.
+        let mut head = serde_json::to_vec_pretty(&doc)
+            .map_err(io::Error::other)
+            .map_err(werr(PLAN_FILE))?;
+        let mut part = self
+            .rows_part
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .map_err(werr(PLAN_FILE))?;
+        write_plan_json(
+            &dir.join(PLAN_FILE),
+            &mut head,
+            &mut part,
+            self.rows_written,
+        )
+        .map_err(werr(PLAN_FILE))?;
+        let doc = PlanDoc {
+            rows: listed.rows,
+            ..doc
+        };
+        write_atomic(&dir.join(REPORT_FILE), report::markdown(&doc).as_bytes())
+            .map_err(werr(REPORT_FILE))?;
+        write_atomic(&dir.join(HTML_REPORT_FILE), html::render(&doc).as_bytes())
+            .map_err(werr(HTML_REPORT_FILE))?;
+        Ok(doc)
+    }
+}
+
+/// The top-level row list as `serde_json`'s pretty printer writes it when empty.
+const EMPTY_ROWS: &[u8] = b"\n  \"rows\": [],";
+
+/// Writes `plan.json`: `head` (the document with an empty row list) with the rows of `part`
+/// (one JSON object per line, comma-separated) put in that list.
+fn write_plan_json(path: &Path, head: &mut [u8], part: &mut File, rows: usize) -> io::Result<()> {
+    let at = head
+        .windows(EMPTY_ROWS.len())
+        .position(|w| w == EMPTY_ROWS)
+        .ok_or_else(|| io::Error::other("plan.json has no top-level row list"))?;
+    let mut file = AtomicFile::create(path)?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, &mut file);
+        if rows == 0 {
+            w.write_all(head)?;
+        } else {
+            let open = at + EMPTY_ROWS.len() - 2;
+            w.write_all(&head[..open])?;
+            w.write_all(b"\n")?;
+            part.seek(SeekFrom::Start(0))?;
+            io::copy(&mut io::BufReader::with_capacity(1 << 20, part), &mut w)?;
+            w.write_all(b"\n  ")?;
+            w.write_all(&head[open..])?;
+        }
+        w.flush()?;
+    }
+    file.commit()
+}
+
+impl Sink for Writer {
+    fn unknown_managers(&mut self, emails: Vec<String>) {
+        self.hires.set_unknown_managers(emails);
+    }
+
+    fn row(&mut self, row: RowChange) -> io::Result<()> {
+        if self.rows_written > 0 {
+            self.rows_part.write_all(b",\n")?;
+        }
+        self.rows_part.write_all(b"    ")?;
+        serde_json::to_writer(&mut self.rows_part, &row)?;
+        self.rows_written += 1;
+        if !matches!(row.category, Category::Conflict | Category::Rejected) {
+            for (field, value) in &row.target {
+                if safe::looks_like_formula(value) {
+                    self.warnings.push(formula_warning(row.row, field));
+                }
+            }
+        }
+        match row.category {
+            Category::NewHire => self.hires.push(&row)?,
+            Category::Update
+                if row
+                    .changes
+                    .iter()
+                    .any(|c| self.sensitive.iter().any(|f| f.field == c.field)) =>
+            {
+                self.sensitive_updates += 1;
+            }
+            _ => {}
+        }
+        let n = &mut self.listed_per_category[row.category as usize];
+        let cap = match row.category {
+            Category::Update | Category::Departure => usize::MAX,
+            Category::Unchanged => html::UNCHANGED_LISTED,
+            _ => LISTED,
+        };
+        if *n < cap {
+            *n += 1;
+            self.listed.push(row);
+        }
+        Ok(())
+    }
+}
