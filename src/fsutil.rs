@@ -23,6 +23,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.commit()
 }
 
+/// A writer that passes bytes on and hashes them (SHA-256) on the way.
+pub struct HashingWriter<W: Write> {
+    out: W,
+    hash: sha2::Sha256,
+}
+
+impl<W: Write> HashingWriter<W> {
+    pub fn new(out: W) -> HashingWriter<W> {
+        use sha2::Digest;
+        HashingWriter {
+            out,
+            hash: sha2::Sha256::new(),
+        }
+    }
+
+    /// The hex SHA-256 of everything written.
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        crate::fetch::hex(&self.hash.finalize())
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.out.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// A private (0600) file written in pieces that appears at its final path only when
 /// [`AtomicFile::commit`] is called; dropped uncommitted, it leaves nothing behind. For output
 /// streamed page by page (`payroll-sync roster -o FILE`).

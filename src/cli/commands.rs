@@ -178,14 +178,7 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         for v in &tripped {
             ui.say(&format!("guard `{}` tripped: {}", v.guard, v.explain));
         }
-        let hash = crate::plan::sha256(
-            &std::fs::read(planned.dir.join(crate::plan::PLAN_FILE)).map_err(|source| {
-                Error::Io {
-                    what: "reading the plan back".into(),
-                    source,
-                }
-            })?,
-        );
+        let hash = &planned.plan_sha256;
         ui.say(&format!(
             "After review, approve exactly this plan with: payroll-sync apply {} --approve {hash}",
             planned.dir.display()

@@ -38,7 +38,10 @@ pub struct PlanRequest {
 #[derive(Debug)]
 pub struct Planned {
     pub dir: PathBuf,
+    /// `plan.json`'s content; `rows` holds the rows the reports list (all are in the file).
     pub doc: PlanDoc,
+    /// `plan.json`'s SHA-256: what `apply --approve` takes when a guard tripped.
+    pub plan_sha256: String,
     /// With `compare_mapping`: the comparison, as written to `mapping-diff.md`.
     pub mapping_diff: Option<String>,
 }
@@ -328,7 +331,7 @@ pub async fn plan(
         departures: settings.departures,
         show_sensitive: req.show_sensitive,
     };
-    let doc = writer.finish(inputs, outline)?;
+    let (doc, plan_sha256) = writer.finish(inputs, outline)?;
     if let Some(text) = &compared {
         let path = req.out.join(plan::MAPPING_DIFF_FILE);
         crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
@@ -341,6 +344,7 @@ pub async fn plan(
     Ok(Planned {
         dir: req.out.clone(),
         doc,
+        plan_sha256,
         mapping_diff: compared,
     })
 }

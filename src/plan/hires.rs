@@ -7,10 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 
-use sha2::{Digest, Sha256};
-
 use super::csv::label;
 use crate::diff::RowChange;
+use crate::fsutil::HashingWriter;
 use crate::mapping::Mapping;
 
 const WORK_EMAIL: &str = "contact.workEmail";
@@ -139,10 +138,7 @@ impl Hires {
     /// export order within each; a cycle keeps export order). Returns the SHA-256 of what was
     /// written.
     pub fn finish(self, out: &mut dyn Write) -> io::Result<String> {
-        let mut out = Hashing {
-            out,
-            hash: Sha256::new(),
-        };
+        let mut out = HashingWriter::new(out);
         let mut header = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -171,7 +167,7 @@ impl Hires {
             scratch.seek(SeekFrom::Start(w.start))?;
             io::copy(&mut (&mut scratch).take(w.len), &mut out)?;
         }
-        Ok(crate::fetch::hex(&out.hash.finalize()))
+        Ok(out.finish())
     }
 
     /// The waiters placed after the others, as indexes into `waiters`, in placement order.
@@ -223,22 +219,5 @@ impl Hires {
             pending = rest;
         }
         order
-    }
-}
-
-/// A writer that hashes what passes through it.
-struct Hashing<'a> {
-    out: &'a mut dyn Write,
-    hash: Sha256,
-}
-
-impl Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
     }
 }

@@ -12,6 +12,7 @@ use super::hires::Hires;
 use super::safe::{self, SensitiveField};
 use super::*;
 use crate::diff::{Category, ChangeSet, Outline, RowChange, Sink};
+use crate::fsutil::HashingWriter;
 
 /// Rows of each category (other than updates and departures) that the reports list.
 pub const LISTED: usize = 10_000;
@@ -68,10 +69,14 @@ impl Writer {
     /// Writes the change files, the reports and `plan.json` (last, so a crash never leaves a
     /// `plan.json` naming change files that are not there), each atomically with mode 0600.
     /// Returns `plan.json`'s content with `rows` holding the rows the reports list (the full
-    /// list is in the file).
+    /// list is in the file), and the file's SHA-256 (what `apply --approve` takes).
     ///
     /// Fails with [`PlanError::Write`] naming the file that could not be written.
-    pub fn finish(self, inputs: PlanInputs<'_>, outline: Outline) -> Result<PlanDoc, PlanError> {
+    pub fn finish(
+        self,
+        inputs: PlanInputs<'_>,
+        outline: Outline,
+    ) -> Result<(PlanDoc, String), PlanError> {
         let dir = self.dir.clone();
         let werr = |name: &str| {
             let path = dir.join(name);
@@ -166,7 +171,7 @@ impl Writer {
             .into_inner()
             .map_err(|e| e.into_error())
             .map_err(werr(PLAN_FILE))?;
-        write_plan_json(
+        let sha = write_plan_json(
             &dir.join(PLAN_FILE),
             &mut head,
             &mut part,
@@ -181,7 +186,7 @@ impl Writer {
             .map_err(werr(REPORT_FILE))?;
         write_atomic(&dir.join(HTML_REPORT_FILE), html::render(&doc).as_bytes())
             .map_err(werr(HTML_REPORT_FILE))?;
-        Ok(doc)
+        Ok((doc, sha))
     }
 }
 
@@ -190,14 +195,19 @@ const EMPTY_ROWS: &[u8] = b"\n  \"rows\": [],";
 
 /// Writes `plan.json`: `head` (the document with an empty row list) with the rows of `part`
 /// (one JSON object per line, comma-separated) put in that list.
-fn write_plan_json(path: &Path, head: &mut [u8], part: &mut File, rows: usize) -> io::Result<()> {
+fn write_plan_json(
+    path: &Path,
+    head: &mut [u8],
+    part: &mut File,
+    rows: usize,
+) -> io::Result<String> {
     let at = head
         .windows(EMPTY_ROWS.len())
         .position(|w| w == EMPTY_ROWS)
         .ok_or_else(|| io::Error::other("plan.json has no top-level row list"))?;
     let mut file = AtomicFile::create(path)?;
-    {
-        let mut w = BufWriter::with_capacity(1 << 20, &mut file);
+    let sha = {
+        let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, &mut file));
         if rows == 0 {
             w.write_all(head)?;
         } else {
@@ -210,8 +220,10 @@ fn write_plan_json(path: &Path, head: &mut [u8], part: &mut File, rows: usize) -
             w.write_all(&head[open..])?;
         }
         w.flush()?;
-    }
-    file.commit()
+        w.finish()
+    };
+    file.commit()?;
+    Ok(sha)
 }
 
 impl Sink for Writer {
