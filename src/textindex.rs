@@ -1,7 +1,8 @@
 //! A compact index from text to the ids (positions) that carry it, for the roster and the diff.
 //!
-//! The index stores ids only (4 bytes each, in an open-addressed table at most half full), never
-//! the texts: the caller owns them and lends a `text_of` function to every call. Keys are
+//! The index stores ids only (with 32 bits of each key's hash, 8 bytes a slot, in an
+//! open-addressed table at most half full), never the texts: the caller owns them and lends a
+//! `text_of` function to every call, which is asked only when the hash bits already agree. Keys are
 //! compared after a [`Fold`]: trimmed, and for emails also lower-cased, exactly as the diff
 //! compares them. Ids that share a key keep their insertion order.
 
@@ -41,6 +42,11 @@ impl Fold {
         }
     }
 
+    /// 32 bits of the key's hash.
+    fn hash32(self, key: &str) -> u32 {
+        (self.hash(key) >> 32) as u32
+    }
+
     fn eq(self, a: &str, b: &str) -> bool {
         match self {
             Fold::Trim => a == b,
@@ -59,8 +65,9 @@ impl Fold {
 #[derive(Debug, Clone)]
 pub struct TextIndex {
     fold: Fold,
-    /// `id + 1` of the first id with a key, `0` for an empty slot; the length is a power of two.
-    slots: Vec<u32>,
+    /// `hash << 32 | (id + 1)` of the first id with a key, `0` for an empty slot; the length is
+    /// a power of two, and a key's probing starts at `hash & (len - 1)`.
+    slots: Vec<u64>,
     /// Keys in the table.
     keys: usize,
     /// The further ids of keys that several ids share (rare), by first id.
@@ -86,40 +93,42 @@ impl TextIndex {
             return;
         };
         if (self.keys + 1) * 2 > self.slots.len() {
-            self.grow(&text_of);
+            self.grow();
         }
         let mask = self.slots.len() - 1;
-        let mut at = self.fold.hash(key) as usize & mask;
+        let h = self.fold.hash32(key);
+        let mut at = h as usize & mask;
         loop {
             match self.slots[at] {
                 0 => {
-                    self.slots[at] = id + 1;
+                    self.slots[at] = (u64::from(h) << 32) | u64::from(id + 1);
                     self.keys += 1;
                     return;
                 }
-                first => {
-                    let other = self.fold.key(text_of(first - 1)).unwrap_or("");
+                slot if (slot >> 32) as u32 == h => {
+                    let first = slot as u32 - 1;
+                    let other = self.fold.key(text_of(first)).unwrap_or("");
                     if self.fold.eq(other, key) {
-                        self.more.entry(first - 1).or_default().push(id);
+                        self.more.entry(first).or_default().push(id);
                         return;
                     }
                 }
+                _ => {}
             }
             at = (at + 1) & mask;
         }
     }
 
-    fn grow<'t>(&mut self, text_of: &impl Fn(u32) -> &'t str) {
+    fn grow(&mut self) {
         let bigger = vec![0; self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, bigger);
         let mask = self.slots.len() - 1;
-        for first in old.into_iter().filter(|&s| s != 0) {
-            let key = self.fold.key(text_of(first - 1)).unwrap_or("");
-            let mut at = self.fold.hash(key) as usize & mask;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut at = (slot >> 32) as usize & mask;
             while self.slots[at] != 0 {
                 at = (at + 1) & mask;
             }
-            self.slots[at] = first;
+            self.slots[at] = slot;
         }
     }
 
@@ -137,16 +146,19 @@ impl TextIndex {
     pub fn first<'t>(&self, text: &str, text_of: impl Fn(u32) -> &'t str) -> Option<u32> {
         let key = self.fold.key(text)?;
         let mask = self.slots.len() - 1;
-        let mut at = self.fold.hash(key) as usize & mask;
+        let h = self.fold.hash32(key);
+        let mut at = h as usize & mask;
         loop {
             match self.slots[at] {
                 0 => return None,
-                first => {
-                    let other = self.fold.key(text_of(first - 1)).unwrap_or("");
+                slot if (slot >> 32) as u32 == h => {
+                    let first = slot as u32 - 1;
+                    let other = self.fold.key(text_of(first)).unwrap_or("");
                     if self.fold.eq(other, key) {
-                        return Some(first - 1);
+                        return Some(first);
                     }
                 }
+                _ => {}
             }
             at = (at + 1) & mask;
         }
@@ -154,7 +166,7 @@ impl TextIndex {
 
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 4
+        self.slots.capacity() * 8
             + self
                 .more
                 .values()

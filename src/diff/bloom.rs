@@ -4,9 +4,12 @@
 
 use crate::textindex::hash_bytes;
 
-/// Bits per text and probes, for about 1% false positives per layer.
+/// Bits per text and probes, for about 1% false positives per layer. Every probe of a text
+/// falls in one 512-bit block (one cache line), so a lookup costs one memory access per layer.
 const BITS_PER_TEXT: usize = 10;
-const PROBES: u64 = 7;
+const PROBES: u32 = 7;
+/// Each new layer is this many times larger than the last.
+const GROWTH: usize = 4;
 
 /// A scalable Bloom filter: when a layer has taken the texts it was sized for, a layer twice as
 /// large is added. A text is "maybe seen" when any layer says so.
@@ -24,7 +27,7 @@ struct Layer {
 
 impl Layer {
     fn new(capacity: usize) -> Layer {
-        let words = (capacity * BITS_PER_TEXT).div_ceil(64).next_power_of_two();
+        let words = (capacity * BITS_PER_TEXT).div_ceil(512) * 8;
         Layer {
             bits: vec![0; words],
             capacity,
@@ -33,11 +36,13 @@ impl Layer {
     }
 
     fn probes(&self, h: u64) -> impl Iterator<Item = (usize, u64)> + use<> {
-        let mask = (self.bits.len() * 64 - 1) as u64;
-        let (h1, h2) = (h, (h >> 32) | 1);
+        let blocks = (self.bits.len() / 8) as u64;
+        // The block from the high half (multiply-shift), the bits from the low half.
+        let block = (((h >> 32) * blocks) >> 32) as usize * 8;
+        let low = h as u32;
         (0..PROBES).map(move |i| {
-            let bit = h1.wrapping_add(i.wrapping_mul(h2)) & mask;
-            ((bit / 64) as usize, 1u64 << (bit % 64))
+            let bit = (low.rotate_left(i * 9) ^ i.wrapping_mul(0x9e37_79b9)) & 511;
+            (block + (bit / 64) as usize, 1u64 << (bit % 64))
         })
     }
 
@@ -70,7 +75,7 @@ impl Bloom {
         }
         let last = self.layers.len() - 1;
         if self.layers[last].count >= self.layers[last].capacity {
-            let bigger = Layer::new(self.layers[last].capacity * 2);
+            let bigger = Layer::new(self.layers[last].capacity * GROWTH);
             self.layers.push(bigger);
         }
         if let Some(l) = self.layers.last_mut() {

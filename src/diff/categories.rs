@@ -36,7 +36,8 @@ pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange
         row: d.row,
         category: Category::Unchanged,
         key: d.key.clone(),
-        name: export_name(ctx, d),
+        // The export's name only when ChartHop has none (set below).
+        name: String::new(),
         job_id: None,
         charthop_email: None,
         matched: String::new(),
@@ -46,6 +47,10 @@ pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange
         conflict: None,
         reason: None,
     };
+    let named = matches!(&outcome, Outcome::Matched { person, .. } if !ctx.roster.person(*person).name().is_empty());
+    if !named {
+        out.name = export_name(ctx, d);
+    }
     match outcome {
         Outcome::Conflict { kind, reason, .. } => {
             out.matched = "not matched".into();
@@ -166,27 +171,29 @@ fn update(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowCha
         Some(m) => {
             let code = &ctx.mapping.fields[m].code;
             let current_job = current_of(m);
-            let current_email = ctx
-                .roster
-                .find_job(current_job)
-                .map(|i| ctx.email_of(i).to_string())
-                .unwrap_or_default();
+            // ChartHop's manager by work email, looked up only when it is needed.
+            let current_email = || {
+                ctx.roster
+                    .find_job(current_job)
+                    .map(|i| ctx.email_of(i).to_string())
+                    .unwrap_or_default()
+            };
             match resolve_manager(ctx, d) {
                 Err(reason) => return reject(out, reason),
-                Ok(None) => Some((code, current_email)),
+                Ok(None) => Some((code, m, None)),
                 Ok(Some((email, job))) => {
                     let same_manager = match &job {
                         Some(j) => j == current_job,
-                        None => email.eq_ignore_ascii_case(&current_email),
+                        None => email.eq_ignore_ascii_case(&current_email()),
                     };
                     if !same_manager {
                         out.changes.push(FieldChange {
                             field: code.clone(),
-                            old: current_email,
+                            old: current_email(),
                             new: email.clone(),
                         });
                     }
-                    Some((code, email))
+                    Some((code, m, Some(email)))
                 }
             }
         }
@@ -207,7 +214,13 @@ fn update(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowCha
         };
         out.target.insert(field.code.clone(), target);
     }
-    if let Some((code, email)) = manager {
+    if let Some((code, m, email)) = manager {
+        let email = email.unwrap_or_else(|| {
+            ctx.roster
+                .find_job(current_of(m))
+                .map(|i| ctx.email_of(i).to_string())
+                .unwrap_or_default()
+        });
         out.target.insert(code.clone(), email);
     }
     out.category = Category::Update;
@@ -233,25 +246,44 @@ fn resolve_manager(
             "the row names itself (`{reference}`) as its own manager"
         ));
     }
+    // Rows often name the same manager one after the other: the last answer is kept.
+    let mut memo = ctx.manager_memo.borrow_mut();
+    if let Some((r, found)) = memo.as_ref()
+        && r == reference
+    {
+        return found
+            .clone()
+            .map(Some)
+            .ok_or_else(|| unknown_manager(ctx, reference));
+    }
+    let found = lookup_manager(ctx, reference);
+    *memo = Some((reference.to_string(), found.clone()));
+    found
+        .map(Some)
+        .ok_or_else(|| unknown_manager(ctx, reference))
+}
+
+/// The manager with payroll key `reference`: their work email and ChartHop job, from the
+/// export's own row for them where it says more than ChartHop, else from ChartHop.
+fn lookup_manager(ctx: &Context<'_>, reference: &str) -> Option<(String, Option<String>)> {
     let in_roster = ctx.single_with_key(reference);
     if let Some(email) = ctx.facts.manager_email(reference) {
         let job = ctx
             .single_with_email(email)
             .or(in_roster)
             .map(|i| ctx.roster.person(i).job_id().to_string());
-        return Ok(Some((email.to_string(), job)));
+        return Some((email.to_string(), job));
     }
-    if let Some(i) = in_roster {
-        let p = ctx.roster.person(i);
-        let email = ctx.email_of(i).trim().to_lowercase();
-        if !email.is_empty() {
-            return Ok(Some((email, Some(p.job_id().to_string()))));
-        }
-    }
-    Err(format!(
+    let i = in_roster?;
+    let email = ctx.email_of(i).trim().to_lowercase();
+    (!email.is_empty()).then(|| (email, Some(ctx.roster.person(i).job_id().to_string())))
+}
+
+fn unknown_manager(ctx: &Context<'_>, reference: &str) -> String {
+    format!(
         "the manager `{reference}` is neither in the export nor in ChartHop (`{}`)",
         ctx.key_code
-    ))
+    )
 }
 
 fn export_name(ctx: &Context<'_>, d: &Desired) -> String {

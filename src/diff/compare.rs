@@ -43,20 +43,36 @@ impl Normalizer {
         match self {
             Normalizer::Text => Some(collapse(text)),
             Normalizer::Email => Some(collapse(text).to_lowercase()),
-            Normalizer::Date => {
-                let t = text.trim();
-                let day = match t.get(..10) {
-                    Some(day) if t[10..].is_empty() || t[10..].starts_with(['T', ' ']) => day,
-                    _ => t,
-                };
-                NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                    .ok()
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-            }
+            Normalizer::Date => iso_day(text).map(|d| d.format("%Y-%m-%d").to_string()),
             Normalizer::Number => Decimal::parse_plain(text.trim(), '.').map(|d| d.render()),
             Normalizer::Boolean => parse_bool(text).map(|b| b.to_string()),
         }
     }
+}
+
+/// The calendar day of ChartHop's date text (`2021-03-01`, or with a time of day after a `T`
+/// or a space), or `None` when it is not one. Plain `YYYY-MM-DD` is read without the general
+/// parser.
+pub fn iso_day(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let day = match t.get(..10) {
+        Some(day) if t[10..].is_empty() || t[10..].starts_with(['T', ' ']) => day,
+        _ => t,
+    };
+    let b = day.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return i32::try_from(y)
+                .ok()
+                .and_then(|y| NaiveDate::from_ymd_opt(y, m, d));
+        }
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 
 /// Whether ChartHop's text `current` already holds `desired`, after normalization.
@@ -78,11 +94,7 @@ pub fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
     match (n, desired) {
         (Normalizer::Text, Value::Text(t)) => return words_eq(current, t, false),
         (Normalizer::Email, Value::Text(t)) => return words_eq(current, t, true),
-        (Normalizer::Date, Value::Date(d)) => {
-            return Normalizer::Date
-                .normalize(current)
-                .is_some_and(|c| NaiveDate::parse_from_str(&c, "%Y-%m-%d").is_ok_and(|c| c == *d));
-        }
+        (Normalizer::Date, Value::Date(d)) => return iso_day(current) == Some(*d),
         _ => {}
     }
     match (n.normalize(current), n.normalize(&desired.render())) {
@@ -148,6 +160,46 @@ mod tests {
 
     fn text(s: &str) -> Value {
         Value::Text(s.into())
+    }
+
+    /// The general parser's answer, as `iso_day` had it before its fast path.
+    fn general(text: &str) -> Option<NaiveDate> {
+        let t = text.trim();
+        let day = match t.get(..10) {
+            Some(day) if t[10..].is_empty() || t[10..].starts_with(['T', ' ']) => day,
+            _ => t,
+        };
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn iso_day_fast_path_agrees_with_the_general_parser(
+            y in 0u32..10000, m in 0u32..14, d in 0u32..33,
+            sep in proptest::sample::select(vec!["-", "/", " "]),
+            tail in proptest::sample::select(vec!["", "T00:00:00Z", " 12:00", "x", "Z"]),
+            pad in proptest::sample::select(vec!["", " "]),
+        ) {
+            let s = format!("{pad}{y:04}{sep}{m:02}{sep}{d:02}{tail}{pad}");
+            proptest::prop_assert_eq!(iso_day(&s), general(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn iso_day_odd_inputs() {
+        for s in [
+            "",
+            "2021-3-1",
+            "2021-03-1",
+            "+2021-03-01",
+            "２０２１-03-01",
+            "2021-02-29",
+            "2020-02-29T",
+            "20210301",
+            "2021-03-01junk",
+        ] {
+            assert_eq!(iso_day(s), general(s), "{s:?}");
+        }
     }
 
     #[test]

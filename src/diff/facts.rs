@@ -95,6 +95,7 @@ pub(super) struct Survey {
     overrides: HashMap<String, Option<String>>,
     /// Managers named by the export whose key is not exactly one ChartHop person's.
     wanted: HashSet<String>,
+    last_manager: String,
 }
 
 impl Survey {
@@ -108,6 +109,7 @@ impl Survey {
             key_seen: vec![false; people],
             overrides: HashMap::new(),
             wanted: HashSet::new(),
+            last_manager: String::new(),
         }
     }
 
@@ -141,10 +143,14 @@ impl Survey {
         }
         if let Some(r) = d.manager_ref.as_deref().filter(|r| !r.is_empty())
             && d.key.as_deref() != Some(r)
-            && ctx.single_with_key(r).is_none()
-            && self.sighting.keys.maybe_contains(r)
+            && self.last_manager != r
         {
-            self.wanted.insert(r.to_string());
+            // Rows often name the same manager one after the other.
+            self.last_manager.clear();
+            self.last_manager.push_str(r);
+            if ctx.single_with_key(r).is_none() && self.sighting.keys.maybe_contains(r) {
+                self.wanted.insert(r.to_string());
+            }
         }
     }
 

@@ -9,7 +9,7 @@
 use super::ConflictKind;
 use super::facts::ExportFacts;
 use crate::fetch::{Column, Roster};
-use crate::mapping::{Desired, Mapping};
+use crate::mapping::{Desired, Mapping, Value};
 use crate::textindex::{Fold, Ids, TextIndex};
 
 pub(super) const WORK_EMAIL: &str = "contact.workEmail";
@@ -36,6 +36,9 @@ pub(super) enum How {
     Fallback,
 }
 
+/// A manager as the import names them: work email, and ChartHop job when they have one.
+pub(super) type Manager = (String, Option<String>);
+
 /// The roster, indexed for matching, and what is known of the export as a whole.
 pub(super) struct Context<'a> {
     pub mapping: &'a Mapping,
@@ -51,6 +54,10 @@ pub(super) struct Context<'a> {
     by_key: TextIndex,
     by_email: TextIndex,
     pub facts: ExportFacts,
+    /// The last manager looked up: payroll key, work email and ChartHop job.
+    /// `matched by <key>` and `matched by <fallback>`.
+    matched_by: [String; 2],
+    pub manager_memo: std::cell::RefCell<Option<(String, Option<Manager>)>>,
 }
 
 impl<'a> Context<'a> {
@@ -84,6 +91,18 @@ impl<'a> Context<'a> {
             by_key,
             by_email,
             facts: ExportFacts::default(),
+            manager_memo: std::cell::RefCell::new(None),
+            matched_by: [
+                format!("matched by {key_code}"),
+                format!(
+                    "matched by {}",
+                    mapping
+                        .key
+                        .fallback
+                        .as_ref()
+                        .map_or(key_code, |(_, c)| c.as_str())
+                ),
+            ],
         }
     }
 
@@ -268,9 +287,9 @@ impl<'a> Context<'a> {
 
     /// How a match is explained in the plan (`matched by contact.employee`).
     pub fn how(&self, how: How) -> String {
-        match (how, &self.mapping.key.fallback) {
-            (How::Fallback, Some((_, code))) => format!("matched by {code}"),
-            _ => format!("matched by {}", self.key_code),
+        match how {
+            How::Fallback => self.matched_by[1].clone(),
+            How::Key => self.matched_by[0].clone(),
         }
     }
 
@@ -317,9 +336,20 @@ pub(super) fn row_numbers(rows: &[usize]) -> String {
 
 /// The row's work email (trimmed, lower-cased) from the mapped field, else its fallback key.
 pub(super) fn desired_email(d: &Desired, email_field: Option<usize>) -> Option<String> {
+    let lower = |t: &str| {
+        let t = t.trim();
+        if t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            t.to_lowercase()
+        } else {
+            t.to_string()
+        }
+    };
     email_field
         .and_then(|i| d.values.get(i).and_then(Option::as_ref))
-        .map(|v| v.render().trim().to_lowercase())
+        .map(|v| match v {
+            Value::Text(t) => lower(t),
+            other => lower(&other.render()),
+        })
         .filter(|e| !e.is_empty())
         .or_else(|| d.fallback.clone())
 }

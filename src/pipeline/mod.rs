@@ -15,6 +15,7 @@ use crate::read::{self, ReadOptions};
 use crate::settings::Settings;
 
 mod apply;
+mod handoff;
 mod sync;
 
 pub use apply::{Applied, ApplyOptions, apply};
@@ -232,6 +233,7 @@ pub async fn plan(
     req: &PlanRequest,
     progress: &dyn Progress,
 ) -> Result<Planned, Error> {
+    let started = std::time::Instant::now();
     let (mapped, roster) = map_and_fetch(
         settings,
         client,
@@ -242,25 +244,30 @@ pub async fn plan(
     )
     .await?;
     let fetched_at = settings.clock.stamp();
+    tracing::info!(
+        rows = mapped.input.rows,
+        people = roster.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "export mapped and roster fetched"
+    );
     progress.stage(Stage::Diffing);
     let mut writer = plan::Writer::create(&req.out, &mapped.mapping)?;
     // With `--compare-mapping`, the rows are also kept to compare with the old mapping's.
     let mut kept = req.compare_mapping.as_ref().map(|_| ChangeSet::default());
-    let mut outline = {
-        let mut sink = Tee {
-            writer: &mut writer,
-            kept: kept.as_mut(),
-        };
-        diff::run(
-            &mapped.mapping,
-            &roster,
-            mapped.sighting.clone(),
-            &mapped.spool,
-            &mut sink,
-        )
-        .map_err(|e| diff_error(&req.out, &e))?
-    };
+    let (mut outline, fingerprint) = handoff::diff_into(
+        &mapped.mapping,
+        &roster,
+        mapped.sighting.clone(),
+        &mapped.spool,
+        &mut writer,
+        kept.as_mut(),
+    )
+    .map_err(|e| diff_error(&req.out, &e))?;
     outline.summary.skipped = mapped.skipped;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "export compared with the roster"
+    );
     let compared = match (&req.compare_mapping, kept) {
         (Some(old_path), Some(mut changes)) => {
             changes.summary = outline.summary.clone();
@@ -324,7 +331,7 @@ pub async fn plan(
         roster: RosterRef {
             fields: roster_fields(&mapped.mapping),
             people: roster.len(),
-            sha256: roster.fingerprint(),
+            sha256: fingerprint,
             fetched_at,
         },
         created_at: settings.clock.stamp(),
@@ -332,6 +339,10 @@ pub async fn plan(
         show_sensitive: req.show_sensitive,
     };
     let (doc, plan_sha256) = writer.finish(inputs, outline)?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "plan written"
+    );
     if let Some(text) = &compared {
         let path = req.out.join(plan::MAPPING_DIFF_FILE);
         crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
@@ -386,25 +397,6 @@ fn spool_error(e: &std::io::Error) -> Error {
     Error::Io {
         what: "spooling the mapped rows".into(),
         source: std::io::Error::new(e.kind(), e.to_string()),
-    }
-}
-
-/// The diff's rows go to the plan writer and, when kept for a comparison, to a change set.
-struct Tee<'a> {
-    writer: &'a mut plan::Writer,
-    kept: Option<&'a mut ChangeSet>,
-}
-
-impl diff::Sink for Tee<'_> {
-    fn unknown_managers(&mut self, emails: Vec<String>) {
-        diff::Sink::unknown_managers(self.writer, emails);
-    }
-
-    fn row(&mut self, row: diff::RowChange) -> std::io::Result<()> {
-        if let Some(kept) = self.kept.as_deref_mut() {
-            kept.rows.push(row.clone());
-        }
-        diff::Sink::row(self.writer, row)
     }
 }
 

@@ -15,7 +15,7 @@ use crate::diff::{Category, ChangeSet, Outline, RowChange, Sink};
 use crate::fsutil::HashingWriter;
 
 /// Rows of each category (other than updates and departures) that the reports list.
-pub const LISTED: usize = 10_000;
+pub const LISTED: usize = 2_000;
 
 /// A plan directory being written. Feed it the diff's rows ([`Sink`]), then [`Writer::finish`].
 #[derive(Debug)]
