@@ -25,7 +25,8 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page.
+/// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page,
+/// indexing the fields of `indexes` as the pages arrive (see [`Roster::with_indexes`]).
 ///
 /// Fails with the client's [`ApiError`], including [`ApiError::CursorRepeated`] when ChartHop
 /// returns a cursor it already returned (which would loop forever).
@@ -33,6 +34,7 @@ pub async fn fetch_roster(
     client: &Client,
     fields: &[String],
     page_size: u32,
+    indexes: &[(&str, crate::textindex::Fold)],
     progress: &dyn Progress,
 ) -> Result<Roster, ApiError> {
     let mut wanted = vec!["jobId".to_string(), "name".to_string()];
@@ -47,7 +49,7 @@ pub async fn fetch_roster(
         date: None,
         limit: page_size,
     };
-    let mut roster = Roster::default();
+    let mut roster = Roster::with_indexes(indexes);
     let mut pages = JobPages::new(client, query);
     let mut current = pages.next_raw().await?;
     // Each page is parsed into the roster while the next one is on its way: its cursor is read

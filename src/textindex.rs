@@ -47,6 +47,14 @@ impl Fold {
         (self.hash(key) >> 32) as u32
     }
 
+    /// Whether two texts are the same key under this fold (both blank: not a key, so false).
+    pub fn equal(self, a: &str, b: &str) -> bool {
+        match (self.key(a), self.key(b)) {
+            (Some(a), Some(b)) => self.eq(a, b),
+            _ => false,
+        }
+    }
+
     fn eq(self, a: &str, b: &str) -> bool {
         match self {
             Fold::Trim => a == b,
@@ -162,6 +170,16 @@ impl TextIndex {
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /// Whether some key has several ids.
+    pub fn has_repeats(&self) -> bool {
+        !self.more.is_empty()
+    }
+
+    /// How this index compares keys.
+    pub fn fold(&self) -> Fold {
+        self.fold
     }
 
     /// Heap bytes held.

@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::bloom::Bloom;
-use super::matching::{Context, Outcome, desired_email};
+use super::matching::{Context, How, Outcome, desired_email};
 use crate::mapping::Desired;
 
 /// Keys and emails seen while the export is read.
@@ -126,15 +126,23 @@ impl Survey {
         {
             self.email_rows.entry(e.clone()).or_default().push(d.row);
         }
-        if let Outcome::Matched { person, .. } = ctx.match_row(d, email.as_deref(), false) {
+        let outcome = ctx.match_row(d, email.as_deref(), false);
+        if let Outcome::Matched { person, .. } = outcome {
             match self.first_claim[person] {
                 0 => self.first_claim[person] = u32::try_from(d.row + 1).unwrap_or(u32::MAX),
                 _ => self.more_claims.entry(person).or_default().push(d.row),
             }
         }
+        let by_key = match outcome {
+            Outcome::Matched {
+                person,
+                how: How::Key,
+            } => Some(person),
+            _ => d.key.as_deref().and_then(|k| ctx.single_with_key(k)),
+        };
         // The first row with a ChartHop person's key names that manager's export email.
         if let Some(k) = &d.key
-            && let Some(p) = ctx.single_with_key(k)
+            && let Some(p) = by_key
             && !std::mem::replace(&mut self.key_seen[p], true)
             && let Some(e) = &email
             && *e != ctx.email_of(p).trim().to_lowercase()

@@ -6,6 +6,8 @@
 //! This module decides matches only; what changes is decided in `categories`, and what is known
 //! of the whole export (repeats, rows claiming the same person) in `facts`.
 
+use std::borrow::Cow;
+
 use super::ConflictKind;
 use super::facts::ExportFacts;
 use crate::fetch::{Column, Roster};
@@ -51,8 +53,8 @@ pub(super) struct Context<'a> {
     key_col: Option<Column>,
     email_col: Option<Column>,
     /// Roster: payroll key -> people; work email (without case) -> people.
-    by_key: TextIndex,
-    by_email: TextIndex,
+    by_key: Cow<'a, TextIndex>,
+    by_email: Cow<'a, TextIndex>,
     pub facts: ExportFacts,
     /// The last manager looked up: payroll key, work email and ChartHop job.
     /// `matched by <key>` and `matched by <fallback>`.
@@ -69,13 +71,20 @@ impl<'a> Context<'a> {
         let text = |col: Option<Column>| {
             move |i: u32| col.map_or("", |c| roster.person(i as usize).value(c))
         };
-        let mut by_key = TextIndex::new(Fold::Trim, roster.len());
-        let mut by_email = TextIndex::new(Fold::TrimLower, roster.len());
-        for p in roster.iter() {
-            let id = p.index() as u32;
-            by_key.insert(id, text(key_col)(id), text(key_col));
-            by_email.insert(id, text(email_col)(id), text(email_col));
-        }
+        // The roster may have been indexed while it was fetched; else the index is built here.
+        let index = |code: &str, col: Option<Column>, fold: Fold| match roster.index(code, fold) {
+            Some(ix) => Cow::Borrowed(ix),
+            None => {
+                let mut ix = TextIndex::new(fold, roster.len());
+                for p in roster.iter() {
+                    let id = p.index() as u32;
+                    ix.insert(id, text(col)(id), text(col));
+                }
+                Cow::Owned(ix)
+            }
+        };
+        let by_key = index(key_code, key_col, Fold::Trim);
+        let by_email = index(WORK_EMAIL, email_col, Fold::TrimLower);
         Context {
             mapping,
             roster,
@@ -209,8 +218,15 @@ impl<'a> Context<'a> {
                 );
             }
             if let Some(person) = people.map(|i| i as usize).next() {
-                // The row's email must not belong to another ChartHop person.
+                // The row's email must not belong to another ChartHop person (nobody else can
+                // have it when it is this person's and no two people share an email).
+                let theirs = || {
+                    !self.by_email.has_repeats()
+                        && email
+                            .is_some_and(|e| self.by_email.fold().equal(e, self.email_of(person)))
+                };
                 if let Some(e) = email
+                    && !theirs()
                     && let Some(other) = self
                         .people_with_email(e)
                         .map(|o| o as usize)

@@ -41,6 +41,9 @@ pub struct Roster {
     refs: Vec<u32>,
     people: usize,
     by_job: TextIndex,
+    /// Indexes of other fields, declared up front ([`Roster::with_indexes`]), kept up to date
+    /// as people are added.
+    indexes: Vec<(String, TextIndex)>,
     /// Per slot: repeated values stored once.
     interns: Vec<Intern>,
     /// The slot each key of the last row went to, by key position (rows repeat their layout).
@@ -55,6 +58,7 @@ impl Default for Roster {
             refs: Vec::new(),
             people: 0,
             by_job: TextIndex::new(Fold::Trim, 1024),
+            indexes: Vec::new(),
             interns: vec![Intern::off(), Intern::on()],
             layout: Vec::new(),
         }
@@ -150,6 +154,27 @@ impl Roster {
         roster
     }
 
+    /// An empty roster that indexes these fields (code, and how values compare) as people are
+    /// added, so the index is built while pages arrive: see [`Roster::index`].
+    pub fn with_indexes(fields: &[(&str, Fold)]) -> Roster {
+        Roster {
+            indexes: fields
+                .iter()
+                .map(|(code, fold)| (code.to_string(), TextIndex::new(*fold, 1024)))
+                .collect(),
+            ..Roster::default()
+        }
+    }
+
+    /// The index of a field declared with [`Roster::with_indexes`] with this fold: value ->
+    /// people.
+    pub fn index(&self, code: &str, fold: Fold) -> Option<&TextIndex> {
+        self.indexes
+            .iter()
+            .find(|(c, ix)| c == code && ix.fold() == fold)
+            .map(|(_, ix)| ix)
+    }
+
     /// People in the roster.
     pub fn len(&self) -> usize {
         self.people
@@ -231,6 +256,11 @@ impl Roster {
         self.text.capacity()
             + self.refs.capacity() * 4
             + self.by_job.heap_bytes()
+            + self
+                .indexes
+                .iter()
+                .map(|(_, ix)| ix.heap_bytes())
+                .sum::<usize>()
             + self.interns.iter().map(Intern::heap_bytes).sum::<usize>()
     }
 
@@ -281,12 +311,26 @@ impl Roster {
             return;
         }
         let Roster {
-            by_job, text, refs, ..
+            by_job,
+            text,
+            refs,
+            indexes,
+            columns,
+            ..
         } = self;
         let job = read(text, refs[id * stride + JOB]);
         by_job.insert(id as u32, job, |i| {
             read(text, refs[i as usize * stride + JOB])
         });
+        for (code, index) in indexes.iter_mut() {
+            if let Some(c) = columns.iter().position(|k| k == code) {
+                let slot = c + 2;
+                let value = read(text, refs[id * stride + slot]);
+                index.insert(id as u32, value, |i| {
+                    read(text, refs[i as usize * stride + slot])
+                });
+            }
+        }
         self.people += 1;
     }
 

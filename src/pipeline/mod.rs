@@ -13,6 +13,7 @@ use crate::plan::{self, CharthopRef, InputRef, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::read::{self, ReadOptions};
 use crate::settings::Settings;
+use crate::textindex::Fold;
 
 mod apply;
 mod handoff;
@@ -210,7 +211,19 @@ async fn roster_for(
 ) -> Result<Roster, Error> {
     progress.stage(Stage::FetchingRoster);
     let fields = roster_fields(mapping);
-    Ok(fetch_roster(client, &fields, settings.charthop.page_size, progress).await?)
+    // The diff looks people up by payroll key and by work email: indexed as pages arrive.
+    let indexes = [
+        (mapping.key.charthop_field.as_str(), Fold::Trim),
+        ("contact.workEmail", Fold::TrimLower),
+    ];
+    Ok(fetch_roster(
+        client,
+        &fields,
+        settings.charthop.page_size,
+        &indexes,
+        progress,
+    )
+    .await?)
 }
 
 /// The fields a mapping compares: its key, its fallback and every mapped field.
