@@ -148,7 +148,7 @@ impl Hires {
         let header = header.into_inner().map_err(|e| e.into_error())?;
         out.write_all(&header)?;
         let order = self.late_order();
-        let late: HashSet<usize> = order.iter().copied().collect();
+        let late: HashSet<usize> = order.iter().map(|&i| self.waiters[i].ordinal).collect();
         let mut scratch = self.scratch.into_inner().map_err(|e| e.into_error())?;
         scratch.seek(SeekFrom::Start(0))?;
         // Export order, skipping the records that come later.

@@ -270,3 +270,7 @@ impl Sink for Writer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod tests;
