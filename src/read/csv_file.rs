@@ -6,7 +6,6 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use super::csv_lines::{Breaks, LineCounter, line_of};
 use super::decode::{self, Transcode};
@@ -25,7 +24,6 @@ pub(super) struct CsvRows {
     path: PathBuf,
     encoding: TextEncoding,
     reader: csv::Reader<LineCounter<Source>>,
-    lines: Arc<Mutex<Breaks>>,
     record: csv::ByteRecord,
     /// Rows read while looking for the header, to be given out first.
     pending: VecDeque<(usize, csv::ByteRecord)>,
@@ -61,13 +59,12 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         .read_to_end(&mut head)
         .map_err(io)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&head));
-    let lines = Arc::new(Mutex::new(Breaks {
-        max_record: options.limits.max_record_bytes as u64,
-        ..Breaks::default()
-    }));
     let counter = LineCounter {
         inner: Cursor::new(head).chain(decoded),
-        breaks: Arc::clone(&lines),
+        breaks: Breaks {
+            max_record: options.limits.max_record_bytes as u64,
+            ..Breaks::default()
+        },
     };
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -79,7 +76,6 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         path: path.to_path_buf(),
         encoding: detected.encoding,
         reader,
-        lines,
         record: csv::ByteRecord::new(),
         pending: VecDeque::new(),
         width: 0,
@@ -129,7 +125,7 @@ impl CsvRows {
             if !self.read_record()? {
                 break None;
             }
-            let row = line_of(&self.lines, &self.record);
+            let row = line_of(&mut self.reader.get_mut().breaks, &self.record);
             let blank = is_blank(&self.record);
             match header::step(mode, row, blank) {
                 Step::Skip => {}
@@ -199,12 +195,11 @@ impl CsvRows {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(more) => {
                 let end = self.reader.position().byte();
-                let mut b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
-                b.record_start = end;
+                self.reader.get_mut().breaks.record_start = end;
                 Ok(more)
             }
             Err(e) => {
-                let b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+                let b = &self.reader.get_ref().breaks;
                 if b.over_limit {
                     let start = b.record_start;
                     let row = b.passed + 1 + b.pending.iter().filter(|(o, _)| *o < start).count();
@@ -325,7 +320,7 @@ impl CsvRows {
         if !self.read_record()? {
             return Ok(false);
         }
-        out.row = line_of(&self.lines, &self.record);
+        out.row = line_of(&mut self.reader.get_mut().breaks, &self.record);
         self.fill(out.row, &self.record, &mut out.cells)?;
         Ok(true)
     }

@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::{Arc, Mutex};
 
 /// Line breaks seen by [`LineCounter`] and not yet passed by the records read.
 ///
@@ -34,20 +33,17 @@ pub(super) struct Breaks {
 /// read buffer.
 pub(super) struct LineCounter<R> {
     pub(super) inner: R,
-    pub(super) breaks: Arc<Mutex<Breaks>>,
+    pub(super) breaks: Breaks,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        {
-            let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
-            if b.max_record > 0 && b.offset.saturating_sub(b.record_start) > b.max_record {
-                b.over_limit = true;
-                return Err(std::io::Error::other("record too long"));
-            }
+        let b = &mut self.breaks;
+        if b.max_record > 0 && b.offset.saturating_sub(b.record_start) > b.max_record {
+            b.over_limit = true;
+            return Err(std::io::Error::other("record too long"));
         }
         let n = self.inner.read(buf)?;
-        let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
         let base = b.offset;
         let mut prev_cr = b.prev_cr;
         let mut last = None;
@@ -79,9 +75,8 @@ impl<R: Read> Read for LineCounter<R> {
 /// The csv crate puts a record's position before the empty lines it skipped (or on the LF of
 /// the CRLF ending the previous record), so a break at the position is passed and the record
 /// starts after it.
-pub(super) fn line_of(lines: &Mutex<Breaks>, record: &csv::ByteRecord) -> usize {
+pub(super) fn line_of(b: &mut Breaks, record: &csv::ByteRecord) -> usize {
     let mut start = record.position().map_or(0, |p| p.byte());
-    let mut b = lines.lock().unwrap_or_else(|e| e.into_inner());
     while let Some(&(offset, len)) = b.pending.front() {
         if offset > start {
             break;
