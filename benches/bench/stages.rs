@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use payroll_sync::fetch::Roster;
-use payroll_sync::mapping::{Mapping, Outcome};
+use payroll_sync::mapping::{MappedRow, Mapping, Value, Verdict};
 use payroll_sync::progress::{Progress, Stage};
-use payroll_sync::read::{self, ReadOptions};
+use payroll_sync::read::{self, RawRow, ReadOptions};
 
 use crate::measure;
 
@@ -31,6 +31,12 @@ pub fn raw_csv(path: &Path) -> Result<usize, Error> {
 
 /// Reads the export, maps every row and writes the mapped values as CSV (rendered as in the
 /// change files) to `out`; returns the rows mapped.
+///
+/// It streams as a caller that is done with each row before the next would: one reused row
+/// ([`read::Table::read_row`]), one reused mapped row ([`Bound::outcome_into`]), and every
+/// value rendered into one reused record.
+///
+/// [`Bound::outcome_into`]: payroll_sync::mapping::Bound::outcome_into
 pub fn read_map_write(input: &Path, mapping: &Path, out: &Path) -> Result<usize, Error> {
     let mapping = Mapping::load(mapping)?;
     let options = ReadOptions {
@@ -40,21 +46,32 @@ pub fn read_map_write(input: &Path, mapping: &Path, out: &Path) -> Result<usize,
     };
     let mut table = read::open(input, &options)?;
     let bound = mapping.bind(&table.header)?;
-    let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
-    let mut w = csv::Writer::from_writer(file);
-    let mut record: Vec<String> = Vec::new();
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_writer(std::fs::File::create(out)?);
+    let mut row = RawRow::default();
+    let mut work = MappedRow::default();
+    let mut record = csv::ByteRecord::new();
+    let mut text = String::new();
     let mut mapped = 0;
-    for row in table.by_ref() {
-        let row = row?;
-        if let Outcome::Mapped(d) = bound.outcome(row.row, &row.cells) {
+    while table.read_row(&mut row)? {
+        if let Verdict::Mapped = bound.outcome_into(row.row, &row.cells, &mut work) {
+            let d = &work.desired;
             record.clear();
-            record.push(d.key.unwrap_or_default());
-            record.extend(
-                d.values
-                    .iter()
-                    .map(|v| v.as_ref().map(|v| v.render()).unwrap_or_default()),
-            );
-            w.write_record(&record)?;
+            record.push_field(d.key.as_deref().unwrap_or_default().as_bytes());
+            for v in &d.values {
+                match v {
+                    // Text renders as itself.
+                    Some(Value::Text(t)) => record.push_field(t.as_bytes()),
+                    Some(v) => {
+                        text.clear();
+                        v.render_into(&mut text);
+                        record.push_field(text.as_bytes());
+                    }
+                    None => record.push_field(b""),
+                }
+            }
+            w.write_byte_record(&record)?;
             mapped += 1;
         }
     }

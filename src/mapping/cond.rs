@@ -11,6 +11,7 @@ use toml::de::DeValue;
 
 use super::Columns;
 use super::spec::{Item, Reader, get};
+use super::transform::text::{is_blank, trimmed};
 
 /// A compiled condition; columns are ids in the mapping's [`Columns`].
 #[derive(Debug, Clone)]
@@ -48,11 +49,11 @@ impl Cond {
                 values,
                 negate,
             } => {
-                let t = cell(*col).trim();
+                let t = trimmed(cell(*col));
                 values.iter().any(|v| v.eq_ignore_ascii_case(t)) != *negate
             }
-            Cond::Matches { col, re } => re.is_match(cell(*col).trim()),
-            Cond::Blank { col, blank } => cell(*col).trim().is_empty() == *blank,
+            Cond::Matches { col, re } => re.is_match(trimmed(cell(*col))),
+            Cond::Blank { col, blank } => is_blank(cell(*col)) == *blank,
             Cond::All(cs) => cs.iter().all(|c| c.eval(cell)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(cell)),
             Cond::Not(c) => !c.eval(cell),

@@ -22,7 +22,9 @@ pub struct ValueTable {
 impl ValueTable {
     /// The entry for a value (trimmed, exact case).
     pub fn get(&self, value: &str) -> Option<&str> {
-        self.entries.get(value.trim()).map(String::as_str)
+        self.entries
+            .get(super::transform::text::trimmed(value))
+            .map(String::as_str)
     }
 
     pub(crate) fn inline(

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub use diag::{Diagnostic, render};
 pub use error::{MappingError, Rejection};
 pub use lookup::ValueTable;
-pub use row::{Bound, Desired, Outcome};
+pub use row::{Bound, Desired, MappedRow, Outcome, Verdict};
 pub use value::{Decimal, KIND_NAMES, Kind, Value, parse_bool, parse_money_loose};
 
 use cond::Cond;

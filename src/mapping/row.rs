@@ -1,10 +1,15 @@
 //! Mapping one row: the compiled steps of each field run over the row's cells, by header
-//! position. The per-row path reuses one text buffer across fields and allocates only for the
-//! values it keeps.
+//! position. The per-row path reuses one text buffer across fields; [`Bound::outcome_into`]
+//! also reuses the previous row's strings, so mapping a stream allocates only while its
+//! buffers grow.
 
-use super::transform::{Defaults, number};
-use super::value::{Kind, Value, parse_bool};
+mod typed;
+
+use super::transform::text::{is_blank, trimmed};
+use super::value::Value;
 use super::{Field, Mapping, OnEmpty, Rejection, Source};
+pub(crate) use typed::typed;
+use typed::{set_text, typed_into};
 
 /// A mapping bound to one export's header: every column id resolved to a position.
 #[derive(Debug, Clone)]
@@ -15,7 +20,7 @@ pub struct Bound<'m> {
 }
 
 /// What a row maps to: values by field index (`None`: blank, left as it is in ChartHop).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Desired {
     /// The row's number in the export.
     pub row: usize,
@@ -39,6 +44,25 @@ pub enum Outcome {
     /// Left out by the `[[skip]]` rule with this index.
     Skipped(usize),
     Rejected(Rejection),
+}
+
+/// A row's fate as [`Bound::outcome_into`] tells it: when mapped, the row is in the
+/// [`MappedRow`] it was given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Mapped,
+    /// Left out by the `[[skip]]` rule with this index.
+    Skipped(usize),
+    Rejected(Rejection),
+}
+
+/// Where [`Bound::outcome_into`] maps rows one after another: the last row mapped, and the
+/// text buffer the fields are worked in, both reused from row to row.
+#[derive(Debug, Clone, Default)]
+pub struct MappedRow {
+    /// The row last mapped (meaningful after [`Verdict::Mapped`] only).
+    pub desired: Desired,
+    buf: String,
 }
 
 /// A field's text before its table and type: blank (with what a blank does) or text.
@@ -85,34 +109,67 @@ impl<'m> Bound<'m> {
     /// failing transform, a value missing from a `map` or `lookup`, or a value that does not
     /// parse as the field's type rejects the row with the column, value and reason.
     pub fn map_row(&self, row: usize, cells: &[String]) -> Result<Desired, Rejection> {
+        let mut out = MappedRow::default();
+        self.map_row_into(row, cells, &mut out)?;
+        Ok(out.desired)
+    }
+
+    /// [`Bound::outcome`] into a reused [`MappedRow`]: the same fate, and after
+    /// [`Verdict::Mapped`] the same [`Desired`] in `out.desired`, with the strings of the row
+    /// mapped before reused. For a caller that is done with each row before the next.
+    pub fn outcome_into(&self, row: usize, cells: &[String], out: &mut MappedRow) -> Verdict {
+        if let Some(s) = self.skip_rule(cells) {
+            return Verdict::Skipped(s);
+        }
+        match self.map_row_into(row, cells, out) {
+            Ok(()) => Verdict::Mapped,
+            Err(r) => Verdict::Rejected(r),
+        }
+    }
+
+    /// [`Bound::map_row`] into `out.desired`, reusing its strings; fails as `map_row` does,
+    /// and `out.desired` holds nothing meaningful then.
+    fn map_row_into(
+        &self,
+        row: usize,
+        cells: &[String],
+        out: &mut MappedRow,
+    ) -> Result<(), Rejection> {
         let m = self.mapping;
-        let key = Some(self.cell(cells, m.key_col).trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
+        let MappedRow { desired: d, buf } = out;
+        d.row = row;
+        let key = Some(trimmed(self.cell(cells, m.key_col))).filter(|s| !s.is_empty());
+        set_text(&mut d.key, key);
         let fallback = m
             .fallback_col
-            .map(|c| self.cell(cells, c).trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_lowercase);
-        let mut values = Vec::with_capacity(m.fields.len());
-        let mut manager_ref = None;
-        let mut buf = String::new();
-        for field in &m.fields {
-            let col = match self.prepare(field, cells, &mut buf) {
+            .map(|c| trimmed(self.cell(cells, c)))
+            .filter(|s| !s.is_empty());
+        set_text(&mut d.fallback, fallback);
+        if let Some(f) = &mut d.fallback {
+            if f.is_ascii() {
+                f.make_ascii_lowercase();
+            } else {
+                *f = f.to_lowercase();
+            }
+        }
+        d.values.resize(m.fields.len(), None);
+        let mut manager_ref = false;
+        for (field, slot) in m.fields.iter().zip(d.values.iter_mut()) {
+            let col = match self.prepare(field, cells, buf) {
                 Err((col, reason)) => return Err(self.reject(row, field, col, cells, reason)),
                 Ok((Prepared::Keep, _)) => {
-                    values.push(None);
+                    *slot = None;
                     continue;
                 }
                 Ok((Prepared::Clear, _)) => {
-                    values.push(Some(Value::Clear));
+                    *slot = Some(Value::Clear);
                     continue;
                 }
                 Ok((Prepared::Text, col)) => col,
             };
             if let Some(t) = field.table {
                 let table = &m.tables[t];
-                match table.get(&buf) {
+                match table.get(buf) {
                     Some(v) => {
                         buf.clear();
                         buf.push_str(v);
@@ -124,25 +181,20 @@ impl<'m> Bound<'m> {
                 }
             }
             if field.resolve_manager {
-                manager_ref = Some(buf.trim().to_string());
-                values.push(None);
+                set_text(&mut d.manager_ref, Some(trimmed(buf)));
+                manager_ref = true;
+                *slot = None;
                 continue;
             }
-            match typed(field.kind, &buf, &m.defaults) {
-                Ok(v) => values.push(Some(v)),
-                Err(reason) => return Err(self.reject(row, field, col, cells, reason)),
+            if let Err(reason) = typed_into(field.kind, buf, &m.defaults, slot) {
+                return Err(self.reject(row, field, col, cells, reason));
             }
         }
-        let (departing, termination_date) = self.departure(row, cells)?;
-        Ok(Desired {
-            row,
-            key,
-            fallback,
-            values,
-            manager_ref,
-            departing,
-            termination_date,
-        })
+        if !manager_ref {
+            d.manager_ref = None;
+        }
+        (d.departing, d.termination_date) = self.departure(row, cells)?;
+        Ok(())
     }
 
     /// The `[departure]` evidence of a row: a status that means "left", or a termination date.
@@ -156,13 +208,13 @@ impl<'m> Bound<'m> {
             return Ok((false, None));
         };
         let status_left = d.status.as_ref().is_some_and(|(col, left)| {
-            let status = self.cell(cells, *col).trim();
+            let status = trimmed(self.cell(cells, *col));
             !status.is_empty() && left.iter().any(|v| v.trim().eq_ignore_ascii_case(status))
         });
         let date = match d.date_col {
             None => None,
             Some(col) => {
-                let text = self.cell(cells, col).trim();
+                let text = trimmed(self.cell(cells, col));
                 if text.is_empty() {
                     None
                 } else {
@@ -219,7 +271,7 @@ impl<'m> Bound<'m> {
                 Some(*c)
             }
             Source::First(cs) => {
-                let c = cs.iter().copied().find(|&c| !cell(c).trim().is_empty());
+                let c = cs.iter().copied().find(|&c| !is_blank(cell(c)));
                 if let Some(c) = c {
                     buf.push_str(cell(c));
                 }
@@ -231,12 +283,14 @@ impl<'m> Bound<'m> {
             }
             Source::Nothing => None,
         };
-        if !buf.trim().is_empty() {
+        let mut blank = is_blank(buf);
+        if !blank && !field.transforms.is_empty() {
             for t in &field.transforms {
                 t.apply(buf).map_err(|reason| (col, reason))?;
             }
+            blank = is_blank(buf);
         }
-        if buf.trim().is_empty() {
+        if blank {
             match &field.default {
                 Some(d) => {
                     buf.clear();
@@ -299,32 +353,6 @@ fn redact_quoted(reason: &str) -> String {
     out
 }
 
-/// Types a field's final text (trimmed for every type but text).
-///
-/// Fails with the reason when the text is not a date in ISO or `[source] date_formats`, not a
-/// number (`[source] decimal`), not an amount with a currency (`[source] currency` as the
-/// default), or not a yes/no.
-pub(crate) fn typed(kind: Kind, text: &str, d: &Defaults) -> Result<Value, String> {
-    let t = text.trim();
-    Ok(match kind {
-        Kind::Text => Value::Text(text.to_string()),
-        Kind::Date => Value::Date(d.dates.parse(t).ok_or_else(|| {
-            let formats = d.dates.formats();
-            if formats.is_empty() {
-                format!("`{t}` is not an ISO date (YYYY-MM-DD); set `[source] date_formats` for other layouts")
-            } else {
-                format!("`{t}` is not a date in ISO or any of {formats:?}")
-            }
-        })?),
-        Kind::Number => Value::Number(number::parse_number(t, d.decimal)?),
-        Kind::Money => {
-            let (amount, currency) = number::parse_money(t, d.decimal, d.currency.as_deref())?;
-            Value::Money { amount, currency }
-        }
-        Kind::Boolean => Value::Boolean(parse_bool(t).ok_or_else(|| format!("`{t}` is not yes or no"))?),
-    })
-}
-
 #[cfg(test)]
 mod redact_tests {
     #[test]
@@ -340,3 +368,7 @@ mod redact_tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "row_tests.rs"]
+mod tests;

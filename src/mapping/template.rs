@@ -20,23 +20,36 @@ enum Piece {
 }
 
 impl Template {
-    /// Fills the template from a row into `out` (cleared first).
+    /// Fills the template from a row into `out` (cleared first), collapsing whitespace as
+    /// it goes (the text of [`collapse_spaces`](super::transform::text::collapse_spaces) on
+    /// the whole), without a string of its own.
     pub(crate) fn render<'a, F: Fn(usize) -> &'a str>(&self, cell: &F, out: &mut String) {
         out.clear();
         let mut any = false;
-        let mut raw = String::new();
+        let mut space = false;
         for p in &self.pieces {
-            match p {
-                Piece::Text(t) => raw.push_str(t),
+            let text = match p {
+                Piece::Text(t) => t.as_str(),
                 Piece::Column(c) => {
                     let v = cell(*c).trim();
                     any |= !v.is_empty();
-                    raw.push_str(v);
+                    v
                 }
+            };
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    space = true;
+                    continue;
+                }
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
             }
         }
-        if any {
-            out.push_str(&super::transform::text::collapse_spaces(&raw));
+        if !any {
+            out.clear();
         }
     }
 
@@ -149,6 +162,32 @@ mod tests {
         let blank = |_c: usize| " ";
         t.render(&blank, &mut out);
         assert_eq!(out, "");
+    }
+
+    #[test]
+    fn fills_as_collapsing_the_joined_text_would() {
+        let mut r = Reader::new();
+        let mut cols = Columns::default();
+        let t = parse(&mut r, " {A}\t-{B} {C}  x ", 0..20, &mut cols);
+        let Some(t) = t else { panic!("no template") };
+        let cells = ["", " ", "Ada", " Zoë  Lee ", "\u{a0}", "a\tb"];
+        let mut out = String::new();
+        for a in cells {
+            for b in cells {
+                for c in cells {
+                    let cell = |i: usize| [a, b, c][i];
+                    t.render(&cell, &mut out);
+                    let raw = format!(" {}\t-{} {}  x ", a.trim(), b.trim(), c.trim());
+                    let any = [a, b, c].iter().any(|v| !v.trim().is_empty());
+                    let want = if any {
+                        crate::mapping::transform::text::collapse_spaces(&raw)
+                    } else {
+                        String::new()
+                    };
+                    assert_eq!(out, want, "{a:?} {b:?} {c:?}");
+                }
+            }
+        }
     }
 
     #[test]

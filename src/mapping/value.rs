@@ -95,15 +95,29 @@ impl Decimal {
 
     /// Plain text with a point: `1234.5`, `-3`, `0.05`.
     pub fn render(&self) -> String {
-        let digits = self.units.unsigned_abs().to_string();
-        let sign = if self.units < 0 { "-" } else { "" };
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    /// Appends [`Decimal::render`]'s text to `out`, without allocating a string of its own.
+    pub fn render_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        if self.units < 0 {
+            out.push('-');
+        }
+        let start = out.len();
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{}", self.units.unsigned_abs());
         let scale = self.scale as usize;
         if scale == 0 {
-            return format!("{sign}{digits}");
+            return;
         }
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (int, frac) = padded.split_at(padded.len() - scale);
-        format!("{sign}{int}.{frac}")
+        let digits = out.len() - start;
+        for _ in digits..scale + 1 {
+            out.insert(start, '0');
+        }
+        out.insert(out.len() - scale, '.');
     }
 }
 
@@ -129,13 +143,53 @@ impl Value {
     pub fn render(&self) -> String {
         match self {
             Value::Text(t) => t.clone(),
-            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Value::Number(n) => n.render(),
-            Value::Money { amount, currency } => format!("{} {currency}", amount.render()),
-            Value::Boolean(b) => b.to_string(),
-            Value::Clear => String::new(),
+            _ => {
+                let mut out = String::new();
+                self.render_into(&mut out);
+                out
+            }
         }
     }
+
+    /// Appends [`Value::render`]'s text to `out`: the same text, without a string of its own.
+    pub fn render_into(&self, out: &mut String) {
+        match self {
+            Value::Text(t) => out.push_str(t),
+            Value::Date(d) => push_iso_date(*d, out),
+            Value::Number(n) => n.render_into(out),
+            Value::Money { amount, currency } => {
+                amount.render_into(out);
+                out.push(' ');
+                out.push_str(currency);
+            }
+            Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Clear => {}
+        }
+    }
+}
+
+/// Appends a date as chrono's `%Y-%m-%d` writes it. Years 0 to 9999 (every payroll date) are
+/// written digit by digit; others (`+10000-01-01`, `-0001-01-01`) through chrono.
+pub(crate) fn push_iso_date(d: NaiveDate, out: &mut String) {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        use std::fmt::Write;
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = year.unsigned_abs();
+    for n in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(n));
+    }
+    out.push('-');
+    out.push(digit(d.month() / 10));
+    out.push(digit(d.month()));
+    out.push('-');
+    out.push(digit(d.day() / 10));
+    out.push(digit(d.day()));
 }
 
 /// Reads a boolean as people write it: `true/false`, `yes/no`, `y/n`, `1/0`, `on/off`
@@ -193,6 +247,59 @@ mod tests {
             Decimal::parse_plain("1,25", ','),
             Decimal::parse_plain("1.250", '.')
         );
+    }
+
+    #[test]
+    fn render_into_appends_what_render_gives() {
+        let d = |s| Decimal::parse_plain(s, '.').unwrap();
+        let values = [
+            Value::Text(" Ada ".into()),
+            Value::Number(d("-0.05")),
+            Value::Number(d("1234.5")),
+            Value::Number(d("85000")),
+            Value::Number(d("-123456789012345678901234567.891")),
+            Value::Money {
+                amount: d("0.5"),
+                currency: "EUR".into(),
+            },
+            Value::Boolean(true),
+            Value::Boolean(false),
+            Value::Clear,
+        ];
+        for v in values {
+            let mut out = String::from("x");
+            v.render_into(&mut out);
+            assert_eq!(out, format!("x{}", v.render()));
+        }
+        assert_eq!(d("-0.05").render(), "-0.05");
+        assert_eq!(d("0.5").render(), "0.5");
+        assert_eq!(d("100.25").render(), "100.25");
+    }
+
+    #[test]
+    fn dates_render_as_chrono_writes_them() {
+        let days = [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            NaiveDate::from_ymd_opt(-1, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(0, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(5, 3, 9).unwrap(),
+            NaiveDate::from_ymd_opt(999, 10, 10).unwrap(),
+            NaiveDate::from_ymd_opt(2021, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+        ];
+        let mut day = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        let every = std::iter::from_fn(|| {
+            day = day.checked_add_days(chrono::Days::new(37))?;
+            (day.year() < 2200).then_some(day)
+        });
+        use chrono::Datelike;
+        for d in days.into_iter().chain(every) {
+            let mut out = String::new();
+            push_iso_date(d, &mut out);
+            assert_eq!(out, d.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

@@ -117,8 +117,8 @@ fn map_rows(
     let email_field = mapping.field_index("contact.workEmail");
     let mut rows = 0;
     let mut skipped = 0;
-    for row in table.by_ref() {
-        let row = row?;
+    let mut row = read::RawRow::default();
+    while table.read_row(&mut row)? {
         rows += 1;
         match bound.outcome(row.row, &row.cells) {
             Outcome::Mapped(d) => {

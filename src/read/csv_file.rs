@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
+use super::csv_lines::{Breaks, LineCounter, line_of};
 use super::decode::{self, Transcode};
 use super::header::{self, Step};
 use super::{
@@ -24,7 +24,6 @@ pub(super) struct CsvRows {
     path: PathBuf,
     encoding: TextEncoding,
     reader: csv::Reader<LineCounter<Source>>,
-    lines: Arc<Mutex<Breaks>>,
     record: csv::ByteRecord,
     /// Rows read while looking for the header, to be given out first.
     pending: VecDeque<(usize, csv::ByteRecord)>,
@@ -60,13 +59,12 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         .read_to_end(&mut head)
         .map_err(io)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&head));
-    let lines = Arc::new(Mutex::new(Breaks {
-        max_record: options.limits.max_record_bytes as u64,
-        ..Breaks::default()
-    }));
     let counter = LineCounter {
         inner: Cursor::new(head).chain(decoded),
-        breaks: Arc::clone(&lines),
+        breaks: Breaks {
+            max_record: options.limits.max_record_bytes as u64,
+            ..Breaks::default()
+        },
     };
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -78,7 +76,6 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
         path: path.to_path_buf(),
         encoding: detected.encoding,
         reader,
-        lines,
         record: csv::ByteRecord::new(),
         pending: VecDeque::new(),
         width: 0,
@@ -128,7 +125,7 @@ impl CsvRows {
             if !self.read_record()? {
                 break None;
             }
-            let row = line_of(&self.lines, &self.record);
+            let row = line_of(&mut self.reader.get_mut().breaks, &self.record);
             let blank = is_blank(&self.record);
             match header::step(mode, row, blank) {
                 Step::Skip => {}
@@ -187,7 +184,7 @@ impl CsvRows {
         };
         let mut header = Vec::with_capacity(record.len());
         for (i, field) in record.iter().enumerate() {
-            header.push(self.text(field, row, i)?);
+            header.push(self.field(field, row, i)?.to_string());
         }
         Ok((row, header))
     }
@@ -198,12 +195,11 @@ impl CsvRows {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(more) => {
                 let end = self.reader.position().byte();
-                let mut b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
-                b.record_start = end;
+                self.reader.get_mut().breaks.record_start = end;
                 Ok(more)
             }
             Err(e) => {
-                let b = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+                let b = &self.reader.get_ref().breaks;
                 if b.over_limit {
                     let start = b.record_start;
                     let row = b.passed + 1 + b.pending.iter().filter(|(o, _)| *o < start).count();
@@ -219,7 +215,9 @@ impl CsvRows {
         }
     }
 
-    fn text(&self, field: &[u8], row: usize, col: usize) -> Result<String, ReadError> {
+    /// The text of one field, or why it cannot be read: longer than `max_field_bytes`, holding
+    /// a NUL byte, or not UTF-8 (after decoding), each with its row and column.
+    fn field<'f>(&self, field: &'f [u8], row: usize, col: usize) -> Result<&'f str, ReadError> {
         if field.len() > self.max_field_bytes {
             return Err(ReadError::Limit {
                 path: self.path.clone(),
@@ -234,23 +232,46 @@ impl CsvRows {
                 place: error::place(None, row, Some(col + 1)),
             });
         }
-        match std::str::from_utf8(field) {
-            Ok(t) => Ok(t.to_string()),
-            Err(_) => Err(ReadError::Encoding {
-                path: self.path.clone(),
-                place: error::place(None, row, Some(col + 1)),
-                encoding: self.encoding.name(),
-            }),
-        }
+        std::str::from_utf8(field).map_err(|_| ReadError::Encoding {
+            path: self.path.clone(),
+            place: error::place(None, row, Some(col + 1)),
+            encoding: self.encoding.name(),
+        })
     }
 
-    fn convert(&self, row: usize, record: &csv::ByteRecord) -> Result<RawRow, ReadError> {
+    /// The whole record as text when every field passes [`CsvRows::field`]'s checks, found
+    /// with one scan of the record instead of one per field; `None` when some field may fail
+    /// (the caller then checks field by field, which names the column).
+    fn whole<'r>(&self, record: &'r csv::ByteRecord) -> Option<&'r str> {
+        let bytes = record.as_slice();
+        if bytes.len() > self.max_field_bytes
+            && record.iter().any(|f| f.len() > self.max_field_bytes)
+        {
+            return None;
+        }
+        if memchr::memchr(0, bytes).is_some() {
+            return None;
+        }
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Puts `record`'s fields into `cells` (one per header column), reusing the strings
+    /// already there.
+    ///
+    /// Fails with [`ReadError::Ragged`] when the record is not as wide as the header (a line
+    /// of whitespace is a blank row of any width), or with the first field that
+    /// [`CsvRows::field`] refuses. `cells` holds no meaningful row after an error.
+    fn fill(
+        &self,
+        row: usize,
+        record: &csv::ByteRecord,
+        cells: &mut Vec<String>,
+    ) -> Result<(), ReadError> {
         // A line that is only whitespace is a blank row, whatever its field count.
         if record.len() == 1 && is_blank(record) {
-            return Ok(RawRow {
-                row,
-                cells: vec![String::new(); self.width],
-            });
+            cells.resize_with(self.width, String::new);
+            cells.iter_mut().for_each(String::clear);
+            return Ok(());
         }
         if record.len() != self.width {
             return Err(ReadError::Ragged {
@@ -260,121 +281,49 @@ impl CsvRows {
                 found: record.len(),
             });
         }
-        let mut cells = Vec::with_capacity(self.width);
-        for (i, field) in record.iter().enumerate() {
-            cells.push(self.text(field, row, i)?);
+        cells.resize_with(self.width, String::new);
+        if let Some(text) = self.whole(record) {
+            // Fields are stored back to back; a field boundary inside a character means the
+            // fields on either side of it are not UTF-8 on their own.
+            let mut start = 0;
+            let split = cells.iter_mut().zip(record.iter()).all(|(cell, field)| {
+                let end = start + field.len();
+                let t = text.get(start..end);
+                start = end;
+                t.map(|t| {
+                    cell.clear();
+                    cell.push_str(t);
+                })
+                .is_some()
+            });
+            if split {
+                return Ok(());
+            }
         }
-        Ok(RawRow { row, cells })
+        for (i, (cell, field)) in cells.iter_mut().zip(record.iter()).enumerate() {
+            let t = self.field(field, row, i)?;
+            cell.clear();
+            cell.push_str(t);
+        }
+        Ok(())
     }
-}
 
-impl Iterator for CsvRows {
-    type Item = Result<RawRow, ReadError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Reads the next data row into `out`, reusing its cells; `false` at the end.
+    ///
+    /// Fails as [`CsvRows::read_record`] and [`CsvRows::fill`] do.
+    pub(super) fn read_into(&mut self, out: &mut RawRow) -> Result<bool, ReadError> {
         if let Some((row, record)) = self.pending.pop_front() {
-            return Some(self.convert(row, &record));
+            out.row = row;
+            self.fill(row, &record, &mut out.cells)?;
+            return Ok(true);
         }
-        match self.read_record() {
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-            Ok(true) => {
-                let row = line_of(&self.lines, &self.record);
-                Some(self.convert(row, &self.record))
-            }
+        if !self.read_record()? {
+            return Ok(false);
         }
+        out.row = line_of(&mut self.reader.get_mut().breaks, &self.record);
+        self.fill(out.row, &self.record, &mut out.cells)?;
+        Ok(true)
     }
-}
-
-/// Line breaks seen by [`LineCounter`] and not yet passed by the records read.
-///
-/// The csv crate's own line numbers lag behind with CRLF and do not count a lone CR, so lines
-/// are counted here: `\n`, `\r\n` and a lone `\r` each end one line. Only breaks inside the
-/// reader's read-ahead buffer are kept.
-#[derive(Debug, Default)]
-struct Breaks {
-    /// Offset and length (1, or 2 for CRLF) of each break.
-    pending: VecDeque<(u64, u64)>,
-    offset: u64,
-    prev_cr: bool,
-    /// Lines ended before the last record asked about.
-    passed: usize,
-    /// Where the record being read starts (the end of the last one read).
-    record_start: u64,
-    /// The cap on one record's bytes, and whether a read refused to go past it.
-    max_record: u64,
-    over_limit: bool,
-}
-
-/// Reads the file and notes where its line breaks are; refuses to feed the CSV parser more
-/// than `max_record` bytes past the start of the record it is reading.
-///
-/// The parser asks for bytes only once it has consumed all it was given, and it is parsing one
-/// record at a time, so every byte between `record_start` and `offset` belongs to the record in
-/// progress (or blank lines before it): the record never holds much more than the cap plus one
-/// read buffer.
-pub(super) struct LineCounter<R> {
-    inner: R,
-    breaks: Arc<Mutex<Breaks>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        {
-            let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
-            if b.max_record > 0 && b.offset.saturating_sub(b.record_start) > b.max_record {
-                b.over_limit = true;
-                return Err(std::io::Error::other("record too long"));
-            }
-        }
-        let n = self.inner.read(buf)?;
-        let mut b = self.breaks.lock().unwrap_or_else(|e| e.into_inner());
-        let base = b.offset;
-        let mut prev_cr = b.prev_cr;
-        let mut last = None;
-        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            let is_lf_after_cr =
-                buf[i] == b'\n' && prev_cr && last.map_or(i == 0, |l: usize| l + 1 == i);
-            if !is_lf_after_cr {
-                b.pending.push_back((base + i as u64, 1));
-            } else if let Some(cr) = b.pending.back_mut()
-                && cr.0 + 1 == base + i as u64
-            {
-                cr.1 = 2;
-            }
-            prev_cr = buf[i] == b'\r';
-            last = Some(i);
-        }
-        b.prev_cr = if n == 0 {
-            prev_cr
-        } else {
-            last == Some(n - 1) && buf[n - 1] == b'\r'
-        };
-        b.offset = base + n as u64;
-        Ok(n)
-    }
-}
-
-/// The 1-based line where `record` starts.
-///
-/// The csv crate puts a record's position before the empty lines it skipped (or on the LF of
-/// the CRLF ending the previous record), so a break at the position is passed and the record
-/// starts after it.
-fn line_of(lines: &Mutex<Breaks>, record: &csv::ByteRecord) -> usize {
-    let mut start = record.position().map_or(0, |p| p.byte());
-    let mut b = lines.lock().unwrap_or_else(|e| e.into_inner());
-    while let Some(&(offset, len)) = b.pending.front() {
-        if offset > start {
-            break;
-        }
-        // The position may also point into the middle of a CRLF.
-        if offset + len > start {
-            start = offset + len;
-        }
-        b.pending.pop_front();
-        b.passed += 1;
-    }
-    b.passed + 1
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> ReadError {

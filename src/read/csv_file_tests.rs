@@ -1,5 +1,44 @@
 //! Tests of the CSV reader: detection, quoting, encodings, header rules, row numbers.
 
+use super::*;
+
+/// Reads `text` as a CSV file twice, through the iterator and through [`Table::read_row`] with
+/// one reused row, checks that both give the same rows, blank count and error, and returns
+/// the header, the rows and the blank count.
+fn read_with(
+    text: &[u8],
+    options: &ReadOptions,
+) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
+    let dir = tempfile::tempdir().map_err(|e| ReadError::Io {
+        path: PathBuf::new(),
+        source: e,
+    })?;
+    let path = dir.path().join("x.csv");
+    std::fs::write(&path, text).map_err(|e| ReadError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    let mut table = crate::read::open(&path, options)?;
+    let rows: Result<Vec<_>, _> = table.by_ref().collect();
+    let mut lent = crate::read::open(&path, options)?;
+    let mut row = RawRow::default();
+    let mut lent_rows = Vec::new();
+    let lent_result = loop {
+        match lent.read_row(&mut row) {
+            Ok(true) => lent_rows.push(row.clone()),
+            Ok(false) => break Ok(lent_rows),
+            Err(e) => break Err(e),
+        }
+    };
+    match (&rows, &lent_result) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        (a, b) => panic!("the iterator gave {a:?}, read_row {b:?}"),
+    }
+    assert_eq!(table.blank_rows, lent.blank_rows);
+    Ok((table.header.clone(), rows?, table.blank_rows))
+}
+
 mod cases {
     use super::super::*;
 
@@ -13,26 +52,10 @@ mod cases {
         assert_eq!(detect_delimiter(b"Title, with comma\na;b;c\n1;2;3\n"), b';');
     }
 
+    use super::read_with;
+
     fn read_all(text: &[u8]) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
         read_with(text, &ReadOptions::default())
-    }
-
-    fn read_with(
-        text: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(Vec<String>, Vec<RawRow>, usize), ReadError> {
-        let dir = tempfile::tempdir().map_err(|e| ReadError::Io {
-            path: PathBuf::new(),
-            source: e,
-        })?;
-        let path = dir.path().join("x.csv");
-        std::fs::write(&path, text).map_err(|e| ReadError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-        let mut table = crate::read::open(&path, options)?;
-        let rows: Result<Vec<_>, _> = table.by_ref().collect();
-        Ok((table.header.clone(), rows?, table.blank_rows))
     }
 
     #[test]
@@ -140,13 +163,10 @@ mod caps {
     use super::super::*;
 
     fn read_capped(text: &[u8], field: usize, record: usize) -> Result<Vec<RawRow>, ReadError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.csv");
-        std::fs::write(&path, text).unwrap();
         let mut options = ReadOptions::default();
         options.limits.max_field_bytes = field;
         options.limits.max_record_bytes = record;
-        crate::read::open(&path, &options)?.collect()
+        super::read_with(text, &options).map(|(_, rows, _)| rows)
     }
 
     #[test]
@@ -208,11 +228,8 @@ mod lines {
     use super::super::*;
 
     fn rows_of(text: &[u8]) -> Vec<usize> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.csv");
-        std::fs::write(&path, text).unwrap();
-        let table = crate::read::open(&path, &ReadOptions::default()).unwrap();
-        table.map(|r| r.unwrap().row).collect()
+        let (_, rows, _) = super::read_with(text, &ReadOptions::default()).unwrap();
+        rows.iter().map(|r| r.row).collect()
     }
 
     #[test]
@@ -228,5 +245,73 @@ mod lines {
             vec![4, 7]
         );
         assert_eq!(rows_of(b"a,b\r\r1,2\r"), vec![3]);
+    }
+}
+
+/// [`Table::read_row`] reuses one row: what it gives must not depend on the row before.
+mod lending {
+    use super::super::*;
+    use super::read_with;
+
+    fn utf8() -> ReadOptions {
+        ReadOptions {
+            encoding: Some(TextEncoding::Utf8),
+            ..ReadOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_reused_row_holds_only_the_current_record() {
+        let text =
+            "title\n\nId,Name,Note\n1,Ann Longname,a long note here\n  \n2,Bo,\n,,\n3,Zoë,ü\n";
+        let options = ReadOptions {
+            header_row: crate::read::HeaderRow::Auto,
+            ..ReadOptions::default()
+        };
+        let (header, rows, blank) = read_with(text.as_bytes(), &options).unwrap();
+        assert_eq!(header, ["Id", "Name", "Note"]);
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["1", "Ann Longname", "a long note here"],
+                vec!["2", "Bo", ""],
+                vec!["3", "Zoë", "ü"]
+            ]
+        );
+        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [4, 6, 8]);
+        assert_eq!(blank, 2);
+    }
+
+    #[test]
+    fn a_character_split_by_a_delimiter_is_an_error_in_its_column() {
+        // `\xC3` `,` `\xA9`: the fields joined are `é`, each alone is not UTF-8.
+        let err = read_with(b"a,b\n\xC3,\xA9\n", &utf8()).unwrap_err();
+        assert!(err.to_string().contains("row 2 column 1"), "{err}");
+        let err = read_with(b"a,b,c\nx,\xC3,\xA9\n", &utf8()).unwrap_err();
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+    }
+
+    #[test]
+    fn the_first_bad_field_is_named_whatever_is_wrong_with_it() {
+        let err = read_with(b"a,b,c\n1,x\x00y,\xFF\n", &utf8()).unwrap_err();
+        assert!(matches!(err, ReadError::NulByte { .. }), "{err}");
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        let err = read_with(b"a,b,c\n1,\xFF,x\x00y\n", &utf8()).unwrap_err();
+        assert!(matches!(err, ReadError::Encoding { .. }), "{err}");
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        let mut options = utf8();
+        options.limits.max_field_bytes = 3;
+        let err = read_with(b"a,b,c\n1,\xFF,long\n", &options).unwrap_err();
+        assert!(matches!(err, ReadError::Encoding { .. }), "{err}");
+        let err = read_with(b"a,b,c\n1,long,\xFF\n", &options).unwrap_err();
+        assert!(matches!(err, ReadError::Limit { .. }), "{err}");
+        assert!(err.to_string().contains("row 2 column 2"), "{err}");
+        // Good rows before a bad one are given out first.
+        let err = read_with(b"a,b\n1,2\n3,\xFF\n", &utf8()).unwrap_err();
+        assert!(err.to_string().contains("row 3 column 2"), "{err}");
     }
 }

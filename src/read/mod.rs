@@ -11,6 +11,7 @@
 mod cells;
 mod container;
 mod csv_file;
+mod csv_lines;
 mod decode;
 mod error;
 mod header;
@@ -174,7 +175,7 @@ pub struct SourceInfo {
 
 /// One data row: its 1-based row number in the file (the line where a CSV record starts, or
 /// the spreadsheet row) and its cells, one per header column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRow {
     pub row: usize,
     pub cells: Vec<String>,
@@ -218,39 +219,68 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Reads the next data row into `row`, reusing its cells' buffers (CSV): `Ok(false)` at
+    /// the end. The same rows, errors and counts as iterating, without a new row per record,
+    /// for callers that are done with a row before reading the next.
+    ///
+    /// Fails with the [`ReadError`] the iterator would give; `row` holds nothing meaningful
+    /// then, and the stream should not be read further.
+    pub fn read_row(&mut self, row: &mut RawRow) -> Result<bool, ReadError> {
+        loop {
+            let more = match &mut self.rows {
+                Rows::Csv(rows) => rows.read_into(row)?,
+                Rows::Sheet(rows) => {
+                    let item = rows.next();
+                    self.blank_rows += rows.take_gaps();
+                    match item {
+                        Some(next) => {
+                            *row = next?;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            };
+            if !more {
+                return Ok(false);
+            }
+            if row.cells.iter().all(|c| is_blank(c)) {
+                self.blank_rows += 1;
+                continue;
+            }
+            self.yielded += 1;
+            if self.yielded > self.max_rows {
+                return Err(ReadError::Limit {
+                    path: self.info.path.clone(),
+                    place: error::place(self.info.sheet.as_deref(), row.row, None),
+                    what: format!("more than {} data rows", self.max_rows),
+                    setting: "read.max_rows",
+                });
+            }
+            return Ok(true);
+        }
+    }
+}
+
 impl Iterator for Table {
     type Item = Result<RawRow, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let item = match &mut self.rows {
-                Rows::Csv(rows) => rows.next(),
-                Rows::Sheet(rows) => {
-                    let item = rows.next();
-                    self.blank_rows += rows.take_gaps();
-                    item
-                }
-            }?;
-            match item {
-                Ok(row) if row.cells.iter().all(|c| c.trim().is_empty()) => {
-                    self.blank_rows += 1;
-                }
-                Ok(row) => {
-                    self.yielded += 1;
-                    if self.yielded > self.max_rows {
-                        return Some(Err(ReadError::Limit {
-                            path: self.info.path.clone(),
-                            place: error::place(self.info.sheet.as_deref(), row.row, None),
-                            what: format!("more than {} data rows", self.max_rows),
-                            setting: "read.max_rows",
-                        }));
-                    }
-                    return Some(Ok(row));
-                }
-                Err(e) => return Some(Err(e)),
-            }
+        let mut row = RawRow::default();
+        match self.read_row(&mut row) {
+            Ok(true) => Some(Ok(row)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
         }
     }
+}
+
+/// `text.trim().is_empty()`, answered at once for text that starts with a visible ASCII
+/// character (most cells).
+fn is_blank(text: &str) -> bool {
+    !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+        && text.chars().all(char::is_whitespace)
 }
 
 /// Opens an export and reads its header.

@@ -2,15 +2,47 @@
 //!
 //! Formats are compiled once (chrono's items), and the common layouts have fast paths that
 //! never touch chrono's format machinery: `YYYY-MM-DD` (and a spreadsheet's
-//! `YYYY-MM-DDTHH:MM:SS`), which is what the reader gives for spreadsheet date cells.
+//! `YYYY-MM-DDTHH:MM:SS`), which is what the reader gives for spreadsheet date cells, and
+//! formats of a day, a month and a year with one separator between them (`%m/%d/%Y`,
+//! `%d.%m.%Y`, `%d %b %Y`, see [`layout`]).
+
+mod layout;
 
 use chrono::NaiveDate;
 use chrono::format::{Item, Parsed, StrftimeItems};
 
+use layout::Layout;
+
 /// Parses dates in ISO 8601 and the given chrono formats, in order.
 #[derive(Debug, Clone, Default)]
 pub struct DateParser {
-    formats: Vec<(String, Vec<Item<'static>>)>,
+    formats: Vec<Format>,
+}
+
+/// One compiled format: as written, chrono's items, and its fast reader when it has one.
+#[derive(Debug, Clone)]
+struct Format {
+    text: String,
+    items: Vec<Item<'static>>,
+    fast: Option<Layout>,
+}
+
+impl Format {
+    /// The date `t` (trimmed) holds in this format, or `None`: the fast reader's answer when
+    /// it has one, chrono's otherwise. Both answer the same (see the tests).
+    fn read(&self, t: &str) -> Option<NaiveDate> {
+        match self.fast.and_then(|l| l.read(t)) {
+            Some(answer) => answer,
+            None => self.read_general(t),
+        }
+    }
+
+    /// The date `t` holds in this format, read by chrono.
+    fn read_general(&self, t: &str) -> Option<NaiveDate> {
+        let mut parsed = Parsed::new();
+        chrono::format::parse(&mut parsed, t, self.items.iter()).ok()?;
+        parsed.to_naive_date().ok()
+    }
 }
 
 impl DateParser {
@@ -22,31 +54,27 @@ impl DateParser {
         let mut out = Vec::with_capacity(formats.len());
         for f in formats {
             let f = f.as_ref();
-            out.push((f.to_string(), compile(f)?));
+            out.push(Format {
+                text: f.to_string(),
+                items: compile(f)?,
+                fast: Layout::of(f),
+            });
         }
         Ok(DateParser { formats: out })
     }
 
     /// The formats, as written in the mapping.
     pub fn formats(&self) -> Vec<&str> {
-        self.formats.iter().map(|(f, _)| f.as_str()).collect()
+        self.formats.iter().map(|f| f.text.as_str()).collect()
     }
 
     /// The date in `text` (trimmed), or `None`.
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
-        let t = text.trim();
+        let t = super::text::trimmed(text);
         if let Some(d) = iso(t) {
             return Some(d);
         }
-        for (_, items) in &self.formats {
-            let mut parsed = Parsed::new();
-            if chrono::format::parse(&mut parsed, t, items.iter()).is_ok()
-                && let Ok(d) = parsed.to_naive_date()
-            {
-                return Some(d);
-            }
-        }
-        None
+        self.formats.iter().find_map(|f| f.read(t))
     }
 }
 

@@ -112,17 +112,16 @@ impl Transform {
     pub fn apply(&self, value: &mut String) -> Result<(), String> {
         let replace = |value: &mut String, new: String| *value = new;
         match self {
-            Transform::Trim => {
-                let t = value.trim();
-                if t.len() != value.len() {
-                    replace(value, t.to_string());
-                }
-            }
+            Transform::Trim => text::trim_in_place(value),
+            // ASCII text (the usual case) changes case in place; for it, the check and the
+            // Unicode mapping below come to the same.
+            Transform::Lower if value.is_ascii() => value.make_ascii_lowercase(),
             Transform::Lower => {
                 if value.chars().any(char::is_uppercase) {
                     replace(value, value.to_lowercase());
                 }
             }
+            Transform::Upper if value.is_ascii() => value.make_ascii_uppercase(),
             Transform::Upper => {
                 if value.chars().any(char::is_lowercase) {
                     replace(value, value.to_uppercase());
@@ -170,7 +169,8 @@ impl Transform {
                         p.formats()
                     )
                 })?;
-                replace(value, d.format("%Y-%m-%d").to_string());
+                value.clear();
+                crate::mapping::value::push_iso_date(d, value);
             }
             Transform::Number(sep) => replace(value, number::parse_number(value, *sep)?.render()),
             Transform::Money { decimal, currency } => {
@@ -184,5 +184,40 @@ impl Transform {
             Transform::Suffix(s) => value.push_str(s),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Transform;
+
+    #[test]
+    fn case_steps_give_what_unicode_case_mapping_gives() {
+        let words = [
+            "",
+            "ada",
+            "ADA",
+            "Ada@Example.COM",
+            "ﬁ Straße",
+            "ǅemal",
+            "ÉLODIE",
+            "x9-Y",
+        ];
+        for w in words {
+            let (mut lower, mut upper) = (w.to_string(), w.to_string());
+            assert_eq!(Transform::Lower.apply(&mut lower), Ok(()));
+            assert_eq!(Transform::Upper.apply(&mut upper), Ok(()));
+            let want_lower = if w.chars().any(char::is_uppercase) {
+                w.to_lowercase()
+            } else {
+                w.to_string()
+            };
+            let want_upper = if w.chars().any(char::is_lowercase) {
+                w.to_uppercase()
+            } else {
+                w.to_string()
+            };
+            assert_eq!((lower, upper), (want_lower, want_upper), "{w}");
+        }
     }
 }

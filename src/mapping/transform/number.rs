@@ -12,7 +12,37 @@ use crate::mapping::value::Decimal;
 ///
 /// Fails (with the reason) on anything else: letters, two decimal separators, bad grouping,
 /// more than 30 digits.
+///
+/// Plain numbers (`85000`, `-1234.50`: digits, an optional leading `-` and at most one
+/// `decimal` between digits) take a fast path with the same answer (see the tests).
 pub fn parse_number(text: &str, decimal: char) -> Result<Decimal, String> {
+    let t = text.trim();
+    if is_plain(t, decimal)
+        && let Some(d) = Decimal::parse_plain(t, decimal)
+    {
+        return Ok(d);
+    }
+    parse_general(text, decimal)
+}
+
+/// `-?[0-9]+(D[0-9]+)?` with `D` the decimal separator: text that [`parse_general`] would
+/// hand to [`Decimal::parse_plain`] unchanged.
+fn is_plain(t: &str, decimal: char) -> bool {
+    let b = t.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    let (int, frac) = match u8::try_from(decimal) {
+        Ok(sep) if decimal.is_ascii() => match digits.iter().position(|&c| c == sep) {
+            Some(at) => (&digits[..at], Some(&digits[at + 1..])),
+            None => (digits, None),
+        },
+        _ => (digits, None),
+    };
+    let all_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    all_digits(int) && frac.is_none_or(all_digits)
+}
+
+/// [`parse_number`] without its fast path.
+fn parse_general(text: &str, decimal: char) -> Result<Decimal, String> {
     let fail = || format!("`{}` is not a number", text.trim());
     let mut t = text.trim();
     let mut negative = false;
@@ -145,6 +175,38 @@ mod tests {
         assert_eq!(n("12a", '.'), None);
         assert_eq!(n("", '.'), None);
         assert_eq!(n(",100", '.'), None);
+    }
+
+    #[test]
+    fn plain_numbers_take_the_fast_path() {
+        assert!(is_plain("85000", '.'));
+        assert!(is_plain("-1234.50", '.'));
+        assert!(is_plain("1234,5", ','));
+        for no in [
+            "", "-", "+1", "1.", ".5", "1.2.3", "1,234.5", "1 234", "(1)", "1-", "1,5",
+        ] {
+            assert!(!is_plain(no, '.'), "{no}");
+        }
+        assert!(!is_plain("1.5", ','));
+        assert_eq!(n(" -0001234.500 ", '.').as_deref(), Some("-1234.5"));
+        assert_eq!(
+            n(&"9".repeat(31), '.'),
+            None,
+            "too many digits, either path"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_path_answers_as_the_general_one(
+            t in "[-+(). ,0-9']{0,14}|-?[0-9]{1,33}([.,][0-9]{0,5})?",
+            comma in proptest::bool::ANY,
+        ) {
+            let decimal = if comma { ',' } else { '.' };
+            proptest::prop_assert_eq!(parse_number(&t, decimal), parse_general(&t, decimal));
+        }
     }
 
     #[test]

@@ -30,6 +30,38 @@ pub fn collapse_spaces(text: &str) -> String {
     out
 }
 
+/// `text.trim()`, answered at once for text that starts and ends with a visible ASCII
+/// character (most cells), which has nothing to trim.
+#[inline]
+pub(crate) fn trimmed(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
+/// `text.trim().is_empty()`, answered at once for text that starts with a visible ASCII
+/// character.
+#[inline]
+pub(crate) fn is_blank(text: &str) -> bool {
+    !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+        && text.chars().all(char::is_whitespace)
+}
+
+/// Removes surrounding whitespace in place (the text of `str::trim`), without a new string.
+pub fn trim_in_place(text: &mut String) {
+    if trimmed(text).len() == text.len() {
+        return;
+    }
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    if start > 0 {
+        text.drain(..start);
+    }
+}
+
 /// Removes leading zeros, keeping one digit: `"000123"` -> `"123"`, `"000"` -> `"0"`.
 /// Never fails; text that does not start with `0` is left as it is.
 pub fn strip_zeros(text: &str) -> &str {
@@ -96,6 +128,36 @@ mod tests {
         assert_eq!(strip_zeros("A01"), "A01");
         assert_eq!(pad_zeros("123", 6), "000123");
         assert_eq!(pad_zeros("1234567", 6), "1234567");
+    }
+
+    #[test]
+    fn trims_as_trim_does() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            "ab",
+            "a ",
+            " a",
+            "  Ada ",
+            "\u{a0}Zoë\t\n",
+            "Zoë",
+            "éa",
+            "x y",
+            "\u{3000}",
+            "\u{3000}x\u{2028}",
+            "\t",
+            "\n\n",
+            "a\u{85}",
+            "\u{7f}",
+        ];
+        for t in texts {
+            let mut s = t.to_string();
+            trim_in_place(&mut s);
+            assert_eq!(s, t.trim(), "{t:?}");
+            assert_eq!(trimmed(t), t.trim(), "{t:?}");
+            assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+        }
     }
 
     #[test]
