@@ -8,7 +8,7 @@ use crate::diff::{self, ChangeSet};
 use crate::error::Error;
 use crate::fetch::{Roster, fetch_roster};
 use crate::guard;
-use crate::mapping::{Mapping, Outcome};
+use crate::mapping::{MappedRow, Mapping, Verdict};
 use crate::plan::{self, CharthopRef, InputRef, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::read::{self, ReadOptions};
@@ -117,16 +117,18 @@ fn map_rows(
     let email_field = mapping.field_index("contact.workEmail");
     let mut rows = 0;
     let mut skipped = 0;
+    // One row's buffers, reused from row to row.
     let mut row = read::RawRow::default();
+    let mut mapped = MappedRow::default();
     while table.read_row(&mut row)? {
         rows += 1;
-        match bound.outcome(row.row, &row.cells) {
-            Outcome::Mapped(d) => {
-                sighting.observe(&d, email_field);
-                spool.mapped(&d).map_err(|e| spool_error(&e))?;
+        match bound.outcome_into(row.row, &row.cells, &mut mapped) {
+            Verdict::Mapped => {
+                sighting.observe(&mapped.desired, email_field);
+                spool.mapped(&mapped.desired).map_err(|e| spool_error(&e))?;
             }
-            Outcome::Skipped(_) => skipped += 1,
-            Outcome::Rejected(r) => spool.rejected(&r).map_err(|e| spool_error(&e))?,
+            Verdict::Skipped(_) => skipped += 1,
+            Verdict::Rejected(r) => spool.rejected(&r).map_err(|e| spool_error(&e))?,
         }
     }
     let spool = spool
