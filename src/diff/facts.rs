@@ -3,43 +3,18 @@
 //! gives the managers it names. Learned in passes over the spooled rows, with memory that
 //! grows with the roster and with the repeats, not with the export:
 //!
-//! 1. while the export is read ([`Sighting`]): Bloom filters of keys and emails; a text the
-//!    filter may have seen becomes a suspect;
-//! 2. the survey ([`Survey`]): exact rows of the suspects, each row's tentative match (claims
-//!    on roster people), managers to look up in the export, and managers whose export email
-//!    differs from ChartHop's;
+//! 1. while the export is read ([`Sighting`]): the hashes of keys and emails that repeat,
+//!    found through scratch files (see `repeats`);
+//! 2. the survey ([`Survey`]): the exact rows of those keys and emails, each row's tentative
+//!    match (claims on roster people), managers to look up in the export, and managers whose
+//!    export email differs from ChartHop's;
 //! 3. only when the export names managers ChartHop does not know: their export emails.
 
 use std::collections::{HashMap, HashSet};
 
-use super::bloom::Bloom;
-use super::matching::{Context, How, Outcome, desired_email};
+use super::matching::{Context, How, Outcome};
+use super::repeats::{self, Repeats};
 use crate::mapping::Desired;
-
-/// Keys and emails seen while the export is read.
-#[derive(Debug, Clone, Default)]
-pub struct Sighting {
-    keys: Bloom,
-    emails: Bloom,
-    suspect_keys: HashSet<String>,
-    suspect_emails: HashSet<String>,
-}
-
-impl Sighting {
-    /// Notes one mapped row's key and work email (`email_field`: the mapped work email field).
-    pub fn observe(&mut self, d: &Desired, email_field: Option<usize>) {
-        if let Some(k) = &d.key
-            && self.keys.check_and_insert(k)
-        {
-            self.suspect_keys.insert(k.clone());
-        }
-        if let Some(e) = desired_email(d, email_field)
-            && self.emails.check_and_insert(&e)
-        {
-            self.suspect_emails.insert(e);
-        }
-    }
-}
 
 /// The facts, as far as the passes so far have learned them.
 #[derive(Debug, Default)]
@@ -84,7 +59,7 @@ impl ExportFacts {
 
 /// The second pass: everything but the export emails of managers ChartHop does not know.
 pub(super) struct Survey {
-    sighting: Sighting,
+    repeats: Repeats,
     key_rows: HashMap<String, Vec<usize>>,
     email_rows: HashMap<String, Vec<usize>>,
     /// Per roster person: the first row matching them (row number + 1), and the others.
@@ -99,9 +74,9 @@ pub(super) struct Survey {
 }
 
 impl Survey {
-    pub fn new(sighting: Sighting, people: usize) -> Survey {
+    pub fn new(repeats: Repeats, people: usize) -> Survey {
         Survey {
-            sighting,
+            repeats,
             key_rows: HashMap::new(),
             email_rows: HashMap::new(),
             first_claim: vec![0; people],
@@ -117,12 +92,12 @@ impl Survey {
     pub fn row(&mut self, ctx: &Context<'_>, d: &Desired) {
         let email = ctx.email(d);
         if let Some(k) = &d.key
-            && self.sighting.suspect_keys.contains(k)
+            && self.repeats.keys.contains(&repeats::hash(k))
         {
             self.key_rows.entry(k.clone()).or_default().push(d.row);
         }
         if let Some(e) = &email
-            && self.sighting.suspect_emails.contains(e)
+            && self.repeats.emails.contains(&repeats::hash(e))
         {
             self.email_rows.entry(e.clone()).or_default().push(d.row);
         }
@@ -156,7 +131,7 @@ impl Survey {
             // Rows often name the same manager one after the other.
             self.last_manager.clear();
             self.last_manager.push_str(r);
-            if ctx.single_with_key(r).is_none() && self.sighting.keys.maybe_contains(r) {
+            if ctx.single_with_key(r).is_none() {
                 self.wanted.insert(r.to_string());
             }
         }

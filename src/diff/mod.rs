@@ -6,11 +6,11 @@
 //! compared; a manager is compared by who the manager is. The diff never decides to write
 //! anything for people who are absent from the export.
 
-mod bloom;
 mod categories;
 pub mod compare;
 mod facts;
 mod matching;
+mod repeats;
 pub mod spool;
 
 use std::collections::BTreeMap;
@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::fetch::Roster;
 use crate::mapping::{Desired, Mapping, Rejection};
-pub use facts::Sighting;
 use facts::Survey;
 use matching::{Context, Outcome, WORK_EMAIL};
+pub use repeats::Sighting;
 use spool::{Item, SpoolReader, SpoolWriter};
 
 /// What happens to an export row.
@@ -251,7 +251,7 @@ pub fn run(
     sink: &mut dyn Sink,
 ) -> io::Result<Outline> {
     let mut ctx = Context::new(mapping, roster);
-    let mut survey = Survey::new(sighting, roster.len());
+    let mut survey = Survey::new(sighting.finish()?, roster.len());
     each_mapped(rows, |d| survey.row(&ctx, d))?;
     let (facts, wanted) = survey.finish();
     ctx.facts = facts;
@@ -333,12 +333,12 @@ pub fn diff(
         .collect();
     order.sort_by_key(|(row, _)| *row);
     let email_field = mapping.field_index(WORK_EMAIL);
-    let mut sighting = Sighting::default();
+    let mut sighting = Sighting::new()?;
     let mut w = SpoolWriter::new(Vec::new());
     for (_, item) in order {
         match item {
             Ok(d) => {
-                sighting.observe(d, email_field);
+                sighting.observe(d, email_field)?;
                 w.mapped(d)?;
             }
             Err(r) => w.rejected(r)?,

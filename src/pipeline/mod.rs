@@ -113,7 +113,7 @@ fn map_rows(
     let _ = mapping_started.send(());
     let file = tempfile::tempfile().map_err(|e| spool_error(&e))?;
     let mut spool = diff::spool::SpoolWriter::new(std::io::BufWriter::with_capacity(1 << 18, file));
-    let mut sighting = diff::Sighting::default();
+    let mut sighting = diff::Sighting::new().map_err(|e| spool_error(&e))?;
     let email_field = mapping.field_index("contact.workEmail");
     let mut rows = 0;
     let mut skipped = 0;
@@ -124,7 +124,9 @@ fn map_rows(
         rows += 1;
         match bound.outcome_into(row.row, &row.cells, &mut mapped) {
             Verdict::Mapped => {
-                sighting.observe(&mapped.desired, email_field);
+                sighting
+                    .observe(&mapped.desired, email_field)
+                    .map_err(|e| spool_error(&e))?;
                 spool.mapped(&mapped.desired).map_err(|e| spool_error(&e))?;
             }
             Verdict::Skipped(_) => skipped += 1,
@@ -272,7 +274,7 @@ pub async fn plan(
     let (mut outline, fingerprint) = handoff::diff_into(
         &mapped.mapping,
         &roster,
-        mapped.sighting.clone(),
+        mapped.sighting,
         &mapped.spool,
         &mut writer,
         kept.as_mut(),
