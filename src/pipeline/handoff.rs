@@ -11,7 +11,7 @@ use crate::mapping::Mapping;
 use crate::plan;
 
 /// Rows are handed over in batches of this many.
-const BATCH: usize = 512;
+const BATCH: usize = 256;
 
 enum Message {
     Managers(Vec<String>),
@@ -33,7 +33,7 @@ pub(super) fn diff_into(
 ) -> io::Result<(Outline, String)> {
     std::thread::scope(|scope| {
         let fingerprint = scope.spawn(|| roster.fingerprint());
-        let (tx, rx) = sync_channel::<Message>(8);
+        let (tx, rx) = sync_channel::<Message>(2);
         let writing = scope.spawn(move || write_all(rx, writer, kept));
         let mut handoff = Handoff {
             tx: Some(tx),
