@@ -5,6 +5,7 @@
 //! a cursor seen twice is an error (never a loop). [`export`] streams a roster out as CSV or
 //! JSON for `payroll-sync roster`.
 
+mod arena;
 pub mod export;
 mod page;
 mod roster;
@@ -55,7 +56,7 @@ pub async fn fetch_roster(
     // Each page is parsed into the roster while the next one is on its way: its cursor is read
     // first, the next request is sent, and the parsing runs while ChartHop answers.
     while let Some(body) = current {
-        let pages_so_far = pages.pages();
+        let (page, path) = (pages.pages(), pages.path());
         let parse = async {
             let parsed = roster.push_page_json(&body);
             progress.roster_page(roster.len());
@@ -64,8 +65,8 @@ pub async fn fetch_roster(
         let (next, parsed) = tokio::join!(pages.next_raw(), parse);
         parsed.map_err(|e| ApiError::Decode {
             method: "GET".into(),
-            path: format!("findJobs page {pages_so_far}"),
-            message: e.to_string(),
+            path,
+            message: format!("page {page} of the roster: {e}"),
         })?;
         current = next?;
     }

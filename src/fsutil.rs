@@ -40,8 +40,19 @@ impl<W: Write> HashingWriter<W> {
 
     /// The hex SHA-256 of everything written.
     pub fn finish(self) -> String {
+        self.into_parts().1
+    }
+
+    /// The inner writer, and the hex SHA-256 of everything written.
+    pub fn into_parts(self) -> (W, String) {
         use sha2::Digest;
-        crate::fetch::hex(&self.hash.finalize())
+        (self.out, crate::fetch::hex(&self.hash.finalize()))
+    }
+}
+
+impl<W: Write> std::fmt::Debug for HashingWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HashingWriter").finish_non_exhaustive()
     }
 }
 

@@ -117,7 +117,8 @@ impl<'a> JobPages<'a> {
         Ok(())
     }
 
-    fn path(&self) -> String {
+    /// The path the pages come from (for error messages).
+    pub fn path(&self) -> String {
         format!("/v2/org/{}/job", path_segment(self.client.org()))
     }
 

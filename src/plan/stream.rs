@@ -4,8 +4,7 @@
 //! first [`LISTED`] rows of each other category. Memory grows with the roster, not with the
 //! export.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::hires::Hires;
@@ -21,7 +20,9 @@ pub const LISTED: usize = 2_000;
 #[derive(Debug)]
 pub struct Writer {
     dir: PathBuf,
-    rows_part: BufWriter<File>,
+    /// `plan.json` as it is written: its row list first, the rest appended by `finish`; it
+    /// appears at its path only then.
+    plan: HashingWriter<BufWriter<AtomicFile>>,
     rows_written: usize,
     hires: Hires,
     /// Rows the reports list, in export order.
@@ -50,7 +51,12 @@ impl Writer {
         create_private_dir(dir).map_err(werr)?;
         Ok(Writer {
             dir: dir.to_path_buf(),
-            rows_part: BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(werr)?),
+            plan: {
+                let file = AtomicFile::create(&dir.join(PLAN_FILE)).map_err(werr)?;
+                let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
+                w.write_all(ROWS_OPEN).map_err(werr)?;
+                w
+            },
             rows_written: 0,
             hires: Hires::new(mapping).map_err(werr)?,
             listed: Vec::new(),
@@ -162,70 +168,64 @@ impl Writer {
                 .find(|f| f.resolve_manager)
                 .map(|f| f.code.clone()),
         };
-        // plan.json: the document, its row list copied in from the scratch file.
-        let mut head = serde_json::to_vec_pretty(&doc)
+        // plan.json's text but the row list (already written), then the document the reports
+        // show, with the rows they list.
+        let head = serde_json::to_vec_pretty(&doc)
             .map_err(io::Error::other)
             .map_err(werr(PLAN_FILE))?;
-        let mut part = self
-            .rows_part
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .map_err(werr(PLAN_FILE))?;
-        let sha = write_plan_json(
-            &dir.join(PLAN_FILE),
-            &mut head,
-            &mut part,
-            self.rows_written,
-        )
-        .map_err(werr(PLAN_FILE))?;
         let doc = PlanDoc {
             rows: listed.rows,
             ..doc
         };
-        write_atomic(&dir.join(REPORT_FILE), report::markdown(&doc).as_bytes())
-            .map_err(werr(REPORT_FILE))?;
-        write_atomic(&dir.join(HTML_REPORT_FILE), html::render(&doc).as_bytes())
-            .map_err(werr(HTML_REPORT_FILE))?;
-        Ok((doc, sha))
+        // The reports are rendered on the other core while plan.json is finished.
+        let (reports, sha) = std::thread::scope(|scope| {
+            let reports = scope.spawn(|| {
+                write_atomic(&dir.join(REPORT_FILE), report::markdown(&doc).as_bytes())
+                    .map_err(werr(REPORT_FILE))?;
+                write_atomic(&dir.join(HTML_REPORT_FILE), html::render(&doc).as_bytes())
+                    .map_err(werr(HTML_REPORT_FILE))
+            });
+            let sha = finish_plan_json(self.plan, &head).map_err(werr(PLAN_FILE));
+            let reports = reports.join().unwrap_or_else(|_| {
+                Err(PlanError::Write {
+                    path: dir.join(REPORT_FILE),
+                    source: io::Error::other("rendering the reports stopped unexpectedly"),
+                })
+            });
+            (reports, sha)
+        });
+        reports?;
+        Ok((doc, sha?))
     }
 }
+
+/// How `plan.json` starts: its row list comes first, so rows are written as the diff finds them.
+const ROWS_OPEN: &[u8] = b"{\n  \"rows\": [\n";
 
 /// The top-level row list as `serde_json`'s pretty printer writes it when empty.
 const EMPTY_ROWS: &[u8] = b"\n  \"rows\": [],";
 
-/// Writes `plan.json`: `head` (the document with an empty row list) with the rows of `part`
-/// (one JSON object per line, comma-separated) put in that list.
-fn write_plan_json(
-    path: &Path,
-    head: &mut [u8],
-    part: &mut File,
-    rows: usize,
+/// Ends `plan.json`: closes the row list and appends `head` (the document, pretty-printed with
+/// an empty row list) but its row list, then makes the file appear at its path. Returns the
+/// SHA-256 of the whole file.
+fn finish_plan_json(
+    mut plan: HashingWriter<BufWriter<AtomicFile>>,
+    head: &[u8],
 ) -> io::Result<String> {
     let at = head
         .windows(EMPTY_ROWS.len())
         .position(|w| w == EMPTY_ROWS)
         .ok_or_else(|| io::Error::other("plan.json has no top-level row list"))?;
-    let mut file = AtomicFile::create(path)?;
-    let sha = {
-        let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, &mut file));
-        if rows == 0 {
-            w.write_all(head)?;
-        } else {
-            let open = at + EMPTY_ROWS.len() - 2;
-            w.write_all(&head[..open])?;
-            w.write_all(b"\n")?;
-            part.seek(SeekFrom::Start(0))?;
-            io::copy(&mut io::BufReader::with_capacity(1 << 20, part), &mut w)?;
-            w.write_all(b"\n  ")?;
-            w.write_all(&head[open..])?;
-        }
-        w.flush()?;
-        w.finish()
-    };
+    plan.write_all(b"\n  ],")?;
+    // Everything after `{` but the empty row list.
+    plan.write_all(&head[1..at])?;
+    plan.write_all(&head[at + EMPTY_ROWS.len()..])?;
+    plan.flush()?;
+    let (out, sha) = plan.into_parts();
+    let file = out.into_inner().map_err(|e| e.into_error())?;
     file.commit()?;
     Ok(sha)
 }
-
 impl Sink for Writer {
     fn unknown_managers(&mut self, emails: Vec<String>) {
         self.hires.set_unknown_managers(emails);
@@ -233,10 +233,10 @@ impl Sink for Writer {
 
     fn row(&mut self, row: RowChange) -> io::Result<()> {
         if self.rows_written > 0 {
-            self.rows_part.write_all(b",\n")?;
+            self.plan.write_all(b",\n")?;
         }
-        self.rows_part.write_all(b"    ")?;
-        serde_json::to_writer(&mut self.rows_part, &row)?;
+        self.plan.write_all(b"    ")?;
+        serde_json::to_writer(&mut self.plan, &row)?;
         self.rows_written += 1;
         if !matches!(row.category, Category::Conflict | Category::Rejected) {
             for (field, value) in &row.target {
