@@ -9,8 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::diff::{Category, RowChange};
 use crate::fetch::{PersonRef, Roster};
 use crate::plan::PlanDoc;
+use crate::textindex::Fold;
 
 const WORK_EMAIL: &str = "contact.workEmail";
+
+/// The roster indexes verification looks people up by: fetch the roster with these.
+pub const INDEXES: [(&str, Fold); 1] = [(WORK_EMAIL, Fold::TrimLower)];
 
 /// A planned value that is not what ChartHop has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,13 +153,24 @@ impl<'a> View<'a> {
         self.roster.find_job(job).map(|i| self.roster.person(i))
     }
 
+    /// The roster person with this work email (without case): through the roster's email
+    /// index when it was fetched with one (see [`INDEXES`]), else by a scan.
     fn by_email(&self, email: &str) -> Option<PersonRef<'a>> {
-        if email.is_empty() {
+        if email.trim().is_empty() {
             return None;
         }
-        self.roster
-            .iter()
-            .find(|p| p.get(WORK_EMAIL).trim().eq_ignore_ascii_case(email))
+        let roster = self.roster;
+        match (
+            roster.index(WORK_EMAIL, Fold::TrimLower),
+            roster.column(WORK_EMAIL),
+        ) {
+            (Some(index), Some(col)) => index
+                .first(email, |i| roster.person(i as usize).value(col))
+                .map(|i| roster.person(i as usize)),
+            _ => roster
+                .iter()
+                .find(|p| Fold::TrimLower.equal(p.get(WORK_EMAIL), email)),
+        }
     }
 
     fn is_manager(&self, field: &str) -> bool {

@@ -35,6 +35,10 @@ impl Data {
         std::fs::create_dir_all(&dir)?;
         let d = Data { spec, dir };
         let t = Instant::now();
+        let generated = !d.csv().exists()
+            || !d.pages().join("index.json").exists()
+            || (seed && !d.seed().join("jobs.csv").exists())
+            || (xlsx && !d.xlsx().exists());
         if !d.csv().exists() {
             bench_data::write_csv(&d.tmp("export.csv"), &spec)?;
             std::fs::rename(d.tmp("export.csv"), d.csv())?;
@@ -51,6 +55,11 @@ impl Data {
             std::fs::rename(d.tmp("export.xlsx"), d.xlsx())?;
         }
         std::fs::write(d.mapping(), bench_data::MAPPING)?;
+        if generated {
+            // Gigabytes just written are still being flushed to disk; the cases would be
+            // measured under that write-back (writers get throttled). Flush first.
+            let _ = Command::new("sync").status();
+        }
         eprintln!("data {}: ready in {:.1?}", d.dir.display(), t.elapsed());
         Ok(d)
     }

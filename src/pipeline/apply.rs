@@ -135,7 +135,14 @@ async fn apply_locked(
     let resuming = matches!(import::load_record(&plan.dir), Ok(Some(r)) if r.unfinished());
     if options.check_drift && !resuming {
         progress.stage(Stage::FetchingRoster);
-        let now = fetch_roster(client, &fields, settings.charthop.page_size, &[], progress).await?;
+        let now = fetch_roster(
+            client,
+            &fields,
+            settings.charthop.page_size,
+            &verify::INDEXES,
+            progress,
+        )
+        .await?;
         let drift = verify::drift(&plan.doc, &now);
         if !drift.is_empty() {
             let mut details: Vec<String> = drift.iter().take(5).map(|m| m.to_string()).collect();
@@ -154,7 +161,14 @@ async fn apply_locked(
     };
     let record = import::apply(client, plan, &settings.import, &options, progress).await?;
     progress.stage(Stage::Verifying);
-    let after = fetch_roster(client, &fields, settings.charthop.page_size, &[], progress).await?;
+    let after = fetch_roster(
+        client,
+        &fields,
+        settings.charthop.page_size,
+        &verify::INDEXES,
+        progress,
+    )
+    .await?;
     let missing = verify::missing(&plan.doc, &after);
     let report = serde_json::json!({
         "checked_rows": plan.doc.summary.new_hires + plan.doc.summary.updates,
