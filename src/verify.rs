@@ -212,6 +212,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn people_are_found_by_email_with_and_without_the_index() {
+        let page = br#"{"data":[{"jobId":"j1","contact.workEmail":"Ana@X.example"},
+            {"jobId":"j2","contact.workEmail":"bo@x.example"}]}"#;
+        let mut indexed = Roster::with_indexes(&INDEXES);
+        indexed.push_page_json(page).expect("page");
+        let mut plain = Roster::default();
+        plain.push_page_json(page).expect("page");
+        for roster in [&indexed, &plain] {
+            let view = View {
+                roster,
+                manager_field: None,
+            };
+            let job = |e: &str| view.by_email(e).map(|p| p.job_id().to_string());
+            assert_eq!(job("ana@x.example").as_deref(), Some("j1"));
+            assert_eq!(job(" BO@x.example").as_deref(), Some("j2"));
+            assert_eq!(job("carl@x.example"), None);
+            assert_eq!(job(""), None);
+        }
+    }
+
+    #[test]
     fn normalization() {
         assert!(same("title", " Engineer ", "Engineer", false));
         assert!(!same("title", "engineer", "Engineer", false));
