@@ -135,14 +135,7 @@ async fn apply_locked(
     let resuming = matches!(import::load_record(&plan.dir), Ok(Some(r)) if r.unfinished());
     if options.check_drift && !resuming {
         progress.stage(Stage::FetchingRoster);
-        let now = fetch_roster(
-            client,
-            &fields,
-            settings.charthop.page_size,
-            &verify::INDEXES,
-            progress,
-        )
-        .await?;
+        let now = roster_now(settings, client, &fields, progress).await?;
         let drift = verify::drift(&plan.doc, &now);
         if !drift.is_empty() {
             let mut details: Vec<String> = drift.iter().take(5).map(|m| m.to_string()).collect();
@@ -161,14 +154,7 @@ async fn apply_locked(
     };
     let record = import::apply(client, plan, &settings.import, &options, progress).await?;
     progress.stage(Stage::Verifying);
-    let after = fetch_roster(
-        client,
-        &fields,
-        settings.charthop.page_size,
-        &verify::INDEXES,
-        progress,
-    )
-    .await?;
+    let after = roster_now(settings, client, &fields, progress).await?;
     let missing = verify::missing(&plan.doc, &after);
     let report = serde_json::json!({
         "checked_rows": plan.doc.summary.new_hires + plan.doc.summary.updates,
@@ -238,4 +224,21 @@ fn read_process_ids(dir: &Path) -> Vec<String> {
         .and_then(|b| serde_json::from_slice::<ApplyRecord>(&b).ok())
         .map(|r| r.uploads.into_iter().filter_map(|u| u.process_id).collect())
         .unwrap_or_default()
+}
+
+/// The roster as it is now, with the fields a plan touches, indexed for verification.
+async fn roster_now(
+    settings: &Settings,
+    client: &Client,
+    fields: &[String],
+    progress: &dyn Progress,
+) -> Result<crate::fetch::Roster, Error> {
+    Ok(fetch_roster(
+        client,
+        fields,
+        settings.charthop.page_size,
+        &verify::INDEXES,
+        progress,
+    )
+    .await?)
 }
