@@ -108,8 +108,12 @@ impl<W: Write> SpoolWriter<W> {
         b.clear();
         b.push(REJECTED);
         uint(b, r.row as u64);
-        b.push(u8::from(r.column.is_some()) | u8::from(r.value.is_some()) << 1);
-        for s in [&r.column, &r.value].into_iter().flatten() {
+        b.push(
+            u8::from(r.column.is_some())
+                | u8::from(r.value.is_some()) << 1
+                | u8::from(r.name.is_some()) << 2,
+        );
+        for s in [&r.column, &r.value, &r.name].into_iter().flatten() {
             text(b, s);
         }
         text(b, &r.field);
@@ -167,6 +171,7 @@ impl<R: BufRead> SpoolReader<R> {
                         field: String::new(),
                         reason: String::new(),
                         value: None,
+                        name: None,
                     },
                 };
                 self.rejected(&mut r)?;
@@ -234,7 +239,7 @@ impl<R: BufRead> SpoolReader<R> {
     fn rejected(&mut self, r: &mut Rejection) -> io::Result<()> {
         r.row = self.uint()? as usize;
         let flags = self.byte()?;
-        for (bit, slot) in [(1, &mut r.column), (2, &mut r.value)] {
+        for (bit, slot) in [(1, &mut r.column), (2, &mut r.value), (4, &mut r.name)] {
             if flags & bit != 0 {
                 let s = slot.get_or_insert_with(String::new);
                 read_text(&mut self.input, s)?;

@@ -35,6 +35,7 @@ fn sample() -> Vec<Item> {
             field: "startDate".into(),
             reason: "not a date".into(),
             value: None,
+            name: Some("Ana Lima".into()),
         }),
         Item::Mapped(Desired {
             row: 4,

@@ -54,4 +54,8 @@ pub struct Rejection {
     /// The cell's text as the export has it (for `check`; personal data, never logged).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The person's name as the row gives it (first and last name), so a reviewer knows whose
+    /// row it is; `None` when the mapping maps no name or the row has none. Never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }

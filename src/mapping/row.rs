@@ -229,6 +229,7 @@ impl<'m> Bound<'m> {
                                     "`{text}` is not a termination date in ISO or `[source] date_formats`"
                                 ),
                                 value: Some(text.to_string()),
+                                name: self.display_name(cells),
                             });
                         }
                     }
@@ -330,6 +331,24 @@ impl<'m> Bound<'m> {
             value: col
                 .filter(|_| !hidden)
                 .map(|c| self.cell(cells, c).to_string()),
+            name: self.display_name(cells),
+        }
+    }
+
+    /// The row's first and last name as the mapping reads them (after their transforms), for
+    /// telling a reviewer whose rejected row it is; `None` when neither is there.
+    fn display_name(&self, cells: &[String]) -> Option<String> {
+        let part = |code: &str| {
+            let field = self.mapping.fields.get(self.mapping.field_index(code)?)?;
+            let mut buf = String::new();
+            match self.prepare(field, cells, &mut buf) {
+                Ok((Prepared::Text, _)) => Some(buf.trim().to_string()).filter(|t| !t.is_empty()),
+                _ => None,
+            }
+        };
+        match (part("name.first"), part("name.last")) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (f, l) => f.or(l),
         }
     }
 }
