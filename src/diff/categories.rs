@@ -15,7 +15,7 @@ pub(super) fn rejected(r: &Rejection) -> RowChange {
         row: r.row,
         category: Category::Rejected,
         key: None,
-        name: r.name.clone().unwrap_or_default(),
+        name: r.name.as_deref().unwrap_or_default().to_string(),
         job_id: None,
         charthop_email: None,
         matched: "not mapped".into(),

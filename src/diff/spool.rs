@@ -113,8 +113,11 @@ impl<W: Write> SpoolWriter<W> {
                 | u8::from(r.value.is_some()) << 1
                 | u8::from(r.name.is_some()) << 2,
         );
-        for s in [&r.column, &r.value, &r.name].into_iter().flatten() {
+        for s in [&r.column, &r.value].into_iter().flatten() {
             text(b, s);
+        }
+        if let Some(name) = &r.name {
+            text(b, name);
         }
         text(b, &r.field);
         text(b, &r.reason);
@@ -239,7 +242,7 @@ impl<R: BufRead> SpoolReader<R> {
     fn rejected(&mut self, r: &mut Rejection) -> io::Result<()> {
         r.row = self.uint()? as usize;
         let flags = self.byte()?;
-        for (bit, slot) in [(1, &mut r.column), (2, &mut r.value), (4, &mut r.name)] {
+        for (bit, slot) in [(1, &mut r.column), (2, &mut r.value)] {
             if flags & bit != 0 {
                 let s = slot.get_or_insert_with(String::new);
                 read_text(&mut self.input, s)?;
@@ -247,6 +250,12 @@ impl<R: BufRead> SpoolReader<R> {
                 *slot = None;
             }
         }
+        r.name = if flags & 4 != 0 {
+            read_text(&mut self.input, &mut self.scratch)?;
+            Some(self.scratch.as_str().into())
+        } else {
+            None
+        };
         read_text(&mut self.input, &mut r.field)?;
         read_text(&mut self.input, &mut r.reason)?;
         Ok(())

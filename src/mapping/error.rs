@@ -57,5 +57,5 @@ pub struct Rejection {
     /// The person's name as the row gives it (first and last name), so a reviewer knows whose
     /// row it is; `None` when the mapping maps no name or the row has none. Never logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
 }

@@ -337,7 +337,7 @@ impl<'m> Bound<'m> {
 
     /// The row's first and last name as the mapping reads them (after their transforms), for
     /// telling a reviewer whose rejected row it is; `None` when neither is there.
-    fn display_name(&self, cells: &[String]) -> Option<String> {
+    fn display_name(&self, cells: &[String]) -> Option<Box<str>> {
         let part = |code: &str| {
             let field = self.mapping.fields.get(self.mapping.field_index(code)?)?;
             let mut buf = String::new();
@@ -347,8 +347,8 @@ impl<'m> Bound<'m> {
             }
         };
         match (part("name.first"), part("name.last")) {
-            (Some(f), Some(l)) => Some(format!("{f} {l}")),
-            (f, l) => f.or(l),
+            (Some(f), Some(l)) => Some(format!("{f} {l}").into()),
+            (f, l) => f.or(l).map(String::into_boxed_str),
         }
     }
 }
