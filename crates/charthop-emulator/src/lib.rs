@@ -20,7 +20,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
+mod blocking;
 mod carrot;
+mod config;
 mod conn;
 mod error;
 mod faults;
@@ -37,6 +39,8 @@ mod server;
 mod state;
 mod webhook;
 
+pub use blocking::run_blocking;
+pub use config::Config;
 pub use error::Error;
 pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
@@ -49,56 +53,8 @@ use server::{Shared, WebhookState, lock};
 
 /// The app id of the installed app.
 pub const APP_ID: &str = "5f00000000000000000000a9";
+use blocking::load_shared;
 use state::OrgState;
-
-/// How to start an emulator.
-#[derive(Clone)]
-pub struct Config {
-    /// Directory with `org.json`, `groups.csv`, `users.csv`, `jobs.csv`.
-    pub seed_dir: PathBuf,
-    /// The bearer token clients must send.
-    pub token: String,
-    /// If set: loaded instead of the seed when it exists, rewritten after each applied import.
-    pub state_file: Option<PathBuf>,
-    /// Delay before an import runs, and between its progress steps. Default 30 ms.
-    pub import_step_delay: Duration,
-    /// "Today" for `tenure`; `None` means the real local date.
-    pub today: Option<NaiveDate>,
-    /// The installed app's short name: webhooks say `process.create.<app_name>`.
-    pub app_name: String,
-    /// Where `runInstalledApp` delivers its webhook (`http://` only); `None`: nowhere.
-    pub webhook_url: Option<String>,
-}
-
-impl Config {
-    /// A config with no state file, a 30 ms import step delay, the real date, and an app named
-    /// `payroll-sync` with no webhook URL.
-    pub fn new(seed_dir: impl Into<PathBuf>, token: impl Into<String>) -> Self {
-        Config {
-            seed_dir: seed_dir.into(),
-            token: token.into(),
-            state_file: None,
-            import_step_delay: Duration::from_millis(30),
-            today: None,
-            app_name: "payroll-sync".into(),
-            webhook_url: None,
-        }
-    }
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("seed_dir", &self.seed_dir)
-            .field("token", &"****")
-            .field("state_file", &self.state_file)
-            .field("import_step_delay", &self.import_step_delay)
-            .field("today", &self.today)
-            .field("app_name", &self.app_name)
-            .field("webhook_url", &self.webhook_url)
-            .finish()
-    }
-}
 
 /// A running emulator on its own runtime in a background thread; stopped by
 /// [`Emulator::shutdown`] or on drop.
@@ -322,97 +278,4 @@ impl Drop for Emulator {
             let _ = thread.join();
         }
     }
-}
-
-/// Runs an emulator on `addr` until SIGINT or SIGTERM, for `payroll-sync emulator`.
-///
-/// Prints `charthop emulator listening on http://ADDR (org SLUG)` to stderr once listening, and
-/// then writes the base URL to `addr_file` if given. Fails on a bad seed or state file, a bind
-/// failure, an unwritable `addr_file`, or a server error.
-pub fn run_blocking(
-    config: Config,
-    addr: SocketAddr,
-    addr_file: Option<&Path>,
-) -> Result<(), Error> {
-    let shared = Arc::new(load_shared(config)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| Error::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { addr, source })?;
-        let base_url = format!("http://{local}");
-        let slug = lock(&shared.org).org.slug.clone();
-        eprintln!("charthop emulator listening on {base_url} (org {slug})");
-        if let Some(file) = addr_file {
-            std::fs::write(file, &base_url).map_err(|source| Error::Io {
-                action: "writing",
-                file: file.to_path_buf(),
-                source,
-            })?;
-        }
-        axum::serve(
-            KillableListener(listener),
-            server::router(shared).into_make_service_with_connect_info::<KillSwitch>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(Error::Runtime)
-    })
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-}
-
-/// Loads the org (state file if it exists, else the seed) into fresh shared state.
-fn load_shared(config: Config) -> Result<Shared, Error> {
-    let org: OrgState = match &config.state_file {
-        Some(file) if file.exists() => persist::load(file)?,
-        _ => seed::load(&config.seed_dir)?,
-    };
-    let app = AppInfo {
-        name: config.app_name,
-        app_id: APP_ID.into(),
-        app_user_id: process::EMULATOR_USER_ID.into(),
-    };
-    Ok(Shared {
-        token: config.token,
-        today: config.today,
-        step_delay: config.import_step_delay,
-        state_file: config.state_file,
-        org: Mutex::new(org),
-        processes: Mutex::new(HashMap::new()),
-        log: Mutex::new(Vec::new()),
-        faults: Mutex::new(Vec::new()),
-        app,
-        webhook: Mutex::new(WebhookState {
-            url: config.webhook_url,
-            deliveries: Vec::new(),
-        }),
-    })
 }

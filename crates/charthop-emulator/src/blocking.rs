@@ -1,0 +1,96 @@
+//! Running the emulator in the foreground for the CLI (`payroll-sync emulator`).
+
+use super::*;
+
+/// Runs an emulator on `addr` until SIGINT or SIGTERM, for `payroll-sync emulator`.
+///
+/// Prints `charthop emulator listening on http://ADDR (org SLUG)` to stderr once listening, and
+/// then writes the base URL to `addr_file` if given. Fails on a bad seed or state file, a bind
+/// failure, an unwritable `addr_file`, or a server error.
+pub fn run_blocking(
+    config: Config,
+    addr: SocketAddr,
+    addr_file: Option<&Path>,
+) -> Result<(), Error> {
+    let shared = Arc::new(load_shared(config)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        let base_url = format!("http://{local}");
+        let slug = lock(&shared.org).org.slug.clone();
+        eprintln!("charthop emulator listening on {base_url} (org {slug})");
+        if let Some(file) = addr_file {
+            std::fs::write(file, &base_url).map_err(|source| Error::Io {
+                action: "writing",
+                file: file.to_path_buf(),
+                source,
+            })?;
+        }
+        axum::serve(
+            KillableListener(listener),
+            server::router(shared).into_make_service_with_connect_info::<KillSwitch>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::Runtime)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Loads the org (state file if it exists, else the seed) into fresh shared state.
+pub(crate) fn load_shared(config: Config) -> Result<Shared, Error> {
+    let org: OrgState = match &config.state_file {
+        Some(file) if file.exists() => persist::load(file)?,
+        _ => seed::load(&config.seed_dir)?,
+    };
+    let app = AppInfo {
+        name: config.app_name,
+        app_id: APP_ID.into(),
+        app_user_id: process::EMULATOR_USER_ID.into(),
+    };
+    Ok(Shared {
+        token: config.token,
+        today: config.today,
+        step_delay: config.import_step_delay,
+        state_file: config.state_file,
+        org: Mutex::new(org),
+        processes: Mutex::new(HashMap::new()),
+        log: Mutex::new(Vec::new()),
+        faults: Mutex::new(Vec::new()),
+        app,
+        webhook: Mutex::new(WebhookState {
+            url: config.webhook_url,
+            deliveries: Vec::new(),
+        }),
+    })
+}
