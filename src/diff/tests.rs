@@ -67,14 +67,14 @@ fn roster() -> Roster {
     ])
 }
 
-fn run(rows: &[[&str; 7]]) -> ChangeSet {
+fn run<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> ChangeSet {
     let m = mapping();
     let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     let bound = m.bind(&header).unwrap();
     let mut desired = vec![];
     let mut rejected = vec![];
     for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r.iter().map(|s| s.to_string()).collect();
+        let cells: Vec<String> = r.as_ref().iter().map(|s| s.as_ref().to_string()).collect();
         match bound.map_row(i + 2, &cells) {
             Ok(d) => desired.push(d),
             Err(e) => rejected.push(e),
@@ -182,6 +182,81 @@ fn new_hires_resolve_managers_from_the_export() {
     assert_eq!(cs.rows[0].target["manager"], "new2@x.com");
     assert_eq!(cs.rows[1].target["manager"], "ada@x.com");
     assert_eq!(cs.rows[0].target["startDate"], "2026-12-01");
+}
+
+#[test]
+fn a_manager_is_named_by_the_export_email_when_it_differs_from_charthops() {
+    // Ada's export row gives her a new email (her own row is a conflict: ChartHop matches
+    // imports by email); a new hire she manages is named with the export's email, and Bob's
+    // unchanged manager (the same person, by job) is no change.
+    let cs = run(&[
+        [
+            "2",
+            "ada.new@x.com",
+            "F",
+            "L",
+            "Engineer",
+            "03/01/2020",
+            "1",
+        ],
+        [
+            "12",
+            "new3@x.com",
+            "N",
+            "Three",
+            "Intern",
+            "12/01/2026",
+            "2",
+        ],
+        ["3", "bob@x.com", "F", "L", "Designer", "06/15/2021", "1"],
+        ["", "cy@x.com", "F", "L", "Analyst", "01/10/2022", "2"],
+    ]);
+    assert_eq!(
+        cs.rows[0].conflict,
+        Some(ConflictKind::EmailChange),
+        "{cs:#?}"
+    );
+    assert_eq!(cs.rows[1].category, Category::NewHire);
+    assert_eq!(cs.rows[1].target["manager"], "ada.new@x.com");
+    assert_eq!(
+        cs.rows[3].category,
+        Category::Unchanged,
+        "{:#?}",
+        cs.rows[3]
+    );
+}
+
+#[test]
+fn a_manager_named_twice_in_a_row_and_rows_repeating_across_the_export() {
+    // Repeats far apart are found (the first and the last row), and a manager named by many
+    // rows one after another is looked up once and answers the same for each.
+    let row = |id: &str, email: &str| -> Vec<String> {
+        [id, email, "P", "Q", "T", "12/01/2026", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let mut rows = vec![row("20", "a@x.com")];
+    for i in 0..50 {
+        rows.push(row(&format!("{}", 100 + i), &format!("p{i}@x.com")));
+    }
+    rows.push(row("20", "z@x.com"));
+    let cs = run(&rows);
+    assert_eq!(cs.rows[0].conflict, Some(ConflictKind::DuplicateKey));
+    assert_eq!(cs.rows[51].conflict, Some(ConflictKind::DuplicateKey));
+    assert!(
+        cs.rows[0]
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("rows 2, 53")
+    );
+    assert_eq!(cs.summary.new_hires, 50);
+    assert!(
+        cs.rows[1..51]
+            .iter()
+            .all(|r| r.target["manager"] == "boss@x.com")
+    );
 }
 
 #[test]
