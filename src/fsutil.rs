@@ -23,6 +23,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.commit()
 }
 
+/// A reader that hashes (SHA-256) the bytes read through it.
+pub struct HashingReader<R: std::io::Read> {
+    input: R,
+    hash: sha2::Sha256,
+}
+
+impl<R: std::io::Read> HashingReader<R> {
+    pub fn new(input: R) -> HashingReader<R> {
+        use sha2::Digest;
+        HashingReader {
+            input,
+            hash: sha2::Sha256::new(),
+        }
+    }
+
+    /// The hex SHA-256 of everything read.
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        crate::fetch::hex(&self.hash.finalize())
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.input.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// A writer that passes bytes on and hashes them (SHA-256) on the way.
 pub struct HashingWriter<W: Write> {
     out: W,

@@ -72,6 +72,9 @@ pub struct PlanDoc {
     /// Things a reviewer should know that do not stop the plan, e.g. formula-looking values.
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Every export row's outcome. Read back (`LoadedPlan`, `apply`), `unchanged` rows are left
+    /// in the file: nothing acts on them, and a large org's plan is mostly them.
+    #[serde(deserialize_with = "rows_to_act_on")]
     pub rows: Vec<RowChange>,
     pub absent: Vec<Absent>,
     /// Every safety guard's verdict; a tripped one needs `apply --approve <plan hash>`.
@@ -210,6 +213,31 @@ pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), P
     })
 }
 
+/// Deserializes `plan.json`'s row list keeping the rows something acts on (all but
+/// `unchanged`), one row at a time.
+fn rows_to_act_on<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RowChange>, D::Error> {
+    struct Rows;
+    impl<'de> serde::de::Visitor<'de> for Rows {
+        type Value = Vec<RowChange>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of rows")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut rows = Vec::new();
+            while let Some(row) = seq.next_element::<RowChange>()? {
+                if row.category != crate::diff::Category::Unchanged {
+                    rows.push(row);
+                }
+            }
+            Ok(rows)
+        }
+    }
+    d.deserialize_seq(Rows)
+}
+
 /// SHA-256 of bytes, as hex.
 pub fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -270,14 +298,17 @@ impl LoadedPlan {
     /// with. Fails with [`PlanError::Edited`] naming the first file that changed.
     pub fn load(dir: &Path) -> Result<LoadedPlan, PlanError> {
         let path = dir.join(PLAN_FILE);
-        let bytes = std::fs::read(&path).map_err(|e| PlanError::Read {
+        // Read as a stream and hashed on the way: a million-row plan is never held whole.
+        let read_err = |e: &dyn std::fmt::Display| PlanError::Read {
             path: path.clone(),
             message: e.to_string(),
-        })?;
-        let doc: PlanDoc = serde_json::from_slice(&bytes).map_err(|e| PlanError::Read {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        };
+        let file = std::fs::File::open(&path).map_err(|e| read_err(&e))?;
+        let mut reader =
+            std::io::BufReader::with_capacity(1 << 20, crate::fsutil::HashingReader::new(file));
+        let doc: PlanDoc = serde_json::from_reader(&mut reader).map_err(|e| read_err(&e))?;
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| read_err(&e))?;
+        let hash = reader.into_inner().finish();
         if doc.schema_version != SCHEMA_VERSION {
             return Err(PlanError::Read {
                 path,
@@ -312,7 +343,7 @@ impl LoadedPlan {
         }
         Ok(LoadedPlan {
             dir: dir.to_path_buf(),
-            hash: sha256(&bytes),
+            hash,
             doc,
         })
     }

@@ -142,6 +142,9 @@ fn every_row_is_in_plan_json_and_reports_list_the_first_ones() {
     assert_eq!(sha, sha256(&bytes), "the hash is of the file written");
     let back: PlanDoc = serde_json::from_slice(&bytes).expect("plan.json is JSON");
     assert_eq!(back.rows.len(), hires);
+    let loaded = LoadedPlan::load(dir.path()).expect("load");
+    assert_eq!(loaded.hash, sha);
+    assert_eq!(loaded.doc.rows.len(), hires);
     assert_eq!(back.rows[hires - 1].row, hires + 1);
     assert_eq!(back.absent.len(), 1);
     assert_eq!(back.files[1].rows, hires);
@@ -169,4 +172,24 @@ fn an_empty_plan_is_valid_json() {
     assert_eq!(sha, sha256(&bytes));
     let back: PlanDoc = serde_json::from_slice(&bytes).expect("JSON");
     assert!(back.rows.is_empty());
+}
+
+#[test]
+fn a_loaded_plan_keeps_the_rows_to_act_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut unchanged = hire(3, "u@x", "");
+    unchanged.category = Category::Unchanged;
+    unchanged.target.clear();
+    let (_, sha) = write(dir.path(), vec![hire(2, "h@x", ""), unchanged], &[]);
+    let text = std::fs::read_to_string(dir.path().join(PLAN_FILE)).expect("plan.json");
+    let all: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        all["rows"].as_array().map(Vec::len),
+        Some(2),
+        "the file has every row"
+    );
+    let loaded = LoadedPlan::load(dir.path()).expect("load");
+    assert_eq!(loaded.hash, sha);
+    let rows: Vec<usize> = loaded.doc.rows.iter().map(|r| r.row).collect();
+    assert_eq!(rows, [2], "unchanged rows stay in the file");
 }
