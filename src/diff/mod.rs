@@ -1,10 +1,14 @@
 //! Stage 4, diff: desired people (from the mapping) against the roster, into a change set.
 //!
-//! A pure function: no I/O, no clock, deterministic order (export row order; absent people by
-//! name, then job id). Matching lives in `matching`, value comparison in `compare`, and what
-//! each matched or unmatched row becomes in `categories`. Only fields the mapping owns are
-//! compared; a manager is compared by who the manager is. The diff never decides to write
-//! anything for people who are absent from the export.
+//! Deterministic: no network, no clock, the same rows and roster give the same outcomes in
+//! export row order (absent people by name, then job id). Its only I/O is its own scratch
+//! files: the mapped rows come as a spool (`spool`) read in passes, so memory grows with the
+//! roster, never with the export; what must be known of the whole export first (repeats,
+//! claims, managers' emails) is learned in `repeats` and `facts`. Matching lives in `matching`,
+//! value comparison in `compare`, and what each matched or unmatched row becomes in
+//! `categories`. Only fields the mapping owns are compared; a manager is compared by who the
+//! manager is. The diff never decides to write anything for people who are absent from the
+//! export.
 
 mod categories;
 pub mod compare;
