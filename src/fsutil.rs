@@ -23,6 +23,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.commit()
 }
 
+/// The hex SHA-256 of a file's bytes, read as a stream. Fails when the file cannot be read.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut reader = HashingReader::new(std::fs::File::open(path)?);
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    Ok(reader.finish())
+}
+
 /// A reader that hashes (SHA-256) the bytes read through it.
 pub struct HashingReader<R: std::io::Read> {
     input: R,

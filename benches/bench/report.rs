@@ -47,6 +47,29 @@ pub fn mb(bytes: u64) -> f64 {
     bytes as f64 / MB
 }
 
+impl Result {
+    /// The row's cells after the case name and the rows: wall s, rows/s, MB/s, RSS, heap,
+    /// ratio, target, and whether the target is met (`no` written as `missed`).
+    fn cells(&self, missed: &str) -> [String; 8] {
+        let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+        [
+            format!("{:.3}", self.wall_s),
+            format!("{:.0}", self.rows_per_s),
+            format!("{:.1}", self.mb_per_s),
+            opt(self.peak_rss_mb),
+            opt(self.peak_heap_mb),
+            self.ratio.clone(),
+            self.target.clone(),
+            match self.met {
+                Some(true) => "yes",
+                Some(false) => missed,
+                None => "-",
+            }
+            .to_string(),
+        ]
+    }
+}
+
 /// The table, fixed width.
 pub fn table(results: &[Result]) -> String {
     let mut out = format!(
@@ -54,23 +77,10 @@ pub fn table(results: &[Result]) -> String {
         "case", "rows", "wall s", "rows/s", "MB/s", "RSS MB", "heap MB", "ratio", "target", "met"
     );
     for r in results {
-        let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+        let [wall, rps, mbs, rss, heap, ratio, target, met] = r.cells("NO");
         out.push_str(&format!(
-            "{:<44} {:>9} {:>8.3} {:>11.0} {:>8.1} {:>9} {:>9}  {:<26} {:<30} {}\n",
-            r.case,
-            r.rows,
-            r.wall_s,
-            r.rows_per_s,
-            r.mb_per_s,
-            opt(r.peak_rss_mb),
-            opt(r.peak_heap_mb),
-            r.ratio,
-            r.target,
-            match r.met {
-                Some(true) => "yes",
-                Some(false) => "NO",
-                None => "-",
-            }
+            "{:<44} {:>9} {wall:>8} {rps:>11} {mbs:>8} {rss:>9} {heap:>9}  {ratio:<26} {target:<30} {met}\n",
+            r.case, r.rows,
         ));
     }
     out
@@ -107,23 +117,11 @@ pub fn write(root: &Path, results: &[Result], scale: f64) -> std::io::Result<()>
         "Run {date} on {nproc} processor(s), {cpu}; scale {scale}.\n\n| case | rows | wall s | rows/s | MB/s | peak RSS MB | peak heap MB | ratio | target | met |\n|---|---:|---:|---:|---:|---:|---:|---|---|---|\n"
     );
     for r in results {
-        let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
         md.push_str(&format!(
-            "| {} | {} | {:.3} | {:.0} | {:.1} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} |\n",
             r.case,
             r.rows,
-            r.wall_s,
-            r.rows_per_s,
-            r.mb_per_s,
-            opt(r.peak_rss_mb),
-            opt(r.peak_heap_mb),
-            r.ratio,
-            r.target,
-            match r.met {
-                Some(true) => "yes",
-                Some(false) => "**no**",
-                None => "-",
-            }
+            r.cells("**no**").join(" | ")
         ));
     }
     std::fs::write(root.join("results.md"), md)

@@ -68,9 +68,7 @@ impl<'a> Context<'a> {
         let key_code = mapping.key.charthop_field.as_str();
         let key_col = roster.column(key_code);
         let email_col = roster.column(WORK_EMAIL);
-        let text = |col: Option<Column>| {
-            move |i: u32| col.map_or("", |c| roster.person(i as usize).value(c))
-        };
+        let text = |col: Option<Column>| column_text(roster, col);
         // The roster may have been indexed while it was fetched; else the index is built here.
         let index = |code: &str, col: Option<Column>, fold: Fold| match roster.index(code, fold) {
             Some(ix) => Cow::Borrowed(ix),
@@ -129,20 +127,13 @@ impl<'a> Context<'a> {
 
     /// Roster people whose payroll key is `key` (trimmed).
     pub fn people_with_key(&self, key: &str) -> Ids<'_> {
-        let roster = self.roster;
-        let col = self.key_col;
-        self.by_key.get(key, move |i| {
-            col.map_or("", |c| roster.person(i as usize).value(c))
-        })
+        self.by_key.get(key, column_text(self.roster, self.key_col))
     }
 
     /// Roster people whose work email is `email` (trimmed, without case).
     pub fn people_with_email(&self, email: &str) -> Ids<'_> {
-        let roster = self.roster;
-        let col = self.email_col;
-        self.by_email.get(email, move |i| {
-            col.map_or("", |c| roster.person(i as usize).value(c))
-        })
+        self.by_email
+            .get(email, column_text(self.roster, self.email_col))
     }
 
     /// The one roster person with this payroll key, if exactly one has it.
@@ -342,6 +333,11 @@ impl<'a> Context<'a> {
             other => other,
         }
     }
+}
+
+/// Person id -> their value in `col` (`""` without the column): what the indexes compare.
+fn column_text<'r>(roster: &'r Roster, col: Option<Column>) -> impl Fn(u32) -> &'r str + Copy {
+    move |i| col.map_or("", |c| roster.person(i as usize).value(c))
 }
 
 /// Row numbers as a reader finds them: `3, 7`.

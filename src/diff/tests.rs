@@ -229,7 +229,7 @@ fn a_manager_is_named_by_the_export_email_when_it_differs_from_charthops() {
 #[test]
 fn a_manager_named_twice_in_a_row_and_rows_repeating_across_the_export() {
     // Repeats far apart are found (the first and the last row), and a manager named by many
-    // rows one after another is looked up once and answers the same for each.
+    // rows one after another gets the same answer for each row.
     let row = |id: &str, email: &str| -> Vec<String> {
         [id, email, "P", "Q", "T", "12/01/2026", "1"]
             .iter()

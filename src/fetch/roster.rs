@@ -41,7 +41,7 @@ pub struct Roster {
     by_job: TextIndex,
     /// Indexes of other fields, declared up front ([`Roster::with_indexes`]), kept up to date
     /// as people are added.
-    indexes: Vec<(String, TextIndex)>,
+    indexes: Vec<FieldIndex>,
     /// Per slot: repeated values stored once.
     interns: Vec<Intern>,
     /// The slot each key of the last row went to, by key position (rows repeat their layout).
@@ -61,6 +61,15 @@ impl Default for Roster {
             layout: Vec::new(),
         }
     }
+}
+
+/// An index on one field, kept as people are added.
+#[derive(Debug, Clone)]
+struct FieldIndex {
+    code: String,
+    /// The field's column, once a person had it.
+    column: Option<usize>,
+    index: TextIndex,
 }
 
 /// A problem with the roster's data.
@@ -158,7 +167,11 @@ impl Roster {
         Roster {
             indexes: fields
                 .iter()
-                .map(|(code, fold)| (code.to_string(), TextIndex::new(*fold, 1024)))
+                .map(|(code, fold)| FieldIndex {
+                    code: code.to_string(),
+                    column: None,
+                    index: TextIndex::new(*fold, 1024),
+                })
                 .collect(),
             ..Roster::default()
         }
@@ -169,8 +182,8 @@ impl Roster {
     pub fn index(&self, code: &str, fold: Fold) -> Option<&TextIndex> {
         self.indexes
             .iter()
-            .find(|(c, ix)| c == code && ix.fold() == fold)
-            .map(|(_, ix)| ix)
+            .find(|f| f.code == code && f.index.fold() == fold)
+            .map(|f| &f.index)
     }
 
     /// People in the roster.
@@ -257,7 +270,7 @@ impl Roster {
             + self
                 .indexes
                 .iter()
-                .map(|(_, ix)| ix.heap_bytes())
+                .map(|f| f.index.heap_bytes())
                 .sum::<usize>()
             + self.interns.iter().map(Intern::heap_bytes).sum::<usize>()
     }
@@ -320,11 +333,15 @@ impl Roster {
         by_job.insert(id as u32, job, |i| {
             read(text, refs[i as usize * stride + JOB])
         });
-        for (code, index) in indexes.iter_mut() {
-            if let Some(c) = columns.iter().position(|k| k == code) {
+        for f in indexes.iter_mut() {
+            // Columns are only ever appended, so a column once found stays where it is.
+            if f.column.is_none() {
+                f.column = columns.iter().position(|k| *k == f.code);
+            }
+            if let Some(c) = f.column {
                 let slot = c + 2;
                 let value = read(text, refs[id * stride + slot]);
-                index.insert(id as u32, value, |i| {
+                f.index.insert(id as u32, value, |i| {
                     read(text, refs[i as usize * stride + slot])
                 });
             }

@@ -139,27 +139,7 @@ pub(crate) fn parse(
                 negate: op == "not_in",
             })
         }
-        "matches" => {
-            let p = r.string(v, op)?;
-            match Regex::new(p) {
-                Ok(re) => Some(Cond::Matches { col, re }),
-                Err(e) => {
-                    let why = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    r.diags.error(
-                        v.span(),
-                        format!("`{p}` is not a valid regex: {why}"),
-                        "invalid regex",
-                    );
-                    None
-                }
-            }
-        }
+        "matches" => r.regex(v, op).map(|re| Cond::Matches { col, re }),
         _ => r.boolean(v, op).map(|blank| Cond::Blank { col, blank }),
     }
 }

@@ -76,6 +76,25 @@ impl Reader {
         }
     }
 
+    /// A string that must be a regular expression; a pattern that does not compile is an error
+    /// at the string, with the regex engine's reason.
+    pub(crate) fn regex(&mut self, item: &Item<'_>, key: &str) -> Option<regex::Regex> {
+        let pattern = self.string(item, key)?;
+        match regex::Regex::new(pattern) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                let why = e.to_string();
+                let why = why.lines().last().unwrap_or("").trim();
+                self.diags.error(
+                    item.span(),
+                    format!("`{pattern}` is not a valid regex: {why}"),
+                    "invalid regex",
+                );
+                None
+            }
+        }
+    }
+
     pub(crate) fn boolean(&mut self, item: &Item<'_>, key: &str) -> Option<bool> {
         match item.get_ref() {
             DeValue::Boolean(b) => Some(*b),

@@ -66,7 +66,12 @@ fn map_rows(
         header_row: mapping.header_row,
         limits,
     };
-    let input_sha256 = hash_file(input)?;
+    let input_sha256 = crate::fsutil::sha256_file(input).map_err(|source| {
+        Error::Read(crate::read::ReadError::Io {
+            path: input.to_path_buf(),
+            source,
+        })
+    })?;
     let mut table = read::open(input, &options)?;
     let bound = mapping.bind(&table.header)?;
     let _ = mapping_started.send(());
@@ -197,32 +202,6 @@ pub(super) fn roster_fields(mapping: &Mapping) -> Vec<String> {
     }
     fields.extend(mapping.fields.iter().map(|f| f.code.clone()));
     fields
-}
-
-fn hash_file(path: &Path) -> Result<String, Error> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).map_err(|source| {
-        Error::Read(crate::read::ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf).map_err(|source| {
-            Error::Read(crate::read::ReadError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(crate::fetch::hex(&hasher.finalize()))
 }
 
 /// The spool of mapped rows could not be written or read back.

@@ -74,7 +74,11 @@ pub struct PlanDoc {
     pub warnings: Vec<Warning>,
     /// Every export row's outcome. Read back (`LoadedPlan`, `apply`), `unchanged` rows are left
     /// in the file: nothing acts on them, and a large org's plan is mostly them.
-    #[serde(deserialize_with = "rows_to_act_on")]
+    /// Written by the plan writer itself, first in the file (so never serialized empty here).
+    #[serde(
+        deserialize_with = "rows_to_act_on",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub rows: Vec<RowChange>,
     pub absent: Vec<Absent>,
     /// Every safety guard's verdict; a tripped one needs `apply --approve <plan hash>`.
@@ -279,7 +283,7 @@ fn lookup_refs(mapping: &Mapping) -> Vec<FileRef> {
         .filter_map(|t| t.file.as_ref())
         .map(|f| FileRef {
             path: f.display().to_string(),
-            sha256: std::fs::read(f).map(|b| sha256(&b)).unwrap_or_default(),
+            sha256: crate::fsutil::sha256_file(f).unwrap_or_default(),
         })
         .collect()
 }
@@ -333,11 +337,11 @@ impl LoadedPlan {
         }
         for f in &doc.files {
             let fpath = dir.join(&f.name);
-            let content = std::fs::read(&fpath).map_err(|e| PlanError::Read {
+            let hash = crate::fsutil::sha256_file(&fpath).map_err(|e| PlanError::Read {
                 path: fpath.clone(),
                 message: e.to_string(),
             })?;
-            if sha256(&content) != f.sha256 {
+            if hash != f.sha256 {
                 return Err(PlanError::Edited { path: fpath });
             }
         }

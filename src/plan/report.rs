@@ -131,12 +131,12 @@ pub fn markdown(plan: &PlanDoc) -> String {
 
     let hires: Vec<&RowChange> = rows_of(Category::NewHire).collect();
     if !hires.is_empty() {
-        let _ = writeln!(out, "\n## New hires ({})\n", s.new_hires);
-        if let Some(note) =
-            listing_note(hires.len(), s.new_hires, "`new_hires.csv` and `plan.json`")
-        {
-            let _ = writeln!(out, "{note}\n");
-        }
+        heading(
+            &mut out,
+            &format!("New hires ({})", s.new_hires),
+            "",
+            listing_note(hires.len(), s.new_hires, "`new_hires.csv` and `plan.json`"),
+        );
         let _ = writeln!(
             out,
             "| Row | Name | Match | Work email | Title | Start date | Manager |\n|---:|---|---|---|---|---|---|"
@@ -188,10 +188,11 @@ pub fn markdown(plan: &PlanDoc) -> String {
         } else {
             "Reported only: set `plan.departures = true` in the settings to write `departures.csv`."
         };
-        let _ = writeln!(
-            out,
-            "\n## Departures ({})\n\nThe export says these people left while ChartHop shows them active. {what}\n",
-            departures.len()
+        heading(
+            &mut out,
+            &format!("Departures ({})", departures.len()),
+            &format!("The export says these people left while ChartHop shows them active. {what}"),
+            None,
         );
         let _ = writeln!(
             out,
@@ -211,10 +212,11 @@ pub fn markdown(plan: &PlanDoc) -> String {
     }
 
     if !plan.absent.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Absent from the export ({})\n\nIn ChartHop but not in the export, with no termination in it: reported only, never changed. Check whether the export is complete.\n",
-            plan.absent.len()
+        heading(
+            &mut out,
+            &format!("Absent from the export ({})", plan.absent.len()),
+            "In ChartHop but not in the export, with no termination in it: reported only, never changed. Check whether the export is complete.",
+            None,
         );
         let _ = writeln!(out, "| Name | Work email |\n|---|---|");
         for a in &plan.absent {
@@ -224,14 +226,12 @@ pub fn markdown(plan: &PlanDoc) -> String {
 
     let conflicts: Vec<&RowChange> = rows_of(Category::Conflict).collect();
     if !conflicts.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Conflicts ({})\n\nThese rows were left out of the import: matching them would be a guess. Fix the export or ChartHop as each row says, then plan again.\n",
-            s.conflicts
+        heading(
+            &mut out,
+            &format!("Conflicts ({})", s.conflicts),
+            "These rows were left out of the import: matching them would be a guess. Fix the export or ChartHop as each row says, then plan again.",
+            listing_note(conflicts.len(), s.conflicts, "`plan.json`"),
         );
-        if let Some(note) = listing_note(conflicts.len(), s.conflicts, "`plan.json`") {
-            let _ = writeln!(out, "{note}\n");
-        }
         let _ = writeln!(
             out,
             "| Row | Name | Reason | What to do |\n|---:|---|---|---|"
@@ -249,14 +249,12 @@ pub fn markdown(plan: &PlanDoc) -> String {
     }
     let rejected: Vec<&RowChange> = rows_of(Category::Rejected).collect();
     if !rejected.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Rejected rows ({})\n\nThese rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again.\n",
-            s.rejected
+        heading(
+            &mut out,
+            &format!("Rejected rows ({})", s.rejected),
+            "These rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again.",
+            listing_note(rejected.len(), s.rejected, "`plan.json`"),
         );
-        if let Some(note) = listing_note(rejected.len(), s.rejected, "`plan.json`") {
-            let _ = writeln!(out, "{note}\n");
-        }
         let _ = writeln!(out, "| Row | Name | Reason |\n|---:|---|---|");
         for r in rejected {
             let _ = writeln!(
@@ -284,6 +282,17 @@ pub fn markdown(plan: &PlanDoc) -> String {
         "\n---\nUnchanged rows are listed in `plan.json`. Apply this plan with `payroll-sync apply <this directory>`."
     );
     out
+}
+
+/// A section's heading, what the section is about (may be empty), and the note saying where
+/// the rows not listed are (see [`listing_note`]).
+fn heading(out: &mut String, title: &str, intro: &str, note: Option<String>) {
+    let _ = write!(out, "\n## {title}\n\n");
+    for text in std::iter::once(intro).chain(note.as_deref()) {
+        if !text.is_empty() {
+            let _ = write!(out, "{text}\n\n");
+        }
+    }
 }
 
 /// When a report lists only the first rows of a category (large plans), the sentence that

@@ -27,7 +27,7 @@ pub struct Writer {
     hires: Hires,
     /// Rows the reports list, in export order.
     listed: Vec<RowChange>,
-    listed_per_category: [usize; 6],
+    listed_per_category: [usize; Category::ALL.len()],
     warnings: Vec<Warning>,
     sensitive: Vec<SensitiveField>,
     sensitive_updates: usize,
@@ -60,7 +60,7 @@ impl Writer {
             rows_written: 0,
             hires: Hires::new(mapping).map_err(werr)?,
             listed: Vec::new(),
-            listed_per_category: [0; 6],
+            listed_per_category: [0; Category::ALL.len()],
             warnings: Vec::new(),
             sensitive: safe::sensitive_fields(mapping),
             sensitive_updates: 0,
@@ -168,8 +168,8 @@ impl Writer {
                 .find(|f| f.resolve_manager)
                 .map(|f| f.code.clone()),
         };
-        // plan.json's text but the row list (already written), then the document the reports
-        // show, with the rows they list.
+        // plan.json's text but the row list (already written; an empty list is not
+        // serialized), then the document the reports show, with the rows they list.
         let head = serde_json::to_vec_pretty(&doc)
             .map_err(io::Error::other)
             .map_err(werr(PLAN_FILE))?;
@@ -202,30 +202,25 @@ impl Writer {
 /// How `plan.json` starts: its row list comes first, so rows are written as the diff finds them.
 const ROWS_OPEN: &[u8] = b"{\n  \"rows\": [\n";
 
-/// The top-level row list as `serde_json`'s pretty printer writes it when empty.
-const EMPTY_ROWS: &[u8] = b"\n  \"rows\": [],";
-
-/// Ends `plan.json`: closes the row list and appends `head` (the document, pretty-printed with
-/// an empty row list) but its row list, then makes the file appear at its path. Returns the
-/// SHA-256 of the whole file.
+/// Ends `plan.json`: closes the row list and appends `head` (the rest of the document,
+/// pretty-printed without its rows) after its opening brace, then makes the file appear at its
+/// path. Returns the SHA-256 of the whole file.
 fn finish_plan_json(
     mut plan: HashingWriter<BufWriter<AtomicFile>>,
     head: &[u8],
 ) -> io::Result<String> {
-    let at = head
-        .windows(EMPTY_ROWS.len())
-        .position(|w| w == EMPTY_ROWS)
-        .ok_or_else(|| io::Error::other("plan.json has no top-level row list"))?;
+    let rest = head
+        .strip_prefix(b"{")
+        .ok_or_else(|| io::Error::other("plan.json's document is not an object"))?;
     plan.write_all(b"\n  ],")?;
-    // Everything after `{` but the empty row list.
-    plan.write_all(&head[1..at])?;
-    plan.write_all(&head[at + EMPTY_ROWS.len()..])?;
+    plan.write_all(rest)?;
     plan.flush()?;
     let (out, sha) = plan.into_parts();
     let file = out.into_inner().map_err(|e| e.into_error())?;
     file.commit()?;
     Ok(sha)
 }
+
 impl Sink for Writer {
     fn unknown_managers(&mut self, emails: Vec<String>) {
         self.hires.set_unknown_managers(emails);

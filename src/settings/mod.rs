@@ -186,18 +186,7 @@ impl Settings {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Settings, SettingsError> {
         let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
-        let mut builder = config::Config::builder();
-        if let Some(path) = file {
-            if !path.exists() {
-                return Err(SettingsError::Invalid(format!(
-                    "the settings file `{}` does not exist",
-                    path.display()
-                )));
-            }
-            builder = builder.add_source(
-                config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
-            );
-        }
+        let mut builder = file_source(file)?;
         for (name, value) in env {
             let Some(rest) = name.strip_prefix("PAYROLL_SYNC_") else {
                 continue;
@@ -312,18 +301,7 @@ impl Settings {
     /// `[read]` from `file`, then `PAYROLL_SYNC_READ_*` variables.
     pub fn load_read_limits(file: Option<&Path>) -> Result<crate::read::Limits, SettingsError> {
         let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
-        let mut builder = config::Config::builder();
-        if let Some(path) = file {
-            if !path.exists() {
-                return Err(SettingsError::Invalid(format!(
-                    "the settings file `{}` does not exist",
-                    path.display()
-                )));
-            }
-            builder = builder.add_source(
-                config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
-            );
-        }
+        let mut builder = file_source(file)?;
         for (name, value) in std::env::vars() {
             if let Some(key) = name.strip_prefix("PAYROLL_SYNC_READ_") {
                 builder = builder
@@ -389,6 +367,24 @@ fn warn_if_shared(path: &Path) {
             }
         }
     }
+}
+
+/// A settings builder reading `file` (TOML) when one is named. Fails when the named file does
+/// not exist (a typo must not silently mean "defaults").
+fn file_source(
+    file: Option<&Path>,
+) -> Result<config::ConfigBuilder<config::builder::DefaultState>, SettingsError> {
+    let builder = config::Config::builder();
+    let Some(path) = file else {
+        return Ok(builder);
+    };
+    if !path.exists() {
+        return Err(SettingsError::Invalid(format!(
+            "the settings file `{}` does not exist",
+            path.display()
+        )));
+    }
+    Ok(builder.add_source(config::File::from(path.to_path_buf()).format(config::FileFormat::Toml)))
 }
 
 #[cfg(test)]

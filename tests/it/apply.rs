@@ -3,30 +3,21 @@
 
 use crate::support::*;
 
-fn plan_in(
-    emu: &charthop_emulator::Emulator,
-    dir: &std::path::Path,
-    input: &std::path::Path,
-    out: &str,
-) -> std::process::Output {
-    run(cmd(emu, dir).args([
-        "plan",
-        "--input",
-        input.to_str().unwrap(),
-        "--mapping",
-        mapping("acme.toml").to_str().unwrap(),
-        "--out",
-        out,
-    ]))
+fn plan_hash(dir: &std::path::Path) -> String {
+    payroll_sync::plan::sha256(&std::fs::read(dir.join("plan.json")).unwrap())
 }
 
-fn plan_hash(dir: &std::path::Path) -> String {
-    use sha2::Digest;
-    let bytes = std::fs::read(dir.join("plan.json")).unwrap();
-    sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The acme export with one engineer moved to a department ChartHop does not have.
+fn export_with_a_new_department(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv"))
+        .unwrap()
+        .replace(
+            ",Software Engineer,Engineering,San Francisco,2005,",
+            ",Software Engineer,Robotics Lab,San Francisco,2005,",
+        );
+    let input = dir.join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    input
 }
 
 #[test]
@@ -242,14 +233,7 @@ fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
 fn a_server_dry_run_reports_refusals_and_applies_nothing() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("payroll/acme.csv"))
-        .unwrap()
-        .replace(
-            ",Software Engineer,Engineering,San Francisco,2005,",
-            ",Software Engineer,Robotics Lab,San Francisco,2005,",
-        );
-    let input = tmp.path().join("export.csv");
-    std::fs::write(&input, text).unwrap();
+    let input = export_with_a_new_department(tmp.path());
     assert_eq!(code(&plan_in(&emu, tmp.path(), &input, "plan")), 0);
     let before = roster_by_email(&emu);
     let out = run(cmd(&emu, tmp.path()).args(["apply", "plan", "--server-dry-run"]));
@@ -412,14 +396,7 @@ mod faults {
 fn new_departments_are_created_only_when_the_mapping_allows_it() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("payroll/acme.csv"))
-        .unwrap()
-        .replace(
-            ",Software Engineer,Engineering,San Francisco,2005,",
-            ",Software Engineer,Robotics Lab,San Francisco,2005,",
-        );
-    let input = tmp.path().join("export.csv");
-    std::fs::write(&input, text).unwrap();
+    let input = export_with_a_new_department(tmp.path());
     let m = tmp.path().join("m.toml");
     std::fs::write(
         &m,

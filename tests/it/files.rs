@@ -31,12 +31,7 @@ fn big_export(path: &Path, n: usize, title: &str) {
 fn the_plan_directory_is_private_and_its_files_too() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path())
-        .args(["plan", "--input"])
-        .arg(fixture("payroll/acme.csv"))
-        .arg("--mapping")
-        .arg(mapping("acme.toml"))
-        .args(["--out", "plan"]));
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "plan");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let dir = tmp.path().join("plan");
     assert_eq!(mode(&dir), 0o700);
@@ -121,12 +116,7 @@ fn a_run_killed_while_writing_leaves_a_whole_plan_json() {
 fn a_plan_json_naming_a_file_outside_its_directory_is_refused() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path())
-        .args(["plan", "--input"])
-        .arg(fixture("payroll/acme.csv"))
-        .arg("--mapping")
-        .arg(mapping("acme.toml"))
-        .args(["--out", "plan"]));
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "plan");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let plan_json = tmp.path().join("plan/plan.json");
     let original = std::fs::read_to_string(&plan_json).unwrap();

@@ -327,3 +327,21 @@ pub fn sync_args(input: &str, mapping: &str, out: Option<&str>) -> Vec<String> {
     }
     a
 }
+
+/// `payroll-sync plan` of `input` with the acme mapping, in `dir`, into `out`.
+pub fn plan_in(
+    emu: &charthop_emulator::Emulator,
+    dir: &std::path::Path,
+    input: &std::path::Path,
+    out: &str,
+) -> std::process::Output {
+    run(cmd(emu, dir).args([
+        "plan",
+        "--input",
+        input.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+        "--out",
+        out,
+    ]))
+}

@@ -94,6 +94,16 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The last value given for `name` among decoded query pairs (a repeated parameter's last
+/// value wins, as in most HTTP frameworks).
+pub fn last_param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// Middleware: checks `Authorization: Bearer <token>` (401 otherwise), applies the fault
 /// rules matching the call's operation, and logs the exchange.
 pub async fn auth_and_log(

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use regex::Regex;
 use toml::de::DeValue;
 
 use super::date::DateParser;
@@ -146,27 +145,7 @@ fn param(
             }
             Some(Transform::Replace { find, with })
         }
-        "regex" => {
-            let pattern = r.string(value, name)?;
-            match Regex::new(pattern) {
-                Ok(re) => Some(Transform::Regex(re)),
-                Err(e) => {
-                    let first = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    r.diags.error(
-                        value.span(),
-                        format!("`{pattern}` is not a valid regex: {first}"),
-                        "invalid regex",
-                    );
-                    None
-                }
-            }
-        }
+        "regex" => r.regex(value, name).map(Transform::Regex),
         "split" => {
             let sep = r.string(value, name)?.to_string();
             let take = match get(t, "take") {

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::faults::Fault;
 use crate::import_csv::{self, Applier, ParsedCsv, RowKind, RowOutcome};
-use crate::log::{ImportFlags, UploadRecord, query_pairs};
+use crate::log::{ImportFlags, UploadRecord, last_param, query_pairs};
 use crate::process::{EMULATOR_USER_ID, ImportResults, Process, ProcessEvent, Status, now_iso};
 use crate::server::{ActiveFaults, ApiError, ProcessEntry, Shared, lock};
 use crate::{ids, persist};
@@ -93,13 +93,7 @@ pub async fn import_data_csv(
 }
 
 fn parse_flags(params: &[(String, String)]) -> Result<ImportFlags, ApiError> {
-    let get = |name: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| last_param(params, name).map(str::to_string);
     let flag = |name: &str| match get(name) {
         None => Ok(false),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::carrot;
 use crate::faults::Fault;
 use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
-use crate::log::query_pairs;
+use crate::log::{last_param, query_pairs};
 use crate::server::{ActiveFaults, ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
@@ -31,13 +31,7 @@ pub async fn find_jobs(
     let faults = faults.map(|Extension(f)| f).unwrap_or_default();
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
-    let param = |name: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let param = |name: &str| last_param(&params, name);
 
     let fields = parse_fields(param("fields").unwrap_or(DEFAULT_FIELDS))?;
     let minimal = match param("format")

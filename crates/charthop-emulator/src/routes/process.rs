@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::log::query_pairs;
+use crate::log::{last_param, query_pairs};
 use crate::process::{Process, ProcessUpdate, STATUS_NAMES, Status, now_iso};
 use crate::server::{ApiError, Shared, lock};
 
@@ -157,14 +157,7 @@ pub async fn find_processes(
 ) -> Result<Json<Value>, ApiError> {
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
-    let param = |name: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| last_param(&params, name).filter(|v| !v.is_empty());
     let boolean = |name: &str| -> Result<Option<bool>, ApiError> {
         match param(name) {
             None => Ok(None),

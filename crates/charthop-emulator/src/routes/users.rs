@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 
-use crate::log::query_pairs;
+use crate::log::{last_param, query_pairs};
 use crate::server::{ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
@@ -22,13 +22,7 @@ pub async fn find_users(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let params = query_pairs(raw.as_deref());
-    let param = |name: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let param = |name: &str| last_param(&params, name);
     if let Some(org) = param("orgId") {
         shared.check_org(org)?;
     }
