@@ -4,24 +4,33 @@
 //! dropped connections, misbehaving cursors) and rides through them with bounded, jittered
 //! retries. It knows nothing of mappings or payroll files.
 //!
-//! - [`client`]: requests, the retry loop, reading answers;
-//! - [`retry`]: backoff, `Retry-After`, the attempt and time budget (pure);
-//! - [`clock`]: "now" and waiting, virtual in tests;
-//! - [`paging`]: walking `findJobs` cursors safely;
-//! - `body`, `url`: error bodies into one line; the https rule and path encoding.
+//! Layers, each file using only those above it in this list:
+//! - [`retry`]: backoff, `Retry-After`, the attempt and time budget (pure); [`clock`]: "now"
+//!   and waiting, virtual in tests; `body`, `url`: error bodies into one line, the https rule
+//!   and path encoding; [`wire`]: ChartHop's JSON shapes;
+//! - `client`: the client itself (where, who, how patiently);
+//! - `transport`: the one request loop (send, judge the answer, retry);
+//! - the API areas, each an `impl Client` block: `jobs` (`findJobs`), `imports`
+//!   (`importDataCsv`), [`processes`] (processes and users);
+//! - [`paging`]: walking `findJobs` cursors safely.
 
 mod body;
 mod client;
 pub mod clock;
 mod error;
+mod imports;
+mod jobs;
 pub mod paging;
 pub mod processes;
 pub mod retry;
+mod transport;
 mod url;
 pub mod wire;
 
-pub use client::{Client, ClientConfig, ImportFlags};
+pub use client::{Client, ClientConfig};
+pub use imports::ImportFlags;
+pub use jobs::JobQuery;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::ApiError;
-pub use paging::{JobPages, JobQuery};
+pub use paging::JobPages;
 pub use retry::RetryPolicy;

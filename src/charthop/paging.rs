@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use super::client::Client;
 use super::error::ApiError;
+use super::jobs::JobQuery;
 use super::url::path_segment;
 use super::wire::Row;
 
@@ -18,19 +19,6 @@ use super::wire::Row;
 struct Cursor {
     #[serde(default)]
     next: Option<String>,
-}
-
-/// What to ask `findJobs` for; re-sent on every page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobQuery {
-    /// Field codes, sent as `fields=a,b,c` and returned as keys spelled the same way.
-    pub fields: Vec<String>,
-    /// A Carrot filter, e.g. `open:filled`.
-    pub q: String,
-    /// `YYYY-MM-DD`: the roster as of that date; `None` for today.
-    pub date: Option<String>,
-    /// Page size (`limit`).
-    pub limit: u32,
 }
 
 /// The pages of one `findJobs` query, in order.

@@ -1,9 +1,13 @@
-//! Finding processes and users, and reading an import's per-row events.
+//! Processes (reading, updating, finding them, and an import's per-row events) and users.
 
+use reqwest::Method;
 use serde::Deserialize;
 
+use super::client::Client;
+use super::error::ApiError;
+use super::transport::Mode;
+use super::url::path_segment;
 use super::wire::Process;
-use super::{ApiError, Client};
 
 /// A page of `findProcesses`.
 #[derive(Debug, Deserialize)]
@@ -94,6 +98,37 @@ struct UserPage {
 }
 
 impl Client {
+    /// `getProcess` (`GET /v1/org/{org}/process/{id}`).
+    pub async fn get_process(&self, id: &str) -> Result<Process, ApiError> {
+        let path = format!(
+            "/v1/org/{}/process/{}",
+            self.org_path(),
+            path_segment(id)
+        );
+        self.call(Method::GET, &path, &[], Mode::Read, Ok).await
+    }
+
+    /// `updateProcess` (PATCH): sets a process's status, progress, message, summary or results.
+    /// Idempotent, so it is retried like a read. Any 2xx is success (the spec declares none).
+    pub async fn update_process(
+        &self,
+        id: &str,
+        update: &serde_json::Value,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "/v1/org/{}/process/{}",
+            self.org_path(),
+            path_segment(id)
+        );
+        let body = update.clone();
+        let _: serde_json::Value = self
+            .call(Method::PATCH, &path, &[], Mode::Read, move |req| {
+                Ok(req.json(&body))
+            })
+            .await?;
+        Ok(())
+    }
+
     /// `findProcesses` with `searchValue` (matched against the process's label and import
     /// source), newest first as ChartHop returns them.
     pub async fn find_processes(&self, search: &str) -> Result<Vec<Process>, ApiError> {
@@ -111,7 +146,7 @@ impl Client {
         let path = format!(
             "/v1/org/{}/process/{}/events",
             self.org_path(),
-            super::url::path_segment(id)
+            path_segment(id)
         );
         let body: EventsBody = self.get_json(&path, &[]).await?;
         Ok(body.events)

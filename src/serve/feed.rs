@@ -28,7 +28,7 @@ pub async fn append_job(
     code: &str,
     job_id: &str,
 ) -> Result<(), ApiError> {
-    let query = crate::charthop::paging::JobQuery {
+    let query = crate::charthop::JobQuery {
         fields: FIELDS.iter().map(|f| f.to_string()).collect(),
         q: format!("jobId:{job_id}"),
         date: None,
