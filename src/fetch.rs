@@ -6,25 +6,16 @@
 //! JSON for `payroll-sync roster`.
 
 mod arena;
+mod error;
 pub mod export;
 mod page;
 mod roster;
 
-pub use roster::{Column, Person, PersonRef, Roster, RosterError};
+pub use error::RosterError;
+pub use roster::{Column, Person, PersonRef, Roster};
 
 use crate::charthop::{ApiError, Client, JobPages, JobQuery};
 use crate::progress::Progress;
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
 
 /// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page,
 /// indexing the fields of `indexes` as the pages arrive (see [`Roster::with_indexes`]).

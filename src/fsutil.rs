@@ -1,4 +1,4 @@
-//! Writing files that hold personal data: private modes, atomic replacement.
+//! Writing files that hold personal data (private modes, atomic replacement) and hashing them.
 
 use std::io::Write;
 use std::path::Path;
@@ -48,7 +48,7 @@ impl<R: std::io::Read> HashingReader<R> {
     /// The hex SHA-256 of everything read.
     pub fn finish(self) -> String {
         use sha2::Digest;
-        crate::fetch::hex(&self.hash.finalize())
+        hex(&self.hash.finalize())
     }
 }
 
@@ -84,7 +84,7 @@ impl<W: Write> HashingWriter<W> {
     /// The inner writer, and the hex SHA-256 of everything written.
     pub fn into_parts(self) -> (W, String) {
         use sha2::Digest;
-        (self.out, crate::fetch::hex(&self.hash.finalize()))
+        (self.out, hex(&self.hash.finalize()))
     }
 }
 
@@ -182,6 +182,17 @@ impl Drop for AtomicFile {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]

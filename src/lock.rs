@@ -4,6 +4,7 @@
 //! whose process no longer runs on this host is stale and is taken over (a crashed run must not
 //! block every night after it). The file is removed when the lock is dropped.
 
+use crate::failure::Failure;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,16 @@ pub enum LockError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl LockError {
+    /// What kind of failure this is: a lock another run holds is temporary (try later).
+    pub fn failure(&self) -> Failure {
+        match self {
+            LockError::Held { .. } => Failure::Temporary,
+            LockError::Io { .. } => Failure::Internal,
+        }
+    }
 }
 
 impl RunLock {

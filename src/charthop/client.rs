@@ -93,10 +93,8 @@ impl Client {
         }
     }
 
-
     /// The org path segment, URL-encoded.
     pub(super) fn org_path(&self) -> String {
         path_segment(&self.config.org)
     }
-
 }

@@ -1,3 +1,5 @@
+use crate::failure::Failure;
+
 /// A failed ChartHop call. Every variant names the method and the path, and says what the
 /// operator can do in [`ApiError::hint`].
 #[derive(Debug, thiserror::Error)]
@@ -61,16 +63,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The exit code of design.md section 2: 77 for 401/403, 75 when ChartHop is unavailable
-    /// or an upload's fate is unknown, 78 for a bad URL setting, 1 otherwise (a 4xx answer,
-    /// an unreadable answer, a looping cursor).
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is (the exit code is chosen at the top): an auth failure for
+    /// 401/403, temporary when ChartHop is unavailable or an upload's fate is unknown, a
+    /// settings mistake for a bad URL, internal otherwise (a 4xx answer, an unreadable answer,
+    /// a looping cursor).
+    pub fn failure(&self) -> Failure {
         match self {
-            ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => 77,
-            ApiError::Unavailable { .. } | ApiError::UploadUnknown { .. } => 75,
-            ApiError::InvalidUrl { .. } => 78,
+            ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => Failure::Auth,
+            ApiError::Unavailable { .. } | ApiError::UploadUnknown { .. } => Failure::Temporary,
+            ApiError::InvalidUrl { .. } => Failure::Config,
             ApiError::Status { .. } | ApiError::Decode { .. } | ApiError::CursorRepeated { .. } => {
-                1
+                Failure::Internal
             }
         }
     }

@@ -21,7 +21,6 @@ pub struct ImportFlags {
 }
 
 impl Client {
-
     /// Uploads a change file with `importDataCsv` and returns the process it started.
     ///
     /// Sends all six flags the spec marks required. Only a 429 is retried; a connection failure

@@ -46,7 +46,6 @@ impl Client {
         self.call_bytes(Method::GET, &path, &params, Mode::Read, Ok)
             .await
     }
-
 }
 
 /// `findJobs`'s query parameters: every filter, re-sent on every page, and the cursor.

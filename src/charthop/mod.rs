@@ -28,9 +28,9 @@ mod url;
 pub mod wire;
 
 pub use client::{Client, ClientConfig};
-pub use imports::ImportFlags;
-pub use jobs::JobQuery;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::ApiError;
+pub use imports::ImportFlags;
+pub use jobs::JobQuery;
 pub use paging::JobPages;
 pub use retry::RetryPolicy;

@@ -100,11 +100,7 @@ struct UserPage {
 impl Client {
     /// `getProcess` (`GET /v1/org/{org}/process/{id}`).
     pub async fn get_process(&self, id: &str) -> Result<Process, ApiError> {
-        let path = format!(
-            "/v1/org/{}/process/{}",
-            self.org_path(),
-            path_segment(id)
-        );
+        let path = format!("/v1/org/{}/process/{}", self.org_path(), path_segment(id));
         self.call(Method::GET, &path, &[], Mode::Read, Ok).await
     }
 
@@ -115,11 +111,7 @@ impl Client {
         id: &str,
         update: &serde_json::Value,
     ) -> Result<(), ApiError> {
-        let path = format!(
-            "/v1/org/{}/process/{}",
-            self.org_path(),
-            path_segment(id)
-        );
+        let path = format!("/v1/org/{}/process/{}", self.org_path(), path_segment(id));
         let body = update.clone();
         let _: serde_json::Value = self
             .call(Method::PATCH, &path, &[], Mode::Read, move |req| {

@@ -2,7 +2,7 @@
 //! answer, retrying.
 //!
 //! What is retried: reads, on 429, 5xx, 202 "snapshot building" and connection failures, up
-//! to the attempts and the total wait of the [`RetryPolicy`]. Uploads only on 429 (ChartHop
+//! to the attempts and the total wait of the [`RetryPolicy`](super::RetryPolicy). Uploads only on 429 (ChartHop
 //! refused them before reading them); anything else that may have reached ChartHop is
 //! reported as [`ApiError::UploadUnknown`], never sent twice. Never retried: 400, 401, 403,
 //! 404 and other 4xx answers, which would fail the same way again.

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::Ui;
-use crate::error::{Error, exit};
 use crate::mapping::Mapping;
 use crate::mapping::check::{Checker, InputReport};
+use crate::pipeline::{Error, exit};
 use crate::read::{self, ReadOptions};
 
 #[derive(Debug, Args)]

@@ -7,8 +7,8 @@ use clap::Args;
 use super::Cli;
 use super::output::Ui;
 use super::progress::Bars;
-use crate::error::{Error, exit};
 use crate::pipeline::{self, Applied, ApplyOptions, PlanRequest};
+use crate::pipeline::{Error, exit};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]

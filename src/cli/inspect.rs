@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::Ui;
-use crate::error::{Error, exit};
+use crate::pipeline::{Error, exit};
 use crate::read::{self, HeaderRow, ReadOptions, Table, TextEncoding};
 use crate::settings::Settings;
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::Error;
+use crate::pipeline::Error;
 
 const EXIT_CODES: &str = "\
 Exit codes:

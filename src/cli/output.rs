@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use super::Global;
 use crate::diff::Summary;
-use crate::error::Error;
+use crate::pipeline::Error;
 
 /// How to talk to the person at the terminal.
 pub struct Ui {

@@ -7,10 +7,10 @@ use clap::{Args, ValueEnum};
 use super::output::Ui;
 use super::progress::Bars;
 use crate::charthop::JobQuery;
-use crate::error::{Error, exit};
 use crate::fetch::export::{self, DEFAULT_FIELDS, Format};
 use crate::fsutil::AtomicFile;
 use crate::pipeline;
+use crate::pipeline::{Error, exit};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]

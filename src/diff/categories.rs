@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::compare::same;
-use super::matching::{Context, Outcome, WORK_EMAIL};
+use super::keys::WORK_EMAIL;
+use super::matching::{Context, Outcome};
 use super::{Category, ConflictKind, FieldChange, RowChange};
 use crate::fetch::PersonRef;
 use crate::mapping::{Desired, Rejection, Value};

@@ -9,12 +9,11 @@
 use std::borrow::Cow;
 
 use super::ConflictKind;
-use super::facts::ExportFacts;
+use super::export_facts::ExportFacts;
+use super::keys::{WORK_EMAIL, desired_email};
 use crate::fetch::{Column, Roster};
-use crate::mapping::{Desired, Mapping, Value};
+use crate::mapping::{Desired, Mapping};
 use crate::textindex::{Fold, Ids, TextIndex};
-
-pub(super) const WORK_EMAIL: &str = "contact.workEmail";
 
 /// How one export row relates to the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,24 +343,4 @@ fn column_text<'r>(roster: &'r Roster, col: Option<Column>) -> impl Fn(u32) -> &
 pub(super) fn row_numbers(rows: &[usize]) -> String {
     let numbers: Vec<String> = rows.iter().map(usize::to_string).collect();
     numbers.join(", ")
-}
-
-/// The row's work email (trimmed, lower-cased) from the mapped field, else its fallback key.
-pub(super) fn desired_email(d: &Desired, email_field: Option<usize>) -> Option<String> {
-    let lower = |t: &str| {
-        let t = t.trim();
-        if t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            t.to_lowercase()
-        } else {
-            t.to_string()
-        }
-    };
-    email_field
-        .and_then(|i| d.values.get(i).and_then(Option::as_ref))
-        .map(|v| match v {
-            Value::Text(t) => lower(t),
-            other => lower(&other.render()),
-        })
-        .filter(|e| !e.is_empty())
-        .or_else(|| d.fallback.clone())
 }

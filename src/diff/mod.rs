@@ -12,7 +12,9 @@
 
 mod categories;
 pub mod compare;
+mod export_facts;
 mod facts;
+mod keys;
 mod matching;
 mod repeats;
 pub mod spool;
@@ -25,7 +27,8 @@ use serde::{Deserialize, Serialize};
 use crate::fetch::Roster;
 use crate::mapping::{Desired, Mapping, Rejection};
 use facts::Survey;
-use matching::{Context, Outcome, WORK_EMAIL};
+use keys::WORK_EMAIL;
+use matching::{Context, Outcome};
 pub use repeats::Sighting;
 use spool::{Item, SpoolReader, SpoolWriter};
 

@@ -9,7 +9,7 @@ use std::collections::{BinaryHeap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
-use super::matching::desired_email;
+use super::keys::desired_email;
 use crate::mapping::Desired;
 use crate::textindex::hash_bytes;
 

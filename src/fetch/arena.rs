@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::roster::RosterError;
+use super::error::RosterError;
 use crate::textindex::hash_bytes;
 
 /// No value.

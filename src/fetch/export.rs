@@ -10,9 +10,38 @@ use std::io::Write;
 use serde_json::Value;
 
 use crate::charthop::wire::Row;
-use crate::charthop::{Client, JobPages, JobQuery};
-use crate::error::Error;
+use crate::charthop::{ApiError, Client, JobPages, JobQuery};
+use crate::failure::Failure;
 use crate::progress::{Progress, Stage};
+
+/// Why a roster export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// ChartHop failed (including a repeating cursor).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The output could not be written.
+    #[error("writing the roster: {0}")]
+    Write(#[source] std::io::Error),
+}
+
+impl ExportError {
+    /// What kind of failure this is.
+    pub fn failure(&self) -> Failure {
+        match self {
+            ExportError::Api(e) => e.failure(),
+            ExportError::Write(_) => Failure::Internal,
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ExportError::Api(e) => e.hint(),
+            ExportError::Write(_) => None,
+        }
+    }
+}
 
 /// The fields exported when none are named.
 pub const DEFAULT_FIELDS: &str = "jobId,name,name.first,name.last,title,contact.workEmail,contact.employee,department,location,manager,startDate,employment";
@@ -57,8 +86,8 @@ pub fn filled_only(q: Option<&str>) -> String {
 /// Walks every page of `query` and writes its rows to `out` in `format`, flushing after each
 /// page; reports progress per page.
 ///
-/// Fails with [`Error::Api`] (ChartHop, including a repeating cursor) or [`Error::Io`] (the
-/// output). On failure part of the output may have been written; callers writing a file
+/// Fails with [`ExportError::Api`] (ChartHop, including a repeating cursor) or
+/// [`ExportError::Write`] (the output). On failure part of the output may have been written; callers writing a file
 /// should write it atomically.
 pub async fn export_roster(
     client: &Client,
@@ -66,11 +95,8 @@ pub async fn export_roster(
     format: Format,
     out: &mut dyn Write,
     progress: &dyn Progress,
-) -> Result<Exported, Error> {
-    let io = |source| Error::Io {
-        what: "writing the roster".into(),
-        source,
-    };
+) -> Result<Exported, ExportError> {
+    let io = ExportError::Write;
     let fields = query.fields.clone();
     progress.stage(Stage::FetchingRoster);
     let mut pages = JobPages::new(client, query);

@@ -7,11 +7,36 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::roster::{Roster, RosterError};
+use super::error::RosterError;
+use super::roster::Roster;
+
+impl Roster {
+    /// Adds one `findJobs` page, given as ChartHop's JSON bytes, and returns its `next` cursor.
+    /// Rows without a job id are skipped; null and empty values count as absent; numbers and
+    /// booleans are kept as their JSON text.
+    ///
+    /// Fails when the bytes are not a findJobs page, or a value is absurdly large; people of
+    /// the page before the failure stay in the roster.
+    pub fn push_page_json(&mut self, json: &[u8]) -> Result<Option<String>, RosterError> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let mut failure = None;
+        let next = PageSeed {
+            roster: self,
+            failure: &mut failure,
+        }
+        .deserialize(&mut de)?;
+        de.end()?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(next),
+        }
+    }
+}
 
 /// The page object: its rows go into `roster`; yields the `next` cursor (when not blank).
 /// A roster-side failure (a value too long) is put in `failure` and ends the page.
-pub(super) struct PageSeed<'r> {
+struct PageSeed<'r> {
     pub roster: &'r mut Roster,
     pub failure: &'r mut Option<RosterError>,
 }

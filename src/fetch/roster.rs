@@ -3,13 +3,15 @@
 //! dates, managers) are stored once per column while that column keeps repeating itself.
 //!
 //! Pages are parsed straight from ChartHop's JSON bytes into the arena, borrowing every string
-//! that needs no unescaping, so a page costs no allocation per value.
+//! that needs no unescaping, so a page costs no allocation per value ([`page`](super::page)
+//! adds pages through the row-building calls here: begin, slot, set, end).
 
 use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
 use super::arena::{Intern, NONE, read, store};
+use super::error::RosterError;
 use crate::textindex::{Fold, TextIndex};
 
 /// One filled job and its person, as built by hand (tests, tools): see [`Roster::new`].
@@ -70,17 +72,6 @@ struct FieldIndex {
     /// The field's column, once a person had it.
     column: Option<usize>,
     index: TextIndex,
-}
-
-/// A problem with the roster's data.
-#[derive(Debug, thiserror::Error)]
-pub enum RosterError {
-    #[error("the page is not the JSON findJobs returns: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("a value of field `{field}` is longer than 64 MiB")]
-    ValueTooLong { field: String },
-    #[error("the roster holds more than 4 GiB of text")]
-    TooLarge,
 }
 
 /// One person of the roster.
@@ -259,7 +250,7 @@ impl Roster {
             h.update(s.to_le_bytes());
         }
         h.update((self.people as u64).to_le_bytes());
-        super::hex(&h.finalize())
+        crate::fsutil::hex(&h.finalize())
     }
 
     /// Heap bytes the roster holds (for the benchmark's bytes-per-person figure).
@@ -273,28 +264,6 @@ impl Roster {
                 .map(|f| f.index.heap_bytes())
                 .sum::<usize>()
             + self.interns.iter().map(Intern::heap_bytes).sum::<usize>()
-    }
-
-    /// Adds one `findJobs` page, given as ChartHop's JSON bytes, and returns its `next` cursor.
-    /// Rows without a job id are skipped; null and empty values count as absent; numbers and
-    /// booleans are kept as their JSON text.
-    ///
-    /// Fails when the bytes are not a findJobs page, or a value is absurdly large; people of
-    /// the page before the failure stay in the roster.
-    pub fn push_page_json(&mut self, json: &[u8]) -> Result<Option<String>, RosterError> {
-        use serde::de::DeserializeSeed;
-        let mut de = serde_json::Deserializer::from_slice(json);
-        let mut failure = None;
-        let next = super::page::PageSeed {
-            roster: self,
-            failure: &mut failure,
-        }
-        .deserialize(&mut de)?;
-        de.end()?;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(next),
-        }
     }
 
     fn stride(&self) -> usize {

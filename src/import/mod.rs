@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::charthop::wire::{Process, ProcessStatus};
 use crate::charthop::{ApiError, Client, ImportFlags};
+use crate::failure::Failure;
 use crate::plan::{ChangeFileRef, LoadedPlan, PlanError};
 use crate::progress::Progress;
 use crate::settings::ImportSettings;
@@ -55,13 +56,14 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is (the exit code is chosen at the top).
+    pub fn failure(&self) -> Failure {
         match self {
-            ImportError::Api(e) => e.exit_code(),
-            ImportError::Plan(e) => e.exit_code(),
-            ImportError::Failed { .. } => 1,
-            ImportError::RowErrors { .. } => 5,
-            ImportError::Deadline { .. } => 75,
+            ImportError::Api(e) => e.failure(),
+            ImportError::Plan(e) => e.failure(),
+            ImportError::Failed { .. } => Failure::Internal,
+            ImportError::RowErrors { .. } => Failure::Partial,
+            ImportError::Deadline { .. } => Failure::Temporary,
         }
     }
 

@@ -18,6 +18,7 @@ mod field;
 mod lookup;
 mod row;
 mod selftest;
+pub mod sensitivity;
 mod spec;
 mod template;
 pub mod transform;

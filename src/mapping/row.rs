@@ -318,7 +318,7 @@ impl<'m> Bound<'m> {
         let names = &self.mapping.columns.names;
         // A sensitive field's value (salary, national id) stays out of the reason, which
         // reports and logs show: the row, column and field say where to look.
-        let hidden = field.sensitive || crate::plan::safe::builtin(&field.code).is_some();
+        let hidden = field.sensitive || super::sensitivity::builtin(&field.code).is_some();
         Rejection {
             row,
             column: col.and_then(|c| names.get(c).cloned()),

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use super::Settings;
 use crate::charthop::Client;
-use crate::error::Error;
 use crate::fetch::fetch_roster;
 use crate::import::{self, ApplyRecord};
 use crate::ledger;
 use crate::lock::RunLock;
+use crate::pipeline::Error;
 use crate::plan::{self, LoadedPlan};
 use crate::progress::{Progress, Stage};
 use crate::verify::{self, Mismatch};
@@ -69,7 +69,7 @@ pub(super) async fn apply_holding_lock(
             if missing.is_empty() {
                 0
             } else {
-                crate::error::exit::PARTIAL
+                crate::pipeline::exit::PARTIAL
             },
             record
                 .uploads

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use crate::charthop::Client;
 use crate::diff;
-use crate::error::Error;
 use crate::fetch::{Roster, fetch_roster};
 use crate::mapping::{MappedRow, Mapping, Verdict};
+use crate::pipeline::Error;
 use crate::plan::{self, InputRef};
 use crate::progress::{Progress, Stage};
 use crate::read::{self, ReadOptions};

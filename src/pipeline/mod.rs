@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use crate::charthop::Client;
 use crate::diff::{self, ChangeSet};
-use crate::error::Error;
 use crate::guard;
 use crate::plan::{self, CharthopRef, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::settings::Settings;
 
 mod apply;
+mod error;
 mod handoff;
 mod mapped;
 mod sync;
@@ -19,6 +19,7 @@ mod sync;
 use mapped::{map_and_fetch, roster_fields};
 
 pub use apply::{Applied, ApplyOptions, apply};
+pub use error::{Error, exit};
 pub use sync::sync;
 
 /// What to plan.

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use super::apply::apply_holding_lock;
 use super::{Applied, ApplyOptions, PlanRequest, Planned, Settings, plan};
 use crate::charthop::Client;
-use crate::error::Error;
 use crate::import;
 use crate::ledger;
 use crate::lock::RunLock;
+use crate::pipeline::Error;
 use crate::progress::Progress;
 
 /// `sync`: plan and apply under one hold of the org's run lock, so two runs can never plan the

@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diff::{Absent, RowChange, Summary};
-use crate::fetch::hex;
+use crate::failure::Failure;
+use crate::fsutil::hex;
 use crate::fsutil::{AtomicFile, create_private_dir, write_atomic};
 use crate::guard::Verdict;
 use crate::mapping::Mapping;
@@ -181,12 +182,13 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is (the exit code is chosen at the top).
+    pub fn failure(&self) -> Failure {
         match self {
-            PlanError::Write { .. } | PlanError::Read { .. } => 1,
+            PlanError::Write { .. } | PlanError::Read { .. } => Failure::Internal,
             PlanError::Edited { .. }
             | PlanError::AlreadyApplied { .. }
-            | PlanError::DirHoldsAppliedPlan { .. } => 4,
+            | PlanError::DirHoldsAppliedPlan { .. } => Failure::Guard,
         }
     }
 

@@ -28,7 +28,7 @@ pub use reporter::ProcessReporter;
 pub use worker::newest_export;
 
 use crate::charthop::Client;
-use crate::error::Error;
+use crate::pipeline::Error;
 use crate::settings::{ServeSettings, Settings};
 
 /// The largest webhook body accepted.

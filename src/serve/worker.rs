@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, watch};
 use super::reporter::ProcessReporter;
 use crate::charthop::Client;
 use crate::charthop::wire::ProcessStatus;
-use crate::error::Error;
+use crate::pipeline::Error;
 use crate::pipeline::{self, PlanRequest};
 use crate::settings::{ServeSettings, Settings};
 

@@ -16,9 +16,12 @@ use crate::guard::Guards;
 use crate::secret::Secret;
 
 mod guards;
+mod read;
 mod serve;
 
+use crate::failure::Failure;
 use guards::{RawGuards, validate_guards};
+pub use read::ReadLimits;
 use serve::RawServe;
 pub use serve::ServeSettings;
 
@@ -77,7 +80,7 @@ struct RawPlan {
     now: Option<String>,
 }
 
-/// Caps on what the reader takes (`[read]`); defaults in [`crate::read::Limits`].
+/// Caps on what the reader takes (`[read]`); defaults in [`ReadLimits`].
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRead {
@@ -107,10 +110,11 @@ pub enum SettingsError {
 }
 
 impl SettingsError {
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is (the exit code is chosen at the top).
+    pub fn failure(&self) -> Failure {
         match self {
-            SettingsError::NoToken | SettingsError::TokenFile { .. } => 77,
-            SettingsError::Invalid(_) => 78,
+            SettingsError::NoToken | SettingsError::TokenFile { .. } => Failure::Auth,
+            SettingsError::Invalid(_) => Failure::Config,
         }
     }
 
@@ -140,7 +144,7 @@ pub struct Settings {
     /// `plan.now`: pins the time plans record (RFC 3339); the system clock otherwise.
     pub clock: Clock,
     /// Caps on the size of the payroll exports read.
-    pub read: crate::read::Limits,
+    pub read: ReadLimits,
 }
 
 /// How to reach ChartHop. The token is resolved lazily: commands that never call ChartHop do
@@ -271,9 +275,9 @@ impl Settings {
     }
 
     /// The reader's caps: the `[read]` section over the defaults. Each must be at least 1.
-    fn read_limits(raw: &RawRead) -> Result<crate::read::Limits, SettingsError> {
-        let d = crate::read::Limits::default();
-        let limits = crate::read::Limits {
+    fn read_limits(raw: &RawRead) -> Result<ReadLimits, SettingsError> {
+        let d = ReadLimits::default();
+        let limits = ReadLimits {
             max_rows: raw.max_rows.unwrap_or(d.max_rows),
             max_columns: raw.max_columns.unwrap_or(d.max_columns),
             max_cells: raw.max_cells.unwrap_or(d.max_cells),
@@ -299,7 +303,7 @@ impl Settings {
 
     /// The reader's caps alone, for commands that need no ChartHop settings (`inspect`):
     /// `[read]` from `file`, then `PAYROLL_SYNC_READ_*` variables.
-    pub fn load_read_limits(file: Option<&Path>) -> Result<crate::read::Limits, SettingsError> {
+    pub fn load_read_limits(file: Option<&Path>) -> Result<ReadLimits, SettingsError> {
         let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
         let mut builder = file_source(file)?;
         for (name, value) in std::env::vars() {

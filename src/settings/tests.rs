@@ -45,7 +45,7 @@ fn token_from_file_and_missing_token() {
     assert_eq!(s.charthop.token().unwrap().expose(), "secret-value");
     let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "acme")])).unwrap();
     let e = s.charthop.token().unwrap_err();
-    assert_eq!(e.exit_code(), 77);
+    assert_eq!(e.failure(), crate::failure::Failure::Auth, "exit 77");
     assert!(e.to_string().contains("PAYROLL_SYNC_CHARTHOP_TOKEN"));
 }
 
@@ -89,10 +89,7 @@ fn read_caps_come_from_the_read_section() {
     .unwrap();
     assert_eq!(s.read.max_rows, 12);
     assert_eq!(s.read.max_unzipped_bytes, 3 << 20);
-    assert_eq!(
-        s.read.max_columns,
-        crate::read::Limits::default().max_columns
-    );
+    assert_eq!(s.read.max_columns, ReadLimits::default().max_columns);
     let e = Settings::load_from(
         None,
         env(&[
@@ -142,5 +139,5 @@ fn unknown_keys_are_refused() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("pagesize"), "{e}");
-    assert_eq!(e.exit_code(), 78);
+    assert_eq!(e.failure(), crate::failure::Failure::Config, "exit 78");
 }

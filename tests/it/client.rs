@@ -135,7 +135,7 @@ async fn server_errors_forever_stop_after_the_configured_attempts() {
         matches!(err, ApiError::Unavailable { attempts: 4, .. }),
         "{err:?}"
     );
-    assert_eq!(err.exit_code(), 75);
+    assert_eq!(payroll_sync::pipeline::exit::code(err.failure()), 75);
     let text = err.to_string();
     assert!(text.contains("GET /v2/org/acme/job"), "{text}");
     assert!(text.contains("503 service unavailable"), "{text}");
@@ -170,7 +170,7 @@ async fn the_total_retry_budget_stops_retries_before_another_request() {
         err.to_string().contains("retry budget of 25s spent"),
         "{err}"
     );
-    assert_eq!(err.exit_code(), 75);
+    assert_eq!(payroll_sync::pipeline::exit::code(err.failure()), 75);
 }
 
 #[tokio::test]
@@ -236,7 +236,7 @@ async fn a_400_on_import_is_one_request_with_the_servers_message() {
         text.contains("POST /v1/org/acme/import/csv/data failed: 400 unknown column `Salary`"),
         "{text}"
     );
-    assert_eq!(payroll_sync::error::Error::from(err).exit_code(), 1);
+    assert_eq!(payroll_sync::pipeline::Error::from(err).exit_code(), 1);
 }
 
 #[tokio::test]
@@ -270,7 +270,7 @@ async fn an_upload_is_retried_on_429_only() {
         .await
         .expect_err("a 502 on an upload is not retried");
     assert!(matches!(err, ApiError::UploadUnknown { .. }), "{err:?}");
-    assert_eq!(err.exit_code(), 75);
+    assert_eq!(payroll_sync::pipeline::exit::code(err.failure()), 75);
     assert_eq!(calls(&emu, "importDataCsv"), 3);
 }
 

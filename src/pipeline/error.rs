@@ -1,6 +1,11 @@
-//! The error a command ends with, and its exit code (design.md section 2).
+//! The error a command ends with, and the exit-code table (README, section Exit codes).
+//!
+//! This is the top of the program: every stage has its own error type saying which
+//! [`Failure`] it is; here they meet, and here alone a kind of failure becomes a number.
 
 use crate::charthop::ApiError;
+use crate::failure::Failure;
+use crate::fetch::export::ExportError;
 use crate::import::ImportError;
 use crate::mapping::MappingError;
 use crate::plan::PlanError;
@@ -9,6 +14,21 @@ use crate::settings::SettingsError;
 
 /// Exit codes, stable for cron, systemd and Kubernetes.
 pub mod exit {
+    use crate::failure::Failure;
+
+    /// The exit code of a kind of failure.
+    pub fn code(failure: Failure) -> u8 {
+        match failure {
+            Failure::Internal => INTERNAL,
+            Failure::Guard => GUARD,
+            Failure::Partial => PARTIAL,
+            Failure::BadInput => BAD_INPUT,
+            Failure::Temporary => TEMPORARY,
+            Failure::Auth => AUTH,
+            Failure::Config => CONFIG,
+        }
+    }
+
     pub const OK: u8 = 0;
     pub const INTERNAL: u8 = 1;
     pub const USAGE: u8 = 2;
@@ -36,6 +56,8 @@ pub enum Error {
     Plan(#[from] PlanError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -69,18 +91,25 @@ pub enum Error {
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
+        exit::code(self.failure())
+    }
+
+    /// What kind of failure this is.
+    pub fn failure(&self) -> Failure {
         match self {
-            Error::Read(_) => exit::BAD_INPUT,
-            Error::Mapping(_) => exit::CONFIG,
-            Error::Settings(e) => e.exit_code(),
-            Error::Api(e) => e.exit_code(),
-            Error::Plan(e) => e.exit_code(),
-            Error::Import(e) => e.exit_code(),
-            Error::Io { .. } | Error::Emulator(_) => exit::INTERNAL,
-            Error::Lock(crate::lock::LockError::Held { .. }) => exit::TEMPORARY,
-            Error::Lock(_) => exit::INTERNAL,
-            Error::Guard { .. } | Error::WrongApproval { .. } | Error::Stale { .. } => exit::GUARD,
-            Error::NotLanded { .. } => exit::PARTIAL,
+            Error::Read(_) => Failure::BadInput,
+            Error::Mapping(_) => Failure::Config,
+            Error::Settings(e) => e.failure(),
+            Error::Api(e) => e.failure(),
+            Error::Plan(e) => e.failure(),
+            Error::Import(e) => e.failure(),
+            Error::Export(e) => e.failure(),
+            Error::Io { .. } | Error::Emulator(_) => Failure::Internal,
+            Error::Lock(e) => e.failure(),
+            Error::Guard { .. } | Error::WrongApproval { .. } | Error::Stale { .. } => {
+                Failure::Guard
+            }
+            Error::NotLanded { .. } => Failure::Partial,
         }
     }
 
@@ -93,6 +122,7 @@ impl Error {
             Error::Api(e) => e.hint(),
             Error::Plan(e) => e.hint(),
             Error::Import(e) => e.hint(),
+            Error::Export(e) => e.hint(),
             Error::Io { .. } | Error::Emulator(_) => None,
             Error::Lock(_) => Some("wait for the other run to finish; a lock left by a crashed run is taken over automatically".into()),
             Error::Guard { dir, hash, .. } => Some(format!(
