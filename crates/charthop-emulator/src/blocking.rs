@@ -1,6 +1,17 @@
 //! Running the emulator in the foreground for the CLI (`payroll-sync emulator`).
+//!
+//! Layering: like the crate root's [`Emulator`](crate::Emulator), it starts the router
+//! (`server`) on shared state built by [`Shared::load`]; nothing else in the crate uses it.
 
-use super::*;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::conn::{KillSwitch, KillableListener};
+use crate::error::Error;
+use crate::server;
+use crate::shared::{Shared, lock};
 
 /// Runs an emulator on `addr` until SIGINT or SIGTERM, for `payroll-sync emulator`.
 ///
@@ -12,7 +23,7 @@ pub fn run_blocking(
     addr: SocketAddr,
     addr_file: Option<&Path>,
 ) -> Result<(), Error> {
-    let shared = Arc::new(load_shared(config)?);
+    let shared = Arc::new(Shared::load(config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -65,32 +76,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
-}
-
-/// Loads the org (state file if it exists, else the seed) into fresh shared state.
-pub(crate) fn load_shared(config: Config) -> Result<Shared, Error> {
-    let org: OrgState = match &config.state_file {
-        Some(file) if file.exists() => persist::load(file)?,
-        _ => seed::load(&config.seed_dir)?,
-    };
-    let app = AppInfo {
-        name: config.app_name,
-        app_id: APP_ID.into(),
-        app_user_id: process::EMULATOR_USER_ID.into(),
-    };
-    Ok(Shared {
-        token: config.token,
-        today: config.today,
-        step_delay: config.import_step_delay,
-        state_file: config.state_file,
-        org: Mutex::new(org),
-        processes: Mutex::new(HashMap::new()),
-        log: Mutex::new(Vec::new()),
-        faults: Mutex::new(Vec::new()),
-        app,
-        webhook: Mutex::new(WebhookState {
-            url: config.webhook_url,
-            deliveries: Vec::new(),
-        }),
-    })
 }

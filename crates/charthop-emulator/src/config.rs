@@ -1,6 +1,11 @@
 //! How to start an emulator.
+//!
+//! Layering: a leaf; it uses no other module of the crate.
 
-use super::*;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
 
 /// How to start an emulator.
 #[derive(Clone)]

@@ -5,8 +5,11 @@
 //! A [`FaultRule`] names an operation (`findJobs`, `importDataCsv`, ..., or `*`), a
 //! [`Fault`], and how many calls it affects. A call consumes one use of the first matching
 //! rule that answers in its place (429, 5xx, 202, dropped upload), so such rules queue up in
-//! the order they were added, and one use of every other matching rule (slow, handler faults). This module decides which faults a call gets; the middleware in `log`
-//! and the handlers act on them.
+//! the order they were added, and one use of every other matching rule (slow, handler
+//! faults). This module decides which faults a call gets; the middleware (`middleware`) and
+//! the handlers act on them.
+//!
+//! Layering: a leaf; it uses no other module of the crate.
 
 use serde::{Deserialize, Serialize};
 

@@ -2,10 +2,14 @@
 //!
 //! Codes are matched case-insensitively. Values are computed from [`OrgState`]; this module
 //! does not decide how rows are shaped on the wire (see `routes::jobs`).
+//!
+//! Layering: this sits above `state` (it reads jobs and groups through it and maps codes to
+//! [`Attr`]) and `model` (the [`STORED`] table); neither of them knows field codes.
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use crate::model::STORED;
 use crate::state::{Attr, Job, OrgState};
 
 /// A field code the emulator can answer.
@@ -58,35 +62,6 @@ pub enum FieldCode {
     /// One of [`STORED`], by index: a built-in field kept as text.
     Stored(u8),
 }
-
-/// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
-/// label an import header may use (charthop-api.md section 4). Matched like the others:
-/// by code or label, ignoring case, spaces and dots.
-pub const STORED: [(&str, &str); 21] = [
-    ("name.middle", "Middle Name"),
-    ("name.prefLast", "Pref Last"),
-    ("contact.mobilePhone", "Mobile Phone"),
-    ("contact.homePhone", "Home Phone"),
-    ("base", "Base"),
-    ("hourly", "Hourly"),
-    ("currency", "Currency"),
-    ("endDate", "End Date"),
-    ("birthdate", "Birth Date"),
-    ("gender", "Gender"),
-    ("ethnicity", "Ethnicity"),
-    ("band", "Band"),
-    ("company", "Company"),
-    ("imageUrl", "Image URL"),
-    ("workAddress.street1", "Work Street"),
-    ("workAddress.city", "Work City"),
-    ("workAddress.state", "Work State"),
-    ("workAddress.country", "Work Country"),
-    ("workAddress.postal", "Work Postal Code"),
-    ("remoteWorkAddress.country", "Remote Work Country"),
-    // Not a built-in: a custom field orgs commonly define. Custom fields are not modeled yet;
-    // this one stands for them so personal data can be followed through a sync in tests.
-    ("nationalId", "National ID"),
-];
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
 pub const ALL: [(&str, FieldCode); 22] = [

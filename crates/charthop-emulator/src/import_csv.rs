@@ -73,7 +73,7 @@ pub fn header_attr(header: &str) -> Option<Attr> {
                     .flat_map(char::to_lowercase)
                     .collect()
             };
-            let i = crate::fields::STORED
+            let i = crate::model::STORED
                 .iter()
                 .position(|(code, label)| squash(code) == other || squash(label) == other)?;
             Attr::Stored(u8::try_from(i).ok()?)
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn other_built_in_fields_match_by_code_or_label() {
-        let base = crate::fields::STORED
+        let base = crate::model::STORED
             .iter()
             .position(|(c, _)| *c == "base")
             .unwrap() as u8;

@@ -11,14 +11,24 @@
 //! It owns its wire types (it never shares them with the client, so a mistake in one is not
 //! mirrored and hidden in the other). Start it with [`Emulator::start`] (tests) or
 //! [`run_blocking`] (the CLI).
+//!
+//! # Layering
+//!
+//! Modules only use modules below them (`a -> b`: `a` uses `b`):
+//!
+//! - leaves: `ids`, `config`, `error`, `faults`, `process`, `webhook`, `log` (the request
+//!   log's records), `query`, `conn`;
+//! - the org: `model` (plain data and the stored-field table) <- `state` (lookups and edits)
+//!   <- `fields` (field codes and their values) <- `carrot` (filters); `seed`, `persist` and
+//!   `import_csv` sit on `state`;
+//! - the HTTP side: `shared` (the state handlers share, `ApiError`, `ActiveFaults`, the lock
+//!   helper) <- `middleware` (auth, faults, logging) and `routes` (handlers) <- `server` (the
+//!   router);
+//! - the starters: this crate root ([`Emulator`]) and `blocking` ([`run_blocking`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use chrono::NaiveDate;
+use std::sync::Arc;
 
 mod blocking;
 mod carrot;
@@ -30,12 +40,15 @@ mod fields;
 mod ids;
 mod import_csv;
 mod log;
+mod middleware;
 mod model;
 mod persist;
 mod process;
+mod query;
 mod routes;
 mod seed;
 mod server;
+mod shared;
 mod state;
 mod webhook;
 
@@ -46,15 +59,10 @@ pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
 pub use process::ProcessUpdate;
 pub use seed::JOB_COLUMNS;
-pub use webhook::{AppInfo, WebhookDelivery};
+pub use webhook::{APP_ID, AppInfo, WebhookDelivery};
 
 use conn::{KillSwitch, KillableListener};
-use server::{Shared, WebhookState, lock};
-
-/// The app id of the installed app.
-pub const APP_ID: &str = "5f00000000000000000000a9";
-use blocking::load_shared;
-use state::OrgState;
+use shared::{Shared, lock};
 
 /// A running emulator on its own runtime in a background thread; stopped by
 /// [`Emulator::shutdown`] or on drop.
@@ -75,7 +83,7 @@ impl Emulator {
     /// Starts on `addr`. Fails on a bad seed or state file, a bind failure (naming `addr`),
     /// or if the runtime cannot start.
     pub fn start_on(config: Config, addr: SocketAddr) -> Result<Emulator, Error> {
-        let shared = Arc::new(load_shared(config)?);
+        let shared = Arc::new(Shared::load(config)?);
         // Bind synchronously so a bind error names the address and `start` may be called from
         // inside another runtime (an async test) without nesting `block_on`.
         let listener =

@@ -1,5 +1,8 @@
 //! The plain data of an org: the org itself, groups, users, people and jobs, and how they are
-//! (de)serialized for the state file. No lookups or validation here (see `state`).
+//! (de)serialized for the state file, and the table of the built-in fields a person keeps as
+//! plain text ([`STORED`]). No lookups or validation here (see `state`).
+//!
+//! Layering: the bottom of the org side; it uses no other module of the crate.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -97,6 +100,35 @@ impl Employment {
     }
 }
 
+/// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
+/// label an import header may use (charthop-api.md section 4). Matched like the others:
+/// by code or label, ignoring case, spaces and dots.
+pub const STORED: [(&str, &str); 21] = [
+    ("name.middle", "Middle Name"),
+    ("name.prefLast", "Pref Last"),
+    ("contact.mobilePhone", "Mobile Phone"),
+    ("contact.homePhone", "Home Phone"),
+    ("base", "Base"),
+    ("hourly", "Hourly"),
+    ("currency", "Currency"),
+    ("endDate", "End Date"),
+    ("birthdate", "Birth Date"),
+    ("gender", "Gender"),
+    ("ethnicity", "Ethnicity"),
+    ("band", "Band"),
+    ("company", "Company"),
+    ("imageUrl", "Image URL"),
+    ("workAddress.street1", "Work Street"),
+    ("workAddress.city", "Work City"),
+    ("workAddress.state", "Work State"),
+    ("workAddress.country", "Work Country"),
+    ("workAddress.postal", "Work Postal Code"),
+    ("remoteWorkAddress.country", "Remote Work Country"),
+    // Not a built-in: a custom field orgs commonly define. Custom fields are not modeled yet;
+    // this one stands for them so personal data can be followed through a sync in tests.
+    ("nationalId", "National ID"),
+];
+
 /// The person filling a job. Unset values are `None`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Person {
@@ -116,7 +148,7 @@ pub struct Person {
     pub home_email: Option<String>,
     /// `contact.workPhone`.
     pub work_phone: Option<String>,
-    /// The other built-in fields the emulator stores as text ([`crate::fields::STORED`]),
+    /// The other built-in fields the emulator stores as text ([`STORED`]),
     /// by canonical code.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra: std::collections::BTreeMap<String, String>,

@@ -3,6 +3,9 @@
 //! This module knows nothing of HTTP, CSV or field codes on the wire; it offers lookups and a
 //! two-phase edit API ([`OrgState::resolve`] validates a raw value without mutating, then
 //! [`OrgState::apply`] stores it), which keeps an import row atomic without cloning the org.
+//!
+//! Layering: above `model` (the data and the stored-field table) and `ids`; below `fields`,
+//! `import_csv`, `seed`, `persist` and the HTTP side, none of which it uses.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -45,7 +48,7 @@ pub enum Attr {
     StartDate,
     /// `employment`
     Employment,
-    /// One of [`crate::fields::STORED`], by index.
+    /// One of [`crate::model::STORED`], by index.
     Stored(u8),
 }
 
@@ -67,7 +70,7 @@ impl Attr {
             Attr::ManagerJobId => "manager",
             Attr::StartDate => "startDate",
             Attr::Employment => "employment",
-            Attr::Stored(i) => crate::fields::STORED
+            Attr::Stored(i) => crate::model::STORED
                 .get(usize::from(i))
                 .map_or("", |(code, _)| code),
         }

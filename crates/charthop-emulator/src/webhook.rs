@@ -11,6 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The app id of the installed app.
+pub const APP_ID: &str = "5f00000000000000000000a9";
+
 /// The installed app the emulator's token belongs to.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]

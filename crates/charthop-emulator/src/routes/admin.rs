@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::faults::FaultRule;
 use crate::log::RequestRecord;
 use crate::process::ProcessUpdate;
-use crate::server::{ApiError, Shared, lock};
+use crate::shared::{ApiError, Shared, lock};
 
 /// The request log.
 pub async fn requests(State(shared): State<Arc<Shared>>) -> Json<Vec<RequestRecord>> {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::ids;
 use crate::process::Process;
-use crate::server::{ApiError, ProcessEntry, Shared, lock};
+use crate::shared::{ApiError, ProcessEntry, Shared, lock};
 use crate::webhook::{WebhookDelivery, post_json};
 
 /// Creates the run's process and, when a webhook URL is set, delivers the event in the

@@ -16,9 +16,10 @@ use serde_json::json;
 
 use crate::faults::Fault;
 use crate::import_csv::{self, Applier, ParsedCsv, RowKind, RowOutcome};
-use crate::log::{ImportFlags, UploadRecord, last_param, query_pairs};
+use crate::log::{ImportFlags, UploadRecord};
 use crate::process::{EMULATOR_USER_ID, ImportResults, Process, ProcessEvent, Status, now_iso};
-use crate::server::{ActiveFaults, ApiError, ProcessEntry, Shared, lock};
+use crate::query::{last_param, query_pairs};
+use crate::shared::{ActiveFaults, ApiError, ProcessEntry, Shared, lock};
 use crate::{ids, persist};
 
 /// How many row errors a failed process's message lists.

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use crate::carrot;
 use crate::faults::Fault;
 use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
-use crate::log::{last_param, query_pairs};
-use crate::server::{ActiveFaults, ApiError, Shared, lock};
+use crate::query::{last_param, query_pairs};
+use crate::shared::{ActiveFaults, ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;

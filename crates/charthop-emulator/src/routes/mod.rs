@@ -1,4 +1,8 @@
 //! HTTP handlers, one module per API area.
+//!
+//! Layering: handlers use `shared` (state, `ApiError`, `ActiveFaults`, the lock helper),
+//! `query`, `log`'s records and the org and process modules below them; only `server` (the
+//! router) uses them, and they never use `server` or `middleware`.
 
 pub mod admin;
 pub mod app;
@@ -7,7 +11,7 @@ pub mod jobs;
 pub mod process;
 pub mod users;
 
-use crate::server::ApiError;
+use crate::shared::ApiError;
 
 /// The `limit` query parameter: `default` when absent, else a whole number in `1..=max`; a 400
 /// naming the bounds otherwise.

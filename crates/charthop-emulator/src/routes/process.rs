@@ -8,9 +8,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::log::{last_param, query_pairs};
 use crate::process::{Process, ProcessUpdate, STATUS_NAMES, Status, now_iso};
-use crate::server::{ApiError, Shared, lock};
+use crate::query::{last_param, query_pairs};
+use crate::shared::{ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;

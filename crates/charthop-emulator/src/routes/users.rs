@@ -9,8 +9,8 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 
-use crate::log::{last_param, query_pairs};
-use crate::server::{ApiError, Shared, lock};
+use crate::query::{last_param, query_pairs};
+use crate::shared::{ApiError, Shared, lock};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;

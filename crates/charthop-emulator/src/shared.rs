@@ -1,0 +1,185 @@
+//! The state every handler and the middleware share: the org, processes, request log, fault
+//! rules and webhook target ([`Shared`]), the lock helper, the faults a call was given
+//! ([`ActiveFaults`]), and the JSON error envelope ([`ApiError`]).
+//!
+//! Layering: below the HTTP layer (`middleware`, `routes`, `server`) and the starters (the
+//! crate root, `blocking`); above the data it holds (`state`, `process`, `faults`, `webhook`,
+//! `log`) and what loads it (`config`, `seed`, `persist`, `error`). It never uses a handler
+//! or the router.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::faults::{Fault, FaultRule};
+use crate::log::RequestRecord;
+use crate::process::{EMULATOR_USER_ID, Process, ProcessEvent, ProcessUpdate};
+use crate::state::OrgState;
+use crate::webhook::{APP_ID, AppInfo, WebhookDelivery};
+use crate::{persist, seed};
+
+/// A process and the events its rows produced.
+#[derive(Clone, Debug)]
+pub struct ProcessEntry {
+    /// The process.
+    pub process: Process,
+    /// Per-row events, filled when the import finishes.
+    pub events: Vec<ProcessEvent>,
+    /// Every `updateProcess` call, oldest first.
+    pub updates: Vec<ProcessUpdate>,
+}
+
+impl ProcessEntry {
+    /// A new entry with no events and no updates.
+    pub fn new(process: Process) -> ProcessEntry {
+        ProcessEntry {
+            process,
+            events: Vec::new(),
+            updates: Vec::new(),
+        }
+    }
+}
+
+/// The faults the middleware took for this call and left to the handler (request extension).
+#[derive(Clone, Debug, Default)]
+pub struct ActiveFaults(pub Vec<Fault>);
+
+impl ActiveFaults {
+    /// Whether `fault` is among them.
+    pub fn has(&self, fault: &Fault) -> bool {
+        self.0.contains(fault)
+    }
+}
+
+/// Where app-run webhooks go, and what was delivered.
+#[derive(Debug, Default)]
+pub struct WebhookState {
+    /// The target URL (`http://` only); `None`: runs create processes but notify no one.
+    pub url: Option<String>,
+    /// Every delivery attempt, oldest first.
+    pub deliveries: Vec<WebhookDelivery>,
+}
+
+/// Everything the handlers share. Locks are never held across an `.await`.
+pub struct Shared {
+    /// The expected bearer token.
+    pub token: String,
+    /// The fixed "today", or `None` for the real date.
+    pub today: Option<NaiveDate>,
+    /// Delay before an import starts running; progress steps sleep a fraction of it.
+    pub step_delay: Duration,
+    /// Where to persist the org after each applied import.
+    pub state_file: Option<PathBuf>,
+    /// The org.
+    pub org: Mutex<OrgState>,
+    /// Processes by id.
+    pub processes: Mutex<HashMap<String, ProcessEntry>>,
+    /// The request log.
+    pub log: Mutex<Vec<RequestRecord>>,
+    /// Fault rules in force.
+    pub faults: Mutex<Vec<FaultRule>>,
+    /// The installed app (the token's user).
+    pub app: AppInfo,
+    /// The app-run webhook target and deliveries.
+    pub webhook: Mutex<WebhookState>,
+}
+
+impl Shared {
+    /// Fresh shared state for `config`: the org from the state file when it exists, else from
+    /// the seed; no processes, log entries or faults yet.
+    ///
+    /// Fails with the [`Error`] of `persist::load` or `seed::load` (an unreadable or malformed
+    /// state file or seed).
+    pub fn load(config: Config) -> Result<Shared, Error> {
+        let org: OrgState = match &config.state_file {
+            Some(file) if file.exists() => persist::load(file)?,
+            _ => seed::load(&config.seed_dir)?,
+        };
+        let app = AppInfo {
+            name: config.app_name,
+            app_id: APP_ID.into(),
+            app_user_id: EMULATOR_USER_ID.into(),
+        };
+        Ok(Shared {
+            token: config.token,
+            today: config.today,
+            step_delay: config.import_step_delay,
+            state_file: config.state_file,
+            org: Mutex::new(org),
+            processes: Mutex::new(HashMap::new()),
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            app,
+            webhook: Mutex::new(WebhookState {
+                url: config.webhook_url,
+                deliveries: Vec::new(),
+            }),
+        })
+    }
+
+    /// "Today" for tenure.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Checks that `org` is the org's id or slug; 404 `org not found` otherwise.
+    pub fn check_org(&self, org: &str) -> Result<(), ApiError> {
+        let state = lock(&self.org);
+        if org == state.org.id || org.eq_ignore_ascii_case(&state.org.slug) {
+            Ok(())
+        } else {
+            Err(ApiError::new(StatusCode::NOT_FOUND, "org not found"))
+        }
+    }
+
+    /// Updates a process in place; a no-op for an unknown id.
+    pub fn update_process(&self, id: &str, f: impl FnOnce(&mut ProcessEntry)) {
+        if let Some(entry) = lock(&self.processes).get_mut(id) {
+            f(entry);
+            entry.process.update_at = crate::process::now_iso();
+        }
+    }
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An error answered as `{"code": <status>, "message": ...}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with this status and message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// A 400 with this message.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "code": self.status.as_u16(), "message": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}
