@@ -101,7 +101,7 @@ impl Employment {
 }
 
 /// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
-/// label an import header may use (charthop-api.md section 4). Matched like the others:
+/// label an import header may use (ChartHop's documented built-in codes). Matched like the others:
 /// by code or label, ignoring case, spaces and dots.
 pub const STORED: [(&str, &str); 21] = [
     ("name.middle", "Middle Name"),
