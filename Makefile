@@ -19,8 +19,9 @@ help: ## List the targets
 build: ## Build the binary (debug)
 	$(CARGO) build --locked --bin payroll-sync
 
+# The demo asks cargo where the binary is, so CARGO_TARGET_DIR (or build.target-dir) is honoured.
 run: build ## The main job on the fixtures, against the local ChartHop emulator
-	./scripts/demo.sh
+	CARGO="$(CARGO)" ./scripts/demo.sh
 
 test: ## The whole test suite (unit, emulator, integration, mapping self-tests)
 	$(CARGO) test --locked --workspace --all-targets
