@@ -1,4 +1,4 @@
-//! The error a command ends with, and its exit code (design.md section 2).
+//! The error a command ends with, and its exit code (the table in README.md, Exit codes).
 
 use crate::charthop::ApiError;
 use crate::import::ImportError;

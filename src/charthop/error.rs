@@ -61,7 +61,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The exit code of design.md section 2: 77 for 401/403, 75 when ChartHop is unavailable
+    /// The exit code (README.md, Exit codes): 77 for 401/403, 75 when ChartHop is unavailable
     /// or an upload's fate is unknown, 78 for a bad URL setting, 1 otherwise (a 4xx answer,
     /// an unreadable answer, a looping cursor).
     pub fn exit_code(&self) -> u8 {
