@@ -4,7 +4,15 @@
 # export, then `plan` again to show that nothing is left to change, and stops the emulator.
 set -euo pipefail
 
-bin=${BIN:-target/debug/payroll-sync}
+# The binary: $BIN, else the one cargo builds (its artifact message names it, wherever the
+# target directory is: CARGO_TARGET_DIR, build.target-dir, a --target triple).
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  bin=$("${CARGO:-cargo}" build --locked --quiet --bin payroll-sync --message-format=json-render-diagnostics |
+    grep '"reason":"compiler-artifact"' | grep '"kind":\["bin"\]' | grep '"name":"payroll-sync"' |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1) || true
+fi
+if [ ! -x "$bin" ]; then echo "make run: no payroll-sync binary (cargo named \`$bin\`); set BIN=path/to/payroll-sync"; exit 1; fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/payroll-sync-demo.XXXXXX")
 emulator_pid=""
 cleanup() {

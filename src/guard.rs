@@ -1,4 +1,4 @@
-//! Safety guards (design.md section 6): a truncated export or a wrong mapping edit must never
+//! Safety guards (README.md, Safety): a truncated export or a wrong mapping edit must never
 //! become a mass change. Pure: counts in, verdicts out.
 //!
 //! A category's limit is the larger of a floor (always allowed, so small orgs are not stopped

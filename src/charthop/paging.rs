@@ -1,10 +1,9 @@
 //! Walking `findJobs` page by page, without ever looping or losing rows.
 //!
-//! Rules (charthop-api.md section 2.3): every filter is re-sent on every page with
-//! `from=<next>`; an empty page that carries a `next` is followed; only a missing or empty
-//! `next` ends the walk; a cursor seen before is an error at once (so a server that repeats
-//! itself costs at most one extra request). Pages are handed out one at a time, so callers
-//! can stream them.
+//! ChartHop's paging rules: every filter is re-sent on every page with `from=<next>`; an
+//! empty page that carries a `next` is followed; only a missing or empty `next` ends the walk;
+//! a cursor seen before is an error at once (so a server that repeats itself costs at most one
+//! extra request). Pages are handed out one at a time, so callers can stream them.
 
 use std::collections::HashSet;
 

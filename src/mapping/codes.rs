@@ -1,7 +1,7 @@
-//! ChartHop's built-in field codes (charthop-api.md section 4), to catch typos in
-//! `[fields."..."]`. Custom fields have org-specific codes, so a code that is not built in is
-//! accepted unless it is within typo distance of a built-in one; `custom = true` on the field
-//! says "this really is a custom field".
+//! ChartHop's built-in field codes, to catch typos in `[fields."..."]`. Custom fields have
+//! org-specific codes, so a code that is not built in is accepted unless it is within typo
+//! distance of a built-in one; `custom = true` on the field says "this really is a custom
+//! field".
 
 const BUILT_IN: &[&str] = &[
     "jobId",

@@ -1,4 +1,4 @@
-//! Stage 5, emit: the plan directory, the unit of review and of audit (design.md section 5).
+//! Stage 5, emit: the plan directory, the unit of review and of audit (DESIGN.md: why plan, then apply).
 //!
 //! `plan.json` holds the whole change set with the hashes of everything it was made from and of
 //! the change files (its layout: `schemas/plan.schema.json`); `updates.csv` and

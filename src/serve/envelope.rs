@@ -1,6 +1,6 @@
-//! ChartHop's webhook envelope, parsed leniently: it is loosely documented (charthop-api.md
-//! sections 7 and 9), so any casing of the documented names is accepted, the event code is
-//! derived from whatever parts are present, and a body may hold one event or a list.
+//! ChartHop's webhook envelope, parsed leniently: ChartHop documents it only loosely, so any
+//! casing of the documented names is accepted, the event code is derived from whatever parts
+//! are present, and a body may hold one event or a list.
 
 use serde_json::Value;
 

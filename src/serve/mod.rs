@@ -1,5 +1,5 @@
 //! `payroll-sync serve`: the webhook server for ChartHop's "Sync now" button and change events
-//! (design.md section 8).
+//! (README.md, "Sync now": the webhook server).
 //!
 //! `POST /webhooks/charthop/{secret}` answers at once and works in the background: a
 //! `process.create.<app>` event queues a sync (one at a time, each process once), a `job.*`,

@@ -1,6 +1,6 @@
 //! The bad-input catalogue: each hostile or broken export through `payroll-sync inspect`, with
 //! the exit code and the one-line message it gets, in bounded time and memory (the child's
-//! peak RSS, from `wait4`). Run with `--nocapture` to see the table.
+//! own peak RSS, `crate::peak`). Run with `--nocapture` to see the table.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;

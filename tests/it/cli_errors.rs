@@ -215,10 +215,16 @@ fn a_400_on_import_is_one_request_with_chart_hops_message_and_exit_1() {
 fn a_broken_export_does_not_wait_for_the_roster_walk() {
     use charthop_emulator::{Fault, FaultRule};
     // Reading and mapping run while the roster is fetched; a bad export ends the run at once.
+    // The roster's pages are held back ten minutes: a run that waited for one could not end
+    // within the wide bound below, which only a hang (or a machine stalled for minutes) hits.
+    const HELD_BACK: std::time::Duration = std::time::Duration::from_secs(600);
+    const BOUND: std::time::Duration = std::time::Duration::from_secs(120);
     let emu = emulator();
     emu.add_fault(FaultRule::always(
         "findJobs",
-        Fault::Slow { delay_ms: 8_000 },
+        Fault::Slow {
+            delay_ms: HELD_BACK.as_millis() as u64,
+        },
     ))
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -226,18 +232,38 @@ fn a_broken_export_does_not_wait_for_the_roster_walk() {
     let mut text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
     text.push_str("1999,Only,Three\r\n");
     std::fs::write(&input, text).unwrap();
+    let err_path = tmp.path().join("stderr");
+    let mut child = cmd(&emu, tmp.path())
+        .args([
+            "plan",
+            "--input",
+            input.to_str().unwrap(),
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
     let started = std::time::Instant::now();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "plan",
-        "--input",
-        input.to_str().unwrap(),
-        "--mapping",
-        mapping("acme.toml").to_str().unwrap(),
-    ]));
-    assert_eq!(code(&out), 65, "{}", stderr(&out));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the run waited for the held-back roster page: still going after {BOUND:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let err = std::fs::read_to_string(&err_path).unwrap();
+    assert_eq!(status.code(), Some(65), "{err}");
+    assert!(err.contains("row 63"), "{err}");
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(6),
-        "the run waited for the slow roster page: {:?}",
-        started.elapsed()
+        emu.requests()
+            .iter()
+            .all(|r| r.operation.as_deref() != Some("findJobs") || r.status == 499),
+        "the roster was held back: no findJobs call was answered"
     );
 }

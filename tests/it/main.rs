@@ -11,6 +11,7 @@ mod end_to_end;
 mod files;
 mod fuzz_corpus;
 mod mapping;
+mod peak;
 mod privacy;
 mod read;
 mod review;

@@ -4,9 +4,10 @@
 use std::io::{Cursor, Write};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use zip::write::SimpleFileOptions;
+
+use crate::peak::Measured;
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
@@ -98,49 +99,13 @@ pub fn overlapping_bomb(kernel_mb: usize, copies: usize) -> Vec<u8> {
     out
 }
 
-/// What a measured run gave.
-pub struct Measured {
-    pub code: i32,
-    pub stderr: String,
-    pub elapsed: Duration,
-    pub peak_rss_mb: f64,
-}
-
-/// Runs `payroll-sync inspect FILE` and measures the child's peak resident memory with
-/// `wait4`, which reports that one child alone.
+/// Runs `payroll-sync inspect FILE` and measures the child's own peak resident memory
+/// ([`crate::peak::measure`]: never the test binary's memory).
 pub fn inspect_measured(file: &Path) -> Measured {
-    let dir = tempfile::tempdir().unwrap();
-    let err_path = dir.path().join("stderr");
-    let err = std::fs::File::create(&err_path).unwrap();
-    let started = Instant::now();
-    // Reaped by `wait4` below, which clippy cannot see.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_payroll-sync"))
-        .arg("inspect")
+    let mut c = Command::new(env!("CARGO_BIN_EXE_payroll-sync"));
+    c.arg("inspect")
         .arg(file)
         .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .stdout(std::process::Stdio::null())
-        .stderr(err)
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for the child spawned above, which nothing else waits for.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let elapsed = started.elapsed();
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    Measured {
-        code,
-        stderr: std::fs::read_to_string(&err_path).unwrap(),
-        elapsed,
-        // Linux reports kilobytes.
-        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
-    }
+        .env_remove("RUST_LOG");
+    crate::peak::measure(&c)
 }
