@@ -3,7 +3,6 @@
 //! The pipeline, one module per stage: [`read`] -> [`mapping`] -> [`fetch`] -> [`diff`] ->
 //! [`plan`] (emit) -> [`import`]. [`pipeline`] strings them together for the commands.
 
-pub mod bench_data;
 pub mod charthop;
 pub mod cli;
 pub mod clock;

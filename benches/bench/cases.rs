@@ -5,8 +5,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bench_data::{self, Spec};
 use charthop_emulator::{Config, Emulator, Fault, FaultRule};
-use payroll_sync::bench_data::{self, Spec};
 
 use crate::measure::{self, median, median_u64};
 use crate::report::{Result, mb};
