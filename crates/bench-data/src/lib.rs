@@ -8,8 +8,8 @@
 //! Changes touch only people who manage nobody, so no change ripples into a manager reference.
 //! [`expected`] lists exactly those changes, for the test that the dry run finds them.
 //!
-//! This crate knows nothing about timing; the bench (`benches/bench/`) measures with it. All names,
-//! e-mails (`bench.example`) and ids are invented.
+//! This crate knows nothing about timing; the bench (`benches/bench/`) measures with it. All
+//! names, e-mails (`bench.example`) and ids are invented.
 
 mod export;
 mod people;
