@@ -52,5 +52,5 @@ audit: ## Dependency checks: cargo-deny bans/licenses/sources (offline), then ad
 	@$(CARGO) deny check advisories || { \
 	  echo "make audit: the RustSec advisory database could not be fetched (it lives on github.com, which this machine cannot reach); the advisory check did NOT run" >&2; exit 1; }
 
-bench: ## Benchmarks in release mode: one table, and target/bench/results.json (see BENCHMARKS.md)
+bench: ## Benchmarks in release mode, judged by same-run ratios: one table, and <target dir>/bench/results.json (see BENCHMARKS.md)
 	$(CARGO) bench --locked --bench bench -- $(BENCH_ARGS)

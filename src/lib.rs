@@ -14,7 +14,6 @@
 //! has its own error type; the app-wide [`pipeline::Error`] and the exit-code table
 //! ([`pipeline::exit`]) are at the top, where the stages' errors meet.
 
-pub mod bench_data;
 pub mod charthop;
 pub mod cli;
 pub mod clock;

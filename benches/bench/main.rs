@@ -1,16 +1,23 @@
 //! `make bench`: generated data at payroll sizes through the real binary (wall time, peak RSS)
-//! and through the library (stage numbers), printed as one table and written as JSON to
-//! `target/bench/results.json` (and a Markdown table to `target/bench/results.md`).
+//! and through the library (stage numbers), each case judged by its ratio to a baseline run
+//! beside it on the same data; printed as one table and written as JSON to
+//! `<target dir>/bench/results.json` (and a Markdown table to `results.md` beside it).
 //!
 //! `cargo bench --bench bench -- --scale 0.1` runs every case at a tenth of the size (for
 //! development); `--runs N` sets how many runs a median is taken over (default 3).
-//! Data is generated once per size into `target/bench/data-*` and reused.
+//! Data is generated once per size into `<target dir>/bench/data-*` and reused.
 
+mod baseline;
 mod cases;
+mod data;
 mod measure;
 mod replay;
 mod report;
+mod runs;
 mod stages;
+mod whole;
+
+use std::path::{Path, PathBuf};
 
 #[global_allocator]
 static ALLOC: measure::Counting = measure::Counting;
@@ -43,7 +50,7 @@ fn main() {
             _ => {}
         }
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let root = bench_root();
     match cases::run_all(&root, scale, runs.max(1), only.as_deref()) {
         Ok(results) => {
             let table = report::table(&results);
@@ -59,4 +66,21 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// Where the bench keeps its data, scratch files and results: `bench/` in the target directory
+/// this binary was built into (cargo runs it from `<target dir>/<profile>/deps/`), so
+/// `CARGO_TARGET_DIR` and `build.target-dir` are respected; `target/bench` beside the
+/// manifest when the binary is elsewhere.
+fn bench_root() -> PathBuf {
+    let built_into = std::env::current_exe().ok().and_then(|exe| {
+        let deps = exe.parent()?;
+        if deps.file_name()? != "deps" {
+            return None;
+        }
+        Some(deps.parent()?.parent()?.to_path_buf())
+    });
+    built_into
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("bench")
 }

@@ -26,7 +26,7 @@ impl Pages {
             serde_json::from_slice(&std::fs::read(dir.join("index.json"))?)?;
         let mut by_cursor = HashMap::new();
         for (n, cursor) in index.into_iter().enumerate() {
-            let body = std::fs::read(dir.join(payroll_sync::bench_data::page_file(n)))?;
+            let body = std::fs::read(dir.join(bench_data::page_file(n)))?;
             by_cursor.insert(cursor, Bytes::from(body));
         }
         Ok(Pages { by_cursor })

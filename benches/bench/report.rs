@@ -16,8 +16,15 @@ pub struct Result {
     pub peak_rss_mb: Option<f64>,
     /// Peak live heap (in-process cases), MB.
     pub peak_heap_mb: Option<f64>,
-    /// The ratio the target is about, as text (e.g. `23% of raw`).
+    /// What the case is judged against, as text (e.g. `ByteRecord 0.231 s`); empty when
+    /// the case has no baseline.
+    pub baseline: String,
+    /// The baseline's median time in the same run, seconds.
+    pub baseline_s: Option<f64>,
+    /// The ratio the target is about, as text (e.g. `4.4% of ByteRecord rate`).
     pub ratio: String,
+    /// The same ratio as a number (a share for `%`, a factor for `x`).
+    pub ratio_value: Option<f64>,
     pub target: String,
     /// Whether the target is met (`None`: no target).
     pub met: Option<bool>,
@@ -36,21 +43,59 @@ impl Result {
             mb_per_s: bytes as f64 / MB / s,
             peak_rss_mb: None,
             peak_heap_mb: None,
+            baseline: String::new(),
+            baseline_s: None,
             ratio: String::new(),
+            ratio_value: None,
             target: String::new(),
             met: None,
         }
     }
 }
 
+impl Result {
+    /// Records the baseline `label` and its time `base` (from the same run).
+    pub fn against(&mut self, label: &str, base: std::time::Duration) -> &mut Result {
+        let s = base.as_secs_f64();
+        self.baseline = format!("{label} {s:.3} s");
+        self.baseline_s = Some(s);
+        self
+    }
+
+    /// The case's rate as a share of the baseline's (the same data, so baseline time / wall
+    /// time), shown as a percentage "of `what`"; returns the share.
+    pub fn share(&mut self, what: &str) -> f64 {
+        let share = self.baseline_s.unwrap_or(0.0) / self.wall_s;
+        self.ratio = format!("{:.1}% of {what}", share * 100.0);
+        self.ratio_value = Some(share);
+        share
+    }
+
+    /// The case's time as a multiple of the baseline's, shown as "`N`x `what`"; returns the
+    /// factor.
+    pub fn times(&mut self, what: &str) -> f64 {
+        let factor = self.wall_s / self.baseline_s.unwrap_or(0.0).max(1e-9);
+        self.ratio = format!("{factor:.2}x {what}");
+        self.ratio_value = Some(factor);
+        factor
+    }
+
+    /// Sets the target's text and whether it is met.
+    pub fn judge(&mut self, target: &str, met: bool) {
+        self.target = target.to_string();
+        self.met = Some(met);
+    }
+}
+
+/// Megabytes (10^6) in `bytes`.
 pub fn mb(bytes: u64) -> f64 {
     bytes as f64 / MB
 }
 
 impl Result {
     /// The row's cells after the case name and the rows: wall s, rows/s, MB/s, RSS, heap,
-    /// ratio, target, and whether the target is met (`no` written as `missed`).
-    fn cells(&self, missed: &str) -> [String; 8] {
+    /// baseline, ratio, target, and whether the target is met (`no` written as `missed`).
+    fn cells(&self, missed: &str) -> [String; 9] {
         let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
         [
             format!("{:.3}", self.wall_s),
@@ -58,6 +103,7 @@ impl Result {
             format!("{:.1}", self.mb_per_s),
             opt(self.peak_rss_mb),
             opt(self.peak_heap_mb),
+            self.baseline.clone(),
             self.ratio.clone(),
             self.target.clone(),
             match self.met {
@@ -73,13 +119,23 @@ impl Result {
 /// The table, fixed width.
 pub fn table(results: &[Result]) -> String {
     let mut out = format!(
-        "{:<44} {:>9} {:>8} {:>11} {:>8} {:>9} {:>9}  {:<26} {:<30} {}\n",
-        "case", "rows", "wall s", "rows/s", "MB/s", "RSS MB", "heap MB", "ratio", "target", "met"
+        "{:<44} {:>9} {:>8} {:>11} {:>8} {:>8} {:>8}  {:<26} {:<44} {:<44} {}\n",
+        "case",
+        "rows",
+        "wall s",
+        "rows/s",
+        "MB/s",
+        "RSS MB",
+        "heap MB",
+        "baseline (same run)",
+        "ratio",
+        "target",
+        "met"
     );
     for r in results {
-        let [wall, rps, mbs, rss, heap, ratio, target, met] = r.cells("NO");
+        let [wall, rps, mbs, rss, heap, base, ratio, target, met] = r.cells("NO");
         out.push_str(&format!(
-            "{:<44} {:>9} {wall:>8} {rps:>11} {mbs:>8} {rss:>9} {heap:>9}  {ratio:<26} {target:<30} {met}\n",
+            "{:<44} {:>9} {wall:>8} {rps:>11} {mbs:>8} {rss:>8} {heap:>8}  {base:<26} {ratio:<44} {target:<44} {met}\n",
             r.case, r.rows,
         ));
     }
@@ -114,7 +170,7 @@ pub fn write(root: &Path, results: &[Result], scale: f64) -> std::io::Result<()>
     std::fs::create_dir_all(root)?;
     std::fs::write(root.join("results.json"), serde_json::to_vec_pretty(&doc)?)?;
     let mut md = format!(
-        "Run {date} on {nproc} processor(s), {cpu}; scale {scale}.\n\n| case | rows | wall s | rows/s | MB/s | peak RSS MB | peak heap MB | ratio | target | met |\n|---|---:|---:|---:|---:|---:|---:|---|---|---|\n"
+        "Run {date} on {nproc} processor(s), {cpu}; scale {scale}.\n\n| case | rows | wall s | rows/s | MB/s | peak RSS MB | peak heap MB | baseline (same run) | ratio | target | met |\n|---|---:|---:|---:|---:|---:|---:|---|---|---|---|\n"
     );
     for r in results {
         md.push_str(&format!(

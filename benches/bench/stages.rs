@@ -1,5 +1,5 @@
-//! In-process stage cases: the raw `csv` baseline, read -> map -> write through the library,
-//! roster ingestion from recorded pages, and the library's own `plan` with its stages timed.
+//! In-process stage cases: read -> map -> write through the library, roster ingestion from
+//! recorded pages, and the library's own `plan` with its stages timed.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,20 +14,6 @@ use payroll_sync::read::{self, RawRow, ReadOptions};
 use crate::measure;
 
 type Error = Box<dyn std::error::Error>;
-
-/// Reads every record of a CSV file as `ByteRecord`s (the baseline); returns the field count.
-pub fn raw_csv(path: &Path) -> Result<usize, Error> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .buffer_capacity(256 * 1024)
-        .from_path(path)?;
-    let mut record = csv::ByteRecord::new();
-    let mut fields = 0;
-    while r.read_byte_record(&mut record)? {
-        fields += record.len();
-    }
-    Ok(fields)
-}
 
 /// Reads the export, maps every row and writes the mapped values as CSV (rendered as in the
 /// change files) to `out`; returns the rows mapped.

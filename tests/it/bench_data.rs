@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use payroll_sync::bench_data::{self, PAGE_FIELDS, Spec};
+use bench_data::{self, PAGE_FIELDS, Spec};
 use payroll_sync::charthop::{Client, ClientConfig, JobPages, JobQuery};
 use payroll_sync::secret::Secret;
 

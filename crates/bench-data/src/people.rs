@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::Spec;
+use crate::Spec;
 
 /// What the generator changed about a person between ChartHop and the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::people::Change;
-use super::{Person, Spec};
+use crate::people::Change;
+use crate::{Person, Spec};
 
 /// The export's header.
 pub const HEADER: [&str; 15] = [

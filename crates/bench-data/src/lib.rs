@@ -8,8 +8,8 @@
 //! Changes touch only people who manage nobody, so no change ripples into a manager reference.
 //! [`expected`] lists exactly those changes, for the test that the dry run finds them.
 //!
-//! This module knows nothing about timing; `benches/bench.rs` measures with it. All names,
-//! e-mails (`bench.example`) and ids are invented.
+//! This crate knows nothing about timing; the bench (`benches/bench/`) measures with it. All
+//! names, e-mails (`bench.example`) and ids are invented.
 
 mod export;
 mod people;
@@ -25,7 +25,7 @@ pub use xlsx::write_xlsx;
 pub const SEED: u64 = 0x5eed_2026_0009;
 
 /// The bench mapping (`mappings/bench.toml`), which maps [`HEADER`] onto ChartHop fields.
-pub const MAPPING: &str = include_str!("../../mappings/bench.toml");
+pub const MAPPING: &str = include_str!("../../../mappings/bench.toml");
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

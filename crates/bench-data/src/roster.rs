@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::people::{DEPARTMENTS, LOCATIONS, job_id, person_id};
-use super::{Person, Spec};
+use crate::people::{DEPARTMENTS, LOCATIONS, job_id, person_id};
+use crate::{Person, Spec};
 
 /// The fields `plan` asks `findJobs` for with the bench mapping, in the order it asks: `jobId`,
 /// `name`, the key, the fallback, then every mapped field not named yet.
