@@ -33,6 +33,12 @@ impl Clock {
         }
     }
 
+    /// The plan's as-of date: the UTC calendar day of [`Clock::now`]. "Future" and "past" in a
+    /// plan (a scheduled departure, an announced hire) are relative to it.
+    pub fn as_of(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+
     /// The current time as written in plan files: RFC 3339, UTC, whole seconds.
     pub fn stamp(&self) -> String {
         self.now().to_rfc3339_opts(SecondsFormat::Secs, true)

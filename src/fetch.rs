@@ -1,9 +1,11 @@
-//! Stage 3, fetch: the current ChartHop roster (filled jobs), keyed for the diff.
+//! Stage 3, fetch: the current ChartHop roster, keyed for the diff, and the people who left.
 //!
-//! Pages through `findJobs` with `q=open:filled`, `format=minimal` and exactly the fields the
-//! mapping owns, re-sending every filter on each page; only a missing `next` ends the walk, and
-//! a cursor seen twice is an error (never a loop). [`export`] streams a roster out as CSV or
-//! JSON for `payroll-sync roster`.
+//! Pages through `findJobs` with [`ROSTER_QUERY`] (filled jobs, and jobs held by an announced
+//! future hire), `format=minimal` and exactly the fields the mapping owns, re-sending every
+//! filter on each page; only a missing `next` ends the walk, and a cursor seen twice is an
+//! error (never a loop). [`fetch_former_people`] pages through `findPersons` with `includeAll`
+//! the same way, for telling a rehire from a new hire. [`export`] streams a roster out as CSV
+//! or JSON for `payroll-sync roster`.
 
 mod arena;
 mod error;
@@ -14,8 +16,16 @@ mod roster;
 pub use error::RosterError;
 pub use roster::{Column, Person, PersonRef, Roster};
 
-use crate::charthop::{ApiError, Client, JobPages, JobQuery};
+use crate::charthop::{ApiError, Client, JobPages, JobQuery, PersonQuery};
 use crate::progress::Progress;
+
+/// The roster the diff compares with: filled jobs, and jobs held by an announced future hire
+/// (`is:start`: ChartHop's job has the person, with a start date still to come), so a hire
+/// already entered in ChartHop is matched, never created twice.
+pub const ROSTER_QUERY: &str = "open:filled || is:start";
+
+/// The person fields asked of `findPersons` besides the mapping's key and the work email.
+pub const PERSON_FIELDS: [&str; 3] = ["name", "contact.workEmail", "endDateOrg"];
 
 /// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page,
 /// indexing the fields of `indexes` as the pages arrive (see [`Roster::with_indexes`]).
@@ -37,7 +47,7 @@ pub async fn fetch_roster(
     }
     let query = JobQuery {
         fields: wanted,
-        q: "open:filled".into(),
+        q: ROSTER_QUERY.into(),
         date: None,
         limit: page_size,
     };
@@ -62,4 +72,45 @@ pub async fn fetch_roster(
         current = next?;
     }
     Ok(roster)
+}
+
+/// Fetches every ChartHop person, former people included (`findPersons` with `includeAll`),
+/// with the payroll key field `key_field`, the work email, the name and the last day in the
+/// org (`endDateOrg`), `page_size` a page, indexed by `indexes` as pages arrive. Rows are
+/// keyed by person id ([`PersonRef::job_id`] gives it).
+///
+/// Fails like [`fetch_roster`].
+pub async fn fetch_former_people(
+    client: &Client,
+    key_field: &str,
+    page_size: u32,
+    indexes: &[(&str, crate::textindex::Fold)],
+) -> Result<Roster, ApiError> {
+    let mut fields = vec!["id".to_string(), key_field.to_string()];
+    for f in PERSON_FIELDS {
+        if !fields.iter().any(|w| w.eq_ignore_ascii_case(f)) {
+            fields.push(f.to_string());
+        }
+    }
+    let query = PersonQuery {
+        fields,
+        q: None,
+        include_all: true,
+        limit: page_size,
+    };
+    let mut people = Roster::people_with_indexes(indexes);
+    let mut pages = JobPages::persons(client, query);
+    let mut current = pages.next_raw().await?;
+    while let Some(body) = current {
+        let (page, path) = (pages.pages(), pages.path());
+        let parse = async { people.push_page_json(&body) };
+        let (next, parsed) = tokio::join!(pages.next_raw(), parse);
+        parsed.map_err(|e| ApiError::Decode {
+            method: "GET".into(),
+            path,
+            message: format!("page {page} of the people: {e}"),
+        })?;
+        current = next?;
+    }
+    Ok(people)
 }

@@ -35,7 +35,12 @@ impl Limit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Guards {
     pub new_hires: Limit,
+    /// People who left ChartHop and come back.
+    pub rehires: Limit,
     pub updates: Limit,
+    /// Work emails changed because the payroll id is trusted (`[key] trust = "payroll"`).
+    pub email_changes: Limit,
+    /// Departures, scheduled ones included.
     pub departures: Limit,
     /// Updates that touch a sensitive field (compensation, birth date, ...).
     pub sensitive_updates: Limit,
@@ -51,9 +56,19 @@ impl Default for Guards {
                 floor: 10,
                 max: None,
             },
+            rehires: Limit {
+                share: 0.02,
+                floor: 5,
+                max: None,
+            },
             updates: Limit {
                 share: 0.25,
                 floor: 25,
+                max: None,
+            },
+            email_changes: Limit {
+                share: 0.05,
+                floor: 5,
                 max: None,
             },
             departures: Limit {
@@ -79,7 +94,10 @@ pub struct Counts {
     /// Data rows in the export.
     pub export_rows: usize,
     pub new_hires: usize,
+    pub rehires: usize,
     pub updates: usize,
+    pub email_changes: usize,
+    /// Departures, scheduled ones included.
     pub departures: usize,
     pub sensitive_updates: usize,
 }
@@ -102,7 +120,14 @@ pub fn check(guards: &Guards, c: &Counts) -> Vec<Verdict> {
     let mut out = Vec::new();
     for (name, what, limit, actual) in [
         ("new_hires", "new hires", guards.new_hires, c.new_hires),
+        ("rehires", "rehires", guards.rehires, c.rehires),
         ("updates", "updates", guards.updates, c.updates),
+        (
+            "email_changes",
+            "work email changes",
+            guards.email_changes,
+            c.email_changes,
+        ),
         ("departures", "departures", guards.departures, c.departures),
         (
             "sensitive_updates",

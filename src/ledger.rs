@@ -25,6 +25,19 @@ pub struct Entry {
     pub summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The rows ChartHop refused (payroll row and ChartHop's reason).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refused>,
+}
+
+/// A row ChartHop refused.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    /// The change file.
+    pub file: String,
+    /// The payroll row, when ChartHop's answer could be traced back to one.
+    pub row: Option<usize>,
+    pub reason: String,
 }
 
 /// The plan directories the ledger in `dir` names, oldest first (unreadable lines skipped).

@@ -7,6 +7,8 @@ pub enum Stage {
     Reading,
     Mapping,
     FetchingRoster,
+    /// Looking for people who left ChartHop (rehires).
+    FetchingFormer,
     Diffing,
     Writing,
     Importing,
@@ -19,6 +21,7 @@ impl Stage {
             Stage::Reading => "reading the export",
             Stage::Mapping => "mapping rows",
             Stage::FetchingRoster => "fetching the ChartHop roster",
+            Stage::FetchingFormer => "looking for people who left ChartHop",
             Stage::Diffing => "comparing",
             Stage::Writing => "writing the plan",
             Stage::Importing => "importing",

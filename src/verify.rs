@@ -4,6 +4,8 @@
 //! Works from `plan.json` alone (each row's job, its changes with the old values, and its
 //! target values), so a plan can be checked without the export or the mapping.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::diff::{Category, RowChange};
@@ -37,9 +39,21 @@ impl std::fmt::Display for Mismatch {
     }
 }
 
-/// The fields to fetch to check a plan.
+/// The fields to fetch to check a plan: the roster's, every target field, and what departures
+/// and rehires are checked by.
 pub fn fields(plan: &PlanDoc) -> Vec<String> {
     let mut out: Vec<String> = plan.roster.fields.clone();
+    let lifecycle = plan
+        .rows
+        .iter()
+        .any(|r| r.category.is_departure() || r.category == Category::Rehire);
+    if lifecycle {
+        for f in ["personId", "personEndDate", "upcoming", "state"] {
+            if !out.iter().any(|o| o == f) {
+                out.push(f.to_string());
+            }
+        }
+    }
     for r in &plan.rows {
         for k in r.target.keys() {
             if !out.iter().any(|o| o.eq_ignore_ascii_case(k)) {
@@ -77,7 +91,29 @@ pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
                     }
                 }
             }
-            Category::NewHire => {
+            Category::EmailChange | Category::Departure | Category::ScheduledDeparture => {
+                let Some(person) = r.job_id.as_deref().and_then(|j| view.person(j)) else {
+                    out.push(mismatch(
+                        r,
+                        "jobId",
+                        r.job_id.as_deref().unwrap_or(""),
+                        "(gone)",
+                    ));
+                    continue;
+                };
+                let was = r.charthop_email.as_deref().unwrap_or("");
+                let now = person.get(WORK_EMAIL);
+                if !same(WORK_EMAIL, was, now, false) {
+                    out.push(mismatch(r, WORK_EMAIL, was, now));
+                }
+                for c in r.changes.iter().filter(|c| c.field != WORK_EMAIL) {
+                    let now = view.value(person, &c.field);
+                    if !same(&c.field, &c.old, &now, view.is_manager(&c.field)) {
+                        out.push(mismatch(r, &c.field, &c.old, &now));
+                    }
+                }
+            }
+            Category::NewHire | Category::Rehire => {
                 let email = r
                     .target
                     .get(WORK_EMAIL)
@@ -98,42 +134,76 @@ pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
     out
 }
 
-/// After applying: every planned row's target values are in ChartHop.
-pub fn missing(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
+/// After applying: every planned row's target values are in ChartHop, but for the rows in
+/// `refused` (payroll rows ChartHop refused, already reported) and departures held back for
+/// review. A departure has landed when ChartHop records its last day (`personEndDate`) or the
+/// person has already left the roster; a rehire when the former person (by person id) holds
+/// a job again.
+pub fn missing(plan: &PlanDoc, roster: &Roster, refused: &HashSet<usize>) -> Vec<Mismatch> {
     let view = View::new(plan, roster);
     let mut out = Vec::new();
-    for r in plan
-        .rows
-        .iter()
-        .filter(|r| matches!(r.category, Category::Update | Category::NewHire))
-    {
-        let person = match r.category {
-            Category::Update => r.job_id.as_deref().and_then(|j| view.person(j)),
-            _ => r
-                .target
-                .get(WORK_EMAIL)
-                .and_then(|e| view.by_email(&e.trim().to_lowercase())),
-        };
-        let Some(person) = person else {
-            out.push(mismatch(
-                r,
-                WORK_EMAIL,
-                r.target.get(WORK_EMAIL).map_or("", String::as_str),
-                "(not in ChartHop)",
-            ));
-            continue;
-        };
-        for (field, expected) in &r.target {
-            if expected.trim().is_empty() {
-                continue;
+    let held = plan.import.departures_held;
+    for r in plan.rows.iter().filter(|r| !refused.contains(&r.row)) {
+        match r.category {
+            Category::Update | Category::EmailChange => {
+                let Some(person) = r.job_id.as_deref().and_then(|j| view.person(j)) else {
+                    out.push(mismatch(
+                        r,
+                        "jobId",
+                        r.job_id.as_deref().unwrap_or(""),
+                        "(not in ChartHop)",
+                    ));
+                    continue;
+                };
+                targets(&view, r, person, &mut out);
             }
-            let now = view.value(person, field);
-            if !same(field, expected, &now, view.is_manager(field)) {
-                out.push(mismatch(r, field, expected, &now));
+            Category::NewHire | Category::Rehire => {
+                let email = r
+                    .target
+                    .get(WORK_EMAIL)
+                    .map(|e| e.trim().to_lowercase())
+                    .unwrap_or_default();
+                let Some(person) = view.by_email(&email) else {
+                    out.push(mismatch(r, WORK_EMAIL, &email, "(not in ChartHop)"));
+                    continue;
+                };
+                if let Some(id) = &r.person_id {
+                    let now = person.get("personId");
+                    if !now.is_empty() && now != id {
+                        out.push(mismatch(r, "personId", id, now));
+                    }
+                }
+                targets(&view, r, person, &mut out);
             }
+            Category::Departure | Category::ScheduledDeparture if !held => {
+                let Some(person) = r.job_id.as_deref().and_then(|j| view.person(j)) else {
+                    continue; // Left already: the departure landed.
+                };
+                let expected = r.termination_date.as_deref().unwrap_or("");
+                let now = crate::diff::recorded_end(person)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                if now != expected {
+                    out.push(mismatch(r, "personEndDate", expected, &now));
+                }
+            }
+            _ => {}
         }
     }
     out
+}
+
+/// The row's target values that ChartHop does not have.
+fn targets(view: &View<'_>, r: &RowChange, person: PersonRef<'_>, out: &mut Vec<Mismatch>) {
+    for (field, expected) in &r.target {
+        if expected.trim().is_empty() {
+            continue;
+        }
+        let now = view.value(person, field);
+        if !same(field, expected, &now, view.is_manager(field)) {
+            out.push(mismatch(r, field, expected, &now));
+        }
+    }
 }
 
 struct View<'a> {

@@ -18,6 +18,8 @@ pub struct ImportFlags {
     pub notify_app_name: Option<String>,
     /// ChartHop user ids to email when the import ends.
     pub notify_user_ids: Vec<String>,
+    /// `defaultChangeDate` (ISO 8601): the date of every row that carries none of its own.
+    pub default_change_date: Option<String>,
 }
 
 impl Client {
@@ -43,6 +45,9 @@ impl Client {
         ];
         if let Some(s) = &flags.import_source {
             params.push(("importSource", s.clone()));
+        }
+        if let Some(d) = &flags.default_change_date {
+            params.push(("defaultChangeDate", d.clone()));
         }
         if let Some(s) = &flags.notify_app_name {
             params.push(("notifyAppName", s.clone()));

@@ -11,7 +11,7 @@
 //! - `client`: the client itself (where, who, how patiently);
 //! - `transport`: the one request loop (send, judge the answer, retry);
 //! - the API areas, each an `impl Client` block: `jobs` (`findJobs`), `imports`
-//!   (`importDataCsv`), [`processes`] (processes and users);
+//!   (`importDataCsv`), `persons` (`findPersons`), [`processes`] (processes and users);
 //! - [`paging`]: walking `findJobs` cursors safely.
 
 mod body;
@@ -21,6 +21,7 @@ mod error;
 mod imports;
 mod jobs;
 pub mod paging;
+mod persons;
 pub mod processes;
 pub mod retry;
 mod transport;
@@ -33,4 +34,5 @@ pub use error::ApiError;
 pub use imports::ImportFlags;
 pub use jobs::JobQuery;
 pub use paging::JobPages;
+pub use persons::PersonQuery;
 pub use retry::RetryPolicy;

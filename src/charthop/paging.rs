@@ -1,4 +1,4 @@
-//! Walking `findJobs` page by page, without ever looping or losing rows.
+//! Walking `findJobs` (or `findPersons`) page by page, without ever looping or losing rows.
 //!
 //! ChartHop's paging rules: every filter is re-sent on every page with `from=<next>`; an
 //! empty page that carries a `next` is followed; only a missing or empty `next` ends the walk;
@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use super::client::Client;
 use super::error::ApiError;
 use super::jobs::JobQuery;
+use super::persons::PersonQuery;
 use super::url::path_segment;
 use super::wire::Row;
 
@@ -20,11 +21,18 @@ struct Cursor {
     next: Option<String>,
 }
 
-/// The pages of one `findJobs` query, in order.
+/// What is listed.
+#[derive(Debug)]
+enum Listing {
+    Jobs(JobQuery),
+    Persons(PersonQuery),
+}
+
+/// The pages of one `findJobs` (or `findPersons`) query, in order.
 #[derive(Debug)]
 pub struct JobPages<'a> {
     client: &'a Client,
-    query: JobQuery,
+    query: Listing,
     from: Option<String>,
     seen: HashSet<String>,
     pages: u32,
@@ -34,6 +42,15 @@ pub struct JobPages<'a> {
 impl<'a> JobPages<'a> {
     /// Starts a walk; nothing is sent until [`JobPages::next_page`].
     pub fn new(client: &'a Client, query: JobQuery) -> JobPages<'a> {
+        Self::listing(client, Listing::Jobs(query))
+    }
+
+    /// Starts a walk of `findPersons`; only [`JobPages::next_raw`] reads its pages.
+    pub fn persons(client: &'a Client, query: PersonQuery) -> JobPages<'a> {
+        Self::listing(client, Listing::Persons(query))
+    }
+
+    fn listing(client: &'a Client, query: Listing) -> JobPages<'a> {
         JobPages {
             client,
             query,
@@ -53,10 +70,14 @@ impl<'a> JobPages<'a> {
             return Ok(None);
         }
         self.done = true;
-        let page = self
-            .client
-            .find_jobs(&self.query, self.from.as_deref())
-            .await?;
+        let Listing::Jobs(query) = &self.query else {
+            return Err(ApiError::Decode {
+                method: "GET".into(),
+                path: self.path(),
+                message: "people are read as raw pages only".into(),
+            });
+        };
+        let page = self.client.find_jobs(query, self.from.as_deref()).await?;
         self.pages += 1;
         self.follow(page.next)?;
         Ok(Some(page.data))
@@ -73,10 +94,11 @@ impl<'a> JobPages<'a> {
             return Ok(None);
         }
         self.done = true;
-        let body = self
-            .client
-            .find_jobs_raw(&self.query, self.from.as_deref())
-            .await?;
+        let from = self.from.as_deref();
+        let body = match &self.query {
+            Listing::Jobs(q) => self.client.find_jobs_raw(q, from).await?,
+            Listing::Persons(q) => self.client.find_persons_raw(q, from).await?,
+        };
         let cursor: Cursor = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
             method: "GET".into(),
             path: self.path(),
@@ -106,7 +128,11 @@ impl<'a> JobPages<'a> {
 
     /// The path the pages come from (for error messages).
     pub fn path(&self) -> String {
-        format!("/v2/org/{}/job", path_segment(self.client.org()))
+        let entity = match self.query {
+            Listing::Jobs(_) => "job",
+            Listing::Persons(_) => "person",
+        };
+        format!("/v2/org/{}/{entity}", path_segment(self.client.org()))
     }
 
     /// Pages fetched so far.

@@ -54,7 +54,7 @@ pub fn run(config: Option<&std::path::Path>, args: CheckArgs, ui: &Ui) -> Result
     let mut table = read::open(&input, &options)?;
     let bound = mapping.bind(&table.header)?;
     // Streamed: memory holds the report, never the export's rows.
-    let mut checker = Checker::new(&bound);
+    let mut checker = Checker::new(&bound, &table.header);
     for row in table.by_ref() {
         let row = row?;
         checker.row(row.row, &row.cells);
@@ -94,6 +94,22 @@ fn say_report(ui: &Ui, input: &str, r: &InputReport) {
                 m.column.as_deref().unwrap_or("-"),
                 m.count,
                 rows.join(", ")
+            ));
+        }
+    }
+    for w in &r.warnings {
+        ui.say(&format!("warning: {w}"));
+    }
+    if !r.departure_problems.is_empty() {
+        ui.say("departure details that cannot be read (these rows are rejected if they depart):");
+        for x in &r.departure_problems {
+            ui.say(&format!(
+                "  row {}, column `{}` (field `{}`), value `{}`: {}",
+                x.row,
+                x.column.as_deref().unwrap_or("-"),
+                x.field,
+                x.value.as_deref().unwrap_or(""),
+                x.reason
             ));
         }
     }

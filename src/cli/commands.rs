@@ -195,8 +195,7 @@ async fn apply(settings: &Settings, args: ApplyArgs, ui: &Ui) -> Result<u8, Erro
     let client = pipeline::client(settings)?;
     let bars = Bars::new(ui.progress);
     if args.server_dry_run {
-        let plan = crate::plan::LoadedPlan::load(&args.dir)?;
-        let result = crate::import::server_dry_run(&client, &plan, &settings.import, &bars).await;
+        let result = pipeline::server_dry_run(settings, &client, &args.dir, &bars).await;
         bars.finish();
         let outcomes = result?;
         let refused: Vec<_> = outcomes.iter().filter(|o| !o.ok).collect();

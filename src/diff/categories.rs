@@ -1,132 +1,281 @@
-//! What a row becomes once matched: `new_hire`, `update`, `departure`, `unchanged`,
-//! `conflict` or `rejected`, with the field-level changes and every owned field's target value.
+//! What a row becomes once matched: `new_hire`, `rehire`, `update`, `email_change`,
+//! `departure`, `scheduled_departure`, `unchanged`, `conflict` or `rejected`, with the
+//! field-level changes and every owned field's target value.
+//!
+//! This file dispatches on the match and the row's place in the lifecycle (`lifecycle`);
+//! hires are made here, updates and managers in `update`, departures in `departure`.
 
 use std::collections::BTreeMap;
 
-use super::compare::same;
+use super::former::FormerMatch;
 use super::keys::WORK_EMAIL;
-use super::matching::{Context, Outcome};
-use super::{Category, ConflictKind, FieldChange, RowChange};
+use super::lifecycle::Life;
+use super::matching::{Context, How, Outcome};
+use super::update::{email_change, resolve_manager, update};
+use super::{Category, ConflictKind, RowChange};
 use crate::fetch::PersonRef;
-use crate::mapping::{Desired, Rejection, Value};
+use crate::mapping::{Desired, Rejection, Trust, Value};
 
 /// A row the mapping rejected.
 pub(super) fn rejected(r: &Rejection) -> RowChange {
-    RowChange {
-        row: r.row,
-        category: Category::Rejected,
-        key: None,
-        name: r.name.as_deref().unwrap_or_default().to_string(),
-        job_id: None,
-        charthop_email: None,
-        matched: "not mapped".into(),
-        changes: vec![],
-        target: BTreeMap::new(),
-        termination_date: None,
-        conflict: None,
-        reason: Some(match &r.column {
-            Some(c) => format!("column `{c}` (field `{}`): {}", r.field, r.reason),
-            None => format!("field `{}`: {}", r.field, r.reason),
-        }),
+    let mut out = blank(r.row);
+    out.category = Category::Rejected;
+    out.name = r.name.as_deref().unwrap_or_default().to_string();
+    out.matched = "not mapped".into();
+    out.reason = Some(rejection_reason(r));
+    out
+}
+
+/// A rejection as a plan's reason: the column (or field) and why.
+fn rejection_reason(r: &Rejection) -> String {
+    match &r.column {
+        Some(c) => format!("column `{c}` (field `{}`): {}", r.field, r.reason),
+        None => format!("field `{}`: {}", r.field, r.reason),
     }
 }
 
-/// The row for a mapped export row and its match outcome.
-pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange {
-    let mut out = RowChange {
-        row: d.row,
+/// An empty outcome for export row `row`.
+fn blank(row: usize) -> RowChange {
+    RowChange {
+        row,
         category: Category::Unchanged,
-        key: d.key.clone(),
-        // The export's name only when ChartHop has none (set below).
+        key: None,
         name: String::new(),
         job_id: None,
         charthop_email: None,
         matched: String::new(),
         changes: vec![],
         target: BTreeMap::new(),
-        termination_date: d.termination_date.map(|t| t.format("%Y-%m-%d").to_string()),
+        termination_date: None,
+        departure: None,
+        effective_date: None,
+        person_id: None,
         conflict: None,
         reason: None,
-    };
+    }
+}
+
+/// An ISO 8601 day.
+pub(super) fn iso(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// The row for a mapped export row and its match outcome.
+pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange {
+    let mut out = blank(d.row);
+    out.key = d.key.clone();
+    out.effective_date = d.effective_date.map(iso);
     let named = matches!(&outcome, Outcome::Matched { person, .. } if !ctx.roster.person(*person).name().is_empty());
     if !named {
         out.name = export_name(ctx, d);
     }
+    let life = ctx.life(d);
     match outcome {
         Outcome::Conflict { kind, reason, .. } => {
             out.matched = "not matched".into();
             conflict(out, kind, reason)
         }
-        Outcome::NoMatch if d.departing => {
-            out.matched = "no match: left, and not in ChartHop".into();
-            out
-        }
-        Outcome::NoMatch => new_hire(ctx, d, out),
+        Outcome::NoMatch => match life {
+            // Someone who left and is not active in ChartHop: nothing to do, dates or not.
+            _ if d.left_status => {
+                out.matched = "no match: left, and not in ChartHop".into();
+                out
+            }
+            Life::Leaving { .. } => {
+                out.matched = "no match: left, and not in ChartHop".into();
+                out
+            }
+            Life::Unclear(kind, reason) => {
+                out.matched = "no match".into();
+                conflict(out, kind, reason)
+            }
+            Life::Active => hire(ctx, d, out),
+        },
         Outcome::Matched { person, how } => {
-            let how = ctx.how(how);
-            matched(ctx, d, ctx.roster.person(person), how, out)
+            let person = ctx.roster.person(person);
+            out.job_id = Some(person.job_id().to_string());
+            out.charthop_email =
+                Some(ctx.email_of(person.index()).to_string()).filter(|e| !e.is_empty());
+            if !person.name().is_empty() {
+                out.name = person.name().to_string();
+            }
+            out.matched = ctx.how(how);
+            let Some(current) = out.charthop_email.clone() else {
+                return conflict(
+                    out,
+                    ConflictKind::NoWorkEmail,
+                    "the ChartHop person has no work email, which the import needs to find them; add it in ChartHop".into(),
+                );
+            };
+            match life {
+                Life::Unclear(kind, reason) => conflict(out, kind, reason),
+                Life::Leaving { date, scheduled } => {
+                    super::departure::departure(ctx, d, person, date, scheduled, current, out)
+                }
+                Life::Active => active(ctx, d, person, current, how, out),
+            }
         }
     }
 }
 
-fn conflict(mut out: RowChange, kind: ConflictKind, reason: String) -> RowChange {
+/// A row that is an active person in ChartHop: an update (or nothing), an email change, or a
+/// conflict when the export starts them in the future or gives another work email.
+fn active(
+    ctx: &Context<'_>,
+    d: &Desired,
+    person: PersonRef<'_>,
+    current: String,
+    how: How,
+    out: RowChange,
+) -> RowChange {
+    if let Some(reason) = future_start(ctx, d, person) {
+        return conflict(out, ConflictKind::FutureStart, reason);
+    }
+    if let Some(e) = ctx.email(d)
+        && !e.eq_ignore_ascii_case(current.trim())
+    {
+        // Matched by the payroll key: with the payroll trusted, the email is what changes.
+        if ctx.mapping.key.trust == Trust::Payroll && how == How::Key {
+            return email_change(ctx, d, person, &current, &e, out);
+        }
+        return conflict(
+            out,
+            ConflictKind::EmailChange,
+            format!(
+                "the work email differs (payroll `{e}`, ChartHop `{current}`); ChartHop matches imports by work email: change it in ChartHop, or let the payroll id decide with `[key] trust = \"payroll\"` in the mapping"
+            ),
+        );
+    }
+    update(ctx, d, person, out)
+}
+
+/// Why the export's start date cannot be right for an active person: it is after the as-of
+/// date while ChartHop shows them started on or before it.
+fn future_start(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>) -> Option<String> {
+    let i = ctx.start_field?;
+    let Some(Value::Date(start)) = d.values.get(i)? else {
+        return None;
+    };
+    if *start <= ctx.as_of {
+        return None;
+    }
+    let theirs = ctx.field_cols[i].map_or("", |c| person.value(c));
+    let started = super::compare::iso_day(theirs)?;
+    (started <= ctx.as_of).then(|| {
+        format!(
+            "the export starts this person on {}, after the plan's as-of date {}, but ChartHop shows them active since {}; if they left and come back, give the termination and rehire dates; otherwise fix the hire date",
+            iso(*start),
+            iso(ctx.as_of),
+            iso(started)
+        )
+    })
+}
+
+pub(super) fn conflict(mut out: RowChange, kind: ConflictKind, reason: String) -> RowChange {
     out.category = Category::Conflict;
     out.conflict = Some(kind);
     out.reason = Some(reason);
     out.changes.clear();
     out.target.clear();
+    out.termination_date = None;
+    out.departure = None;
     out
 }
 
-fn reject(mut out: RowChange, reason: String) -> RowChange {
+pub(super) fn reject(mut out: RowChange, reason: String) -> RowChange {
     out.category = Category::Rejected;
     out.reason = Some(reason);
     out.changes.clear();
     out.target.clear();
+    out.termination_date = None;
+    out.departure = None;
     out
 }
 
-fn matched(
-    ctx: &Context<'_>,
-    d: &Desired,
-    person: PersonRef<'_>,
-    how: String,
-    mut out: RowChange,
-) -> RowChange {
-    out.job_id = Some(person.job_id().to_string());
-    out.charthop_email = Some(ctx.email_of(person.index()).to_string()).filter(|e| !e.is_empty());
-    if !person.name().is_empty() {
-        out.name = person.name().to_string();
-    }
-    out.matched = how;
-    let Some(current) = out.charthop_email.clone() else {
-        return conflict(
-            out,
-            ConflictKind::NoWorkEmail,
-            "the ChartHop person has no work email, which the import needs to find them; add it in ChartHop".into(),
-        );
+/// A row rejected for a problem the mapping found in a detail (a departure's reason code).
+pub(super) fn reject_with(out: RowChange, r: &Rejection) -> RowChange {
+    reject(out, rejection_reason(r))
+}
+
+/// A row no roster person matches: a rehire when it is a former ChartHop person, else a new
+/// hire.
+fn hire(ctx: &Context<'_>, d: &Desired, out: RowChange) -> RowChange {
+    let Some(former) = &ctx.former else {
+        return new_hire(ctx, d, out);
     };
-    if let Some(e) = ctx.email(d)
-        && !e.eq_ignore_ascii_case(current.trim())
-    {
-        return conflict(
-            out,
-            ConflictKind::EmailChange,
-            format!(
-                "the work email differs (payroll `{e}`, ChartHop `{current}`); ChartHop matches imports by work email, so change it in ChartHop first"
-            ),
-        );
-    }
-    if d.departing {
-        // ChartHop's roster holds filled jobs only: a matched person is active there.
-        out.category = Category::Departure;
-        if let Some(k) = &d.key {
-            out.target.insert(ctx.key_code.to_string(), k.clone());
+    let email = ctx.email(d);
+    match former.find(d.key.as_deref(), email.as_deref()) {
+        FormerMatch::None => new_hire(ctx, d, out),
+        FormerMatch::Several(people) => {
+            let names: Vec<String> = people
+                .iter()
+                .map(|&i| {
+                    let p = former.person(i);
+                    format!("{} (person `{}`)", p.name, p.id)
+                })
+                .collect();
+            conflict(
+                out,
+                ConflictKind::SeveralFormerPeople,
+                format!(
+                    "the row matches several people who left ChartHop ({}); correct them in ChartHop so the payroll id and the work email name one person",
+                    names.join(", ")
+                ),
+            )
         }
-        out.target.insert(WORK_EMAIL.to_string(), current);
-        return out;
+        FormerMatch::One(i) => {
+            let p = former.person(i);
+            let mut out = out;
+            out.person_id = Some(p.id.to_string());
+            if !p.name.is_empty() {
+                out.name = p.name.to_string();
+            }
+            if let Some(e) = &email
+                && !p.email.is_empty()
+                && !e.eq_ignore_ascii_case(p.email.trim())
+            {
+                return conflict(
+                    out,
+                    ConflictKind::RehireEmailChange,
+                    format!(
+                        "a rehire of {} (who left on {}), with a new work email: payroll `{e}`, ChartHop `{}`; ChartHop brings a person back by their work email: give them the new email in ChartHop first, or use the old one in the export",
+                        p.name, p.end_date, p.email
+                    ),
+                );
+            }
+            let left = super::compare::iso_day(p.end_date);
+            let back = ctx.latest_hire(d);
+            if let (Some(left), Some(back)) = (left, back)
+                && back <= left
+            {
+                return conflict(
+                    out,
+                    ConflictKind::ContradictoryDates,
+                    format!(
+                        "{} left ChartHop on {}; the export lists them active with no hire or rehire date after it (the latest is {}): give the rehire date",
+                        p.name,
+                        iso(left),
+                        iso(back)
+                    ),
+                );
+            }
+            let mut out = new_hire(ctx, d, out);
+            if out.category != Category::NewHire {
+                return out;
+            }
+            out.category = Category::Rehire;
+            out.matched = format!("rehire: {} left ChartHop on {}", p.name, p.end_date);
+            if !p.email.is_empty() {
+                out.target
+                    .insert(WORK_EMAIL.to_string(), p.email.trim().to_lowercase());
+            }
+            if let (Some(i), Some(back)) = (ctx.start_field, back) {
+                out.target
+                    .insert(ctx.mapping.fields[i].code.clone(), iso(back));
+            }
+            out
+        }
     }
-    update(ctx, d, person, out)
 }
 
 fn new_hire(ctx: &Context<'_>, d: &Desired, mut out: RowChange) -> RowChange {
@@ -137,7 +286,7 @@ fn new_hire(ctx: &Context<'_>, d: &Desired, mut out: RowChange) -> RowChange {
             out.target.insert(field.code.clone(), v.render());
         }
     }
-    if let Some(m) = manager_field(ctx) {
+    if let Some(m) = ctx.manager_field {
         match resolve_manager(ctx, d) {
             Ok(Some((email, _))) => {
                 out.target.insert(ctx.mapping.fields[m].code.clone(), email);
@@ -147,144 +296,6 @@ fn new_hire(ctx: &Context<'_>, d: &Desired, mut out: RowChange) -> RowChange {
         }
     }
     out
-}
-
-fn update(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>, mut out: RowChange) -> RowChange {
-    // First the changes alone: most rows have none, and an unchanged row carries no targets.
-    let current_of = |i: usize| ctx.field_cols[i].map_or("", |c| person.value(c));
-    for (i, (field, value)) in ctx.mapping.fields.iter().zip(&d.values).enumerate() {
-        if field.resolve_manager {
-            continue;
-        }
-        if let Some(v) = value {
-            let current = current_of(i);
-            if !same(field.kind, &field.code, current, v) {
-                out.changes.push(FieldChange {
-                    field: field.code.clone(),
-                    old: current.to_string(),
-                    new: v.render(),
-                });
-            }
-        }
-    }
-    let manager = match manager_field(ctx) {
-        None => None,
-        Some(m) => {
-            let code = &ctx.mapping.fields[m].code;
-            let current_job = current_of(m);
-            // ChartHop's manager by work email, looked up only when it is needed.
-            let current_email = || {
-                ctx.roster
-                    .find_job(current_job)
-                    .map(|i| ctx.email_of(i).to_string())
-                    .unwrap_or_default()
-            };
-            match resolve_manager(ctx, d) {
-                Err(reason) => return reject(out, reason),
-                Ok(None) => Some((code, m, None)),
-                Ok(Some((email, job))) => {
-                    let same_manager = match &job {
-                        Some(j) => j == current_job,
-                        None => email.eq_ignore_ascii_case(&current_email()),
-                    };
-                    if !same_manager {
-                        out.changes.push(FieldChange {
-                            field: code.clone(),
-                            old: current_email(),
-                            new: email.clone(),
-                        });
-                    }
-                    Some((code, m, Some(email)))
-                }
-            }
-        }
-    };
-    if out.changes.is_empty() {
-        out.category = Category::Unchanged;
-        return out;
-    }
-    // An update: every owned field's target value (the export's, else ChartHop's), so each
-    // cell of the change file holds the value to have.
-    for (i, (field, value)) in ctx.mapping.fields.iter().zip(&d.values).enumerate() {
-        if field.resolve_manager {
-            continue;
-        }
-        let target = match value {
-            Some(v) => v.render(),
-            None => current_of(i).to_string(),
-        };
-        out.target.insert(field.code.clone(), target);
-    }
-    if let Some((code, m, email)) = manager {
-        let email = email.unwrap_or_else(|| {
-            ctx.roster
-                .find_job(current_of(m))
-                .map(|i| ctx.email_of(i).to_string())
-                .unwrap_or_default()
-        });
-        out.target.insert(code.clone(), email);
-    }
-    out.category = Category::Update;
-    out
-}
-
-fn manager_field(ctx: &Context<'_>) -> Option<usize> {
-    ctx.mapping.fields.iter().position(|f| f.resolve_manager)
-}
-
-/// The manager named by a row: their work email, and their ChartHop job when they have one.
-/// `Ok(None)` when the row names no manager; `Err` with the reason when the manager is the
-/// row itself or nobody known.
-fn resolve_manager(
-    ctx: &Context<'_>,
-    d: &Desired,
-) -> Result<Option<(String, Option<String>)>, String> {
-    let Some(reference) = d.manager_ref.as_deref().filter(|r| !r.is_empty()) else {
-        return Ok(None);
-    };
-    if d.key.as_deref() == Some(reference) {
-        return Err(format!(
-            "the row names itself (`{reference}`) as its own manager"
-        ));
-    }
-    // Rows often name the same manager one after the other: the last answer is kept.
-    let mut memo = ctx.manager_memo.borrow_mut();
-    if let Some((r, found)) = memo.as_ref()
-        && r == reference
-    {
-        return found
-            .clone()
-            .map(Some)
-            .ok_or_else(|| unknown_manager(ctx, reference));
-    }
-    let found = lookup_manager(ctx, reference);
-    *memo = Some((reference.to_string(), found.clone()));
-    found
-        .map(Some)
-        .ok_or_else(|| unknown_manager(ctx, reference))
-}
-
-/// The manager with payroll key `reference`: their work email and ChartHop job, from the
-/// export's own row for them where it says more than ChartHop, else from ChartHop.
-fn lookup_manager(ctx: &Context<'_>, reference: &str) -> Option<(String, Option<String>)> {
-    let in_roster = ctx.single_with_key(reference);
-    if let Some(email) = ctx.facts.manager_email(reference) {
-        let job = ctx
-            .single_with_email(email)
-            .or(in_roster)
-            .map(|i| ctx.roster.person(i).job_id().to_string());
-        return Some((email.to_string(), job));
-    }
-    let i = in_roster?;
-    let email = ctx.email_of(i).trim().to_lowercase();
-    (!email.is_empty()).then(|| (email, Some(ctx.roster.person(i).job_id().to_string())))
-}
-
-fn unknown_manager(ctx: &Context<'_>, reference: &str) -> String {
-    format!(
-        "the manager `{reference}` is neither in the export nor in ChartHop (`{}`)",
-        ctx.key_code
-    )
 }
 
 fn export_name(ctx: &Context<'_>, d: &Desired) -> String {

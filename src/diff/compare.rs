@@ -132,12 +132,28 @@ fn words_eq(a: &str, b: &str, ignore_case: bool) -> bool {
                 } else {
                     p == q
                 };
-                if !equal {
+                if !equal && !nfc_eq(p, q, ignore_case) {
                     return false;
                 }
             }
             _ => return false,
         }
+    }
+}
+
+/// Whether two words are the same in Unicode NFC (a decomposed `Zoë` is the composed one),
+/// optionally ignoring case. ASCII words are never different in NFC.
+fn nfc_eq(p: &str, q: &str, ignore_case: bool) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    if p.is_ascii() && q.is_ascii() {
+        return false;
+    }
+    if ignore_case {
+        p.nfc()
+            .flat_map(char::to_lowercase)
+            .eq(q.nfc().flat_map(char::to_lowercase))
+    } else {
+        p.nfc().eq(q.nfc())
     }
 }
 
@@ -157,6 +173,22 @@ pub fn collapse(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_compares_in_nfc() {
+        let composed = "Zo\u{eb} Lindqvist";
+        let decomposed = "Zoe\u{308} Lindqvist";
+        assert_ne!(composed, decomposed);
+        assert!(words_eq(composed, decomposed, false));
+        assert!(words_eq("ZOE\u{308}", "zo\u{eb}", true));
+        assert!(!words_eq("Zoe", "Zo\u{eb}", false));
+        assert!(same(
+            Kind::Text,
+            "name.first",
+            decomposed,
+            &Value::Text(composed.into())
+        ));
+    }
 
     fn text(s: &str) -> Value {
         Value::Text(s.into())

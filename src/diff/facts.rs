@@ -31,6 +31,9 @@ pub(super) struct Survey {
     /// Managers named by the export whose key is not exactly one ChartHop person's.
     wanted: HashSet<String>,
     last_manager: String,
+    /// Rows no roster person matches that do not say the person left: a former person may be
+    /// one of them (a rehire).
+    pub unmatched: usize,
 }
 
 impl Survey {
@@ -45,6 +48,7 @@ impl Survey {
             overrides: HashMap::new(),
             wanted: HashSet::new(),
             last_manager: String::new(),
+            unmatched: 0,
         }
     }
 
@@ -62,6 +66,9 @@ impl Survey {
             self.email_rows.entry(e.clone()).or_default().push(d.row);
         }
         let outcome = ctx.match_row(d, email.as_deref(), false);
+        if outcome == Outcome::NoMatch && !d.left_status {
+            self.unmatched += 1;
+        }
         if let Outcome::Matched { person, .. } = outcome {
             match self.first_claim[person] {
                 0 => self.first_claim[person] = u32::try_from(d.row + 1).unwrap_or(u32::MAX),

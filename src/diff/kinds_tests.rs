@@ -80,7 +80,7 @@ fn run(rows: &[Row], roster: &Roster) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, roster).expect("diff")
+    diff(&m, &desired, &rejected, roster, super::tests::AS_OF).expect("diff")
 }
 
 const A: Row = ["1", "a@x.com", "F", "CEO", "01/05/2015", "Active", ""];
@@ -131,7 +131,7 @@ fn each_category() {
             unchanged: 2,
             conflicts: 0,
             rejected: 1,
-            skipped: 0
+            ..Summary::default()
         }
     );
 }
@@ -153,10 +153,56 @@ fn a_future_hire_already_in_charthop_is_matched_not_hired_again() {
 }
 
 #[test]
-fn departures_come_from_status_or_termination_date() {
+fn departures_come_from_status_or_termination_date_as_of_the_plan() {
+    // As of 2026-11-27 (the tests' as-of date).
     let cs = run(
         &[
+            // Left, with no date: never an undated departure.
             ["1", "a@x.com", "F", "CEO", "01/05/2015", " terminated ", ""],
+            // Blank status, past date: the date says they left.
+            [
+                "2",
+                "b@x.com",
+                "F",
+                "Engineer",
+                "03/01/2020",
+                "",
+                "04/30/2026",
+            ],
+            // Active with a future date: scheduled (ADP shows a scheduled termination so).
+            [
+                "3",
+                "future@x.com",
+                "F",
+                "Engineer",
+                "01/11/2027",
+                "Active",
+                "03/31/2027",
+            ],
+        ],
+        &roster(vec![]),
+    );
+    let a = only(&cs, 2);
+    assert_eq!(a.category, Category::Conflict, "{a:#?}");
+    assert_eq!(a.conflict, Some(ConflictKind::DepartureWithoutDate));
+    let b = only(&cs, 3);
+    assert_eq!(b.category, Category::Departure, "{b:#?}");
+    assert!(b.changes.is_empty());
+    assert_eq!(b.charthop_email.as_deref(), Some("b@x.com"));
+    assert_eq!(b.termination_date.as_deref(), Some("2026-04-30"));
+    let f = only(&cs, 4);
+    assert_eq!(f.category, Category::ScheduledDeparture, "{f:#?}");
+    assert_eq!(f.termination_date.as_deref(), Some("2027-03-31"));
+    assert_eq!(cs.summary.departures, 1);
+    assert_eq!(cs.summary.scheduled_departures, 1);
+    assert!(!cs.summary.is_empty());
+}
+
+#[test]
+fn an_old_termination_date_before_a_later_hire_is_history() {
+    let cs = run(
+        &[
+            // Rehired in 2020 after leaving in 2019: active, nothing to change.
             [
                 "2",
                 "b@x.com",
@@ -164,22 +210,25 @@ fn departures_come_from_status_or_termination_date() {
                 "Engineer",
                 "03/01/2020",
                 "Active",
+                "06/30/2019",
+            ],
+            // Active, a past termination date and no later hire: the dates contradict.
+            [
+                "1",
+                "a@x.com",
+                "F",
+                "CEO",
+                "01/05/2015",
+                "Active",
                 "04/30/2026",
             ],
-            FUTURE,
         ],
         &roster(vec![]),
     );
-    for row in [2, 3] {
-        let r = only(&cs, row);
-        assert_eq!(r.category, Category::Departure, "{r:#?}");
-        assert!(r.changes.is_empty());
-        assert!(r.charthop_email.is_some());
-    }
-    assert_eq!(only(&cs, 2).termination_date, None);
-    assert_eq!(only(&cs, 3).termination_date.as_deref(), Some("2026-04-30"));
-    assert_eq!(cs.summary.departures, 2);
-    assert!(!cs.summary.is_empty());
+    assert_eq!(only(&cs, 2).category, Category::Unchanged, "{cs:#?}");
+    let a = only(&cs, 3);
+    assert_eq!(a.conflict, Some(ConflictKind::ContradictoryDates), "{a:#?}");
+    assert!(a.reason.as_deref().unwrap_or("").contains("2026-04-30"));
 }
 
 #[test]

@@ -55,15 +55,25 @@ pub(super) struct Context<'a> {
     by_key: Cow<'a, TextIndex>,
     by_email: Cow<'a, TextIndex>,
     pub facts: ExportFacts,
-    /// The last manager looked up: payroll key, work email and ChartHop job.
     /// `matched by <key>` and `matched by <fallback>`.
     matched_by: [String; 2],
+    /// The last manager looked up: payroll key, work email and ChartHop job.
     pub manager_memo: std::cell::RefCell<Option<(String, Option<Manager>)>>,
+    /// The plan's as-of date: "future" and "past" are relative to it.
+    pub as_of: chrono::NaiveDate,
+    /// The mapped `startDate` field, if any.
+    pub start_field: Option<usize>,
+    /// The `resolve = "manager"` field, if any.
+    pub manager_field: Option<usize>,
+    /// People who left ChartHop, when they were fetched (rows no roster person matches are
+    /// looked up there: a rehire, not a new hire).
+    pub former: Option<super::former::Former<'a>>,
 }
 
 impl<'a> Context<'a> {
-    /// Indexes the roster for `mapping`; export facts are added as the passes learn them.
-    pub fn new(mapping: &'a Mapping, roster: &'a Roster) -> Self {
+    /// Indexes the roster for `mapping`, for a plan as of `as_of`; export facts are added as
+    /// the passes learn them.
+    pub fn new(mapping: &'a Mapping, roster: &'a Roster, as_of: chrono::NaiveDate) -> Self {
         let key_code = mapping.key.charthop_field.as_str();
         let key_col = roster.column(key_code);
         let email_col = roster.column(WORK_EMAIL);
@@ -98,6 +108,10 @@ impl<'a> Context<'a> {
             by_email,
             facts: ExportFacts::default(),
             manager_memo: std::cell::RefCell::new(None),
+            as_of,
+            start_field: mapping.field_index("startDate"),
+            manager_field: mapping.fields.iter().position(|f| f.resolve_manager),
+            former: None,
             matched_by: [
                 format!("matched by {key_code}"),
                 format!(

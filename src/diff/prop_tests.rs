@@ -134,7 +134,7 @@ fn plan(roster: &Roster, rows: &[Vec<String>]) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, roster).expect("diff")
+    diff(&m, &desired, &rejected, roster, super::tests::AS_OF).expect("diff")
 }
 
 /// Each row's outcome by payroll key (row numbers move when the export is shuffled).

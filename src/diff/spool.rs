@@ -10,7 +10,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::mapping::{Decimal, Desired, Rejection, Value};
+use crate::mapping::{Decimal, DepartDetails, Desired, Rejection, Value};
 
 /// One row read back.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,14 +63,24 @@ impl<W: Write> SpoolWriter<W> {
         let flags = u8::from(d.key.is_some())
             | u8::from(d.fallback.is_some()) << 1
             | u8::from(d.manager_ref.is_some()) << 2
-            | u8::from(d.departing) << 3
-            | u8::from(d.termination_date.is_some()) << 4;
+            | u8::from(d.left_status) << 3
+            | u8::from(d.termination_date.is_some()) << 4
+            | u8::from(d.rehire_date.is_some()) << 5
+            | u8::from(d.effective_date.is_some()) << 6
+            | u8::from(d.depart.is_some()) << 7;
         b.push(flags);
         for s in [&d.key, &d.fallback, &d.manager_ref].into_iter().flatten() {
             text(b, s);
         }
-        if let Some(t) = d.termination_date {
-            uint(b, zigzag(i64::from(t.num_days_from_ce())));
+        for t in [d.termination_date, d.rehire_date, d.effective_date]
+            .into_iter()
+            .flatten()
+        {
+            date(b, t);
+        }
+        b.push(u8::from(d.status_active));
+        if let Some(dd) = &d.depart {
+            depart(b, dd);
         }
         uint(b, d.values.len() as u64);
         for v in &d.values {
@@ -82,7 +92,7 @@ impl<W: Write> SpoolWriter<W> {
                 }
                 Some(Value::Date(t)) => {
                     b.push(DATE);
-                    uint(b, zigzag(i64::from(t.num_days_from_ce())));
+                    date(b, *t);
                 }
                 Some(Value::Number(n)) => {
                     b.push(NUMBER);
@@ -107,20 +117,7 @@ impl<W: Write> SpoolWriter<W> {
         let b = &mut self.buf;
         b.clear();
         b.push(REJECTED);
-        uint(b, r.row as u64);
-        b.push(
-            u8::from(r.column.is_some())
-                | u8::from(r.value.is_some()) << 1
-                | u8::from(r.name.is_some()) << 2,
-        );
-        for s in [&r.column, &r.value].into_iter().flatten() {
-            text(b, s);
-        }
-        if let Some(name) = &r.name {
-            text(b, name);
-        }
-        text(b, &r.field);
-        text(b, &r.reason);
+        rejection(b, r);
         self.rows += 1;
         self.out.write_all(&self.buf)
     }
@@ -168,14 +165,7 @@ impl<R: BufRead> SpoolReader<R> {
             REJECTED => {
                 let mut r = match std::mem::replace(item, Item::Mapped(empty_desired())) {
                     Item::Rejected(r) => r,
-                    Item::Mapped(_) => Rejection {
-                        row: 0,
-                        column: None,
-                        field: String::new(),
-                        reason: String::new(),
-                        value: None,
-                        name: None,
-                    },
+                    Item::Mapped(_) => empty_rejection(),
                 };
                 self.rejected(&mut r)?;
                 *item = Item::Rejected(r);
@@ -200,9 +190,21 @@ impl<R: BufRead> SpoolReader<R> {
                 *slot = None;
             }
         }
-        d.departing = flags & 8 != 0;
-        d.termination_date = if flags & 16 != 0 {
-            Some(self.date()?)
+        d.left_status = flags & 8 != 0;
+        for (bit, slot) in [
+            (16, &mut d.termination_date),
+            (32, &mut d.rehire_date),
+            (64, &mut d.effective_date),
+        ] {
+            *slot = if flags & bit != 0 {
+                Some(self.date()?)
+            } else {
+                None
+            };
+        }
+        d.status_active = self.byte()? & 1 != 0;
+        d.depart = if flags & 128 != 0 {
+            Some(Box::new(self.depart()?))
         } else {
             None
         };
@@ -261,6 +263,28 @@ impl<R: BufRead> SpoolReader<R> {
         Ok(())
     }
 
+    fn depart(&mut self) -> io::Result<DepartDetails> {
+        let flags = self.byte()?;
+        let mut d = DepartDetails::default();
+        for (bit, slot) in [
+            (1, &mut d.depart_type),
+            (2, &mut d.regret),
+            (4, &mut d.reason),
+        ] {
+            if flags & bit != 0 {
+                let mut s = String::new();
+                read_text(&mut self.input, &mut s)?;
+                *slot = Some(s);
+            }
+        }
+        if flags & 8 != 0 {
+            let mut r = empty_rejection();
+            self.rejected(&mut r)?;
+            d.problem = Some(r);
+        }
+        Ok(d)
+    }
+
     fn byte(&mut self) -> io::Result<u8> {
         let mut b = [0u8; 1];
         self.input.read_exact(&mut b)?;
@@ -293,8 +317,61 @@ pub fn empty_desired() -> Desired {
         fallback: None,
         values: Vec::new(),
         manager_ref: None,
-        departing: false,
+        left_status: false,
+        status_active: false,
         termination_date: None,
+        rehire_date: None,
+        effective_date: None,
+        depart: None,
+    }
+}
+
+fn empty_rejection() -> Rejection {
+    Rejection {
+        row: 0,
+        column: None,
+        field: String::new(),
+        reason: String::new(),
+        value: None,
+        name: None,
+    }
+}
+
+fn date(b: &mut Vec<u8>, t: NaiveDate) {
+    uint(b, zigzag(i64::from(t.num_days_from_ce())));
+}
+
+/// A rejection's row, optional column, value and name, field and reason.
+fn rejection(b: &mut Vec<u8>, r: &Rejection) {
+    uint(b, r.row as u64);
+    b.push(
+        u8::from(r.column.is_some())
+            | u8::from(r.value.is_some()) << 1
+            | u8::from(r.name.is_some()) << 2,
+    );
+    for s in [&r.column, &r.value].into_iter().flatten() {
+        text(b, s);
+    }
+    if let Some(name) = &r.name {
+        text(b, name);
+    }
+    text(b, &r.field);
+    text(b, &r.reason);
+}
+
+/// A departure's details: which are there, their texts, and the problem (a rejection).
+fn depart(b: &mut Vec<u8>, d: &DepartDetails) {
+    b.push(
+        u8::from(d.depart_type.is_some())
+            | u8::from(d.regret.is_some()) << 1
+            | u8::from(d.reason.is_some()) << 2
+            | u8::from(d.problem.is_some()) << 3,
+    );
+    for s in [&d.depart_type, &d.regret, &d.reason].into_iter().flatten() {
+        text(b, s);
+    }
+    if let Some(p) = &d.problem {
+        rejection(b, p);
     }
 }
 

@@ -26,8 +26,24 @@ fn sample() -> Vec<Item> {
                 Some(Value::Text("x".repeat(70_000))),
             ],
             manager_ref: Some("E0".into()),
-            departing: true,
+            left_status: true,
+            status_active: false,
             termination_date: Some(date),
+            rehire_date: NaiveDate::from_ymd_opt(2022, 1, 3),
+            effective_date: NaiveDate::from_ymd_opt(2021, 2, 1),
+            depart: Some(Box::new(DepartDetails {
+                depart_type: Some("Voluntary".into()),
+                regret: None,
+                reason: Some("Resignation".into()),
+                problem: Some(Rejection {
+                    row: 2,
+                    column: Some("Reason Code".into()),
+                    field: "departure.reason".into(),
+                    reason: "`ZZZ` has no entry".into(),
+                    value: Some("ZZZ".into()),
+                    name: None,
+                }),
+            })),
         }),
         Item::Rejected(Rejection {
             row: 3,
@@ -43,8 +59,7 @@ fn sample() -> Vec<Item> {
             fallback: None,
             values: vec![Some(Value::Text(String::new())), None],
             manager_ref: None,
-            departing: false,
-            termination_date: None,
+            ..empty_desired()
         }),
         Item::Mapped(Desired {
             row: 1_000_000,
@@ -52,8 +67,7 @@ fn sample() -> Vec<Item> {
             fallback: None,
             values: vec![None, Some(Value::Text("b".into()))],
             manager_ref: None,
-            departing: false,
-            termination_date: None,
+            ..empty_desired()
         }),
     ]
 }

@@ -4,6 +4,12 @@ use std::path::Path;
 use super::*;
 use crate::fetch::Person;
 
+/// The as-of date the diff tests plan at.
+pub(super) const AS_OF: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 27) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
 const MAPPING: &str = r#"
 [source]
 date_formats = ["%m/%d/%Y"]
@@ -68,7 +74,11 @@ fn roster() -> Roster {
 }
 
 fn run<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> ChangeSet {
-    let m = mapping();
+    run_with(&mapping(), rows)
+}
+
+fn run_with<R: AsRef<[S]>, S: AsRef<str>>(m: &Mapping, rows: &[R]) -> ChangeSet {
+    let m = m.clone();
     let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     let bound = m.bind(&header).unwrap();
     let mut desired = vec![];
@@ -80,7 +90,7 @@ fn run<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
-    diff(&m, &desired, &rejected, &roster()).expect("diff")
+    diff(&m, &desired, &rejected, &roster(), AS_OF).expect("diff")
 }
 
 fn same_as_roster() -> Vec<[&'static str; 7]> {
@@ -184,46 +194,80 @@ fn new_hires_resolve_managers_from_the_export() {
     assert_eq!(cs.rows[0].target["startDate"], "2026-12-01");
 }
 
+/// Ada's export row gives her a new email; a new hire she manages; Bob (managed by the
+/// CEO, unchanged); Cy (managed by Ada, unchanged).
+const ADA_MOVES: [[&str; 7]; 4] = [
+    [
+        "2",
+        "ada.new@x.com",
+        "F",
+        "L",
+        "Engineer",
+        "03/01/2020",
+        "1",
+    ],
+    [
+        "12",
+        "new3@x.com",
+        "N",
+        "Three",
+        "Intern",
+        "12/01/2026",
+        "2",
+    ],
+    ["3", "bob@x.com", "F", "L", "Designer", "06/15/2021", "1"],
+    ["", "cy@x.com", "F", "L", "Analyst", "01/10/2022", "2"],
+];
+
 #[test]
-fn a_manager_is_named_by_the_export_email_when_it_differs_from_charthops() {
-    // Ada's export row gives her a new email (her own row is a conflict: ChartHop matches
-    // imports by email); a new hire she manages is named with the export's email, and Bob's
-    // unchanged manager (the same person, by job) is no change.
-    let cs = run(&[
-        [
-            "2",
-            "ada.new@x.com",
-            "F",
-            "L",
-            "Engineer",
-            "03/01/2020",
-            "1",
-        ],
-        [
-            "12",
-            "new3@x.com",
-            "N",
-            "Three",
-            "Intern",
-            "12/01/2026",
-            "2",
-        ],
-        ["3", "bob@x.com", "F", "L", "Designer", "06/15/2021", "1"],
-        ["", "cy@x.com", "F", "L", "Analyst", "01/10/2022", "2"],
-    ]);
+fn a_manager_whose_email_change_is_a_conflict_is_named_by_charthops_email() {
+    // Without `[key] trust`, Ada's own row is a conflict (ChartHop matches imports by email):
+    // her new email is not applied, so her reports name her as ChartHop knows her.
+    let cs = run(&ADA_MOVES);
     assert_eq!(
         cs.rows[0].conflict,
         Some(ConflictKind::EmailChange),
         "{cs:#?}"
     );
+    assert!(cs.rows[0].reason.as_deref().unwrap_or("").contains("trust"));
     assert_eq!(cs.rows[1].category, Category::NewHire);
-    assert_eq!(cs.rows[1].target["manager"], "ada.new@x.com");
+    assert_eq!(cs.rows[1].target["manager"], "ada@x.com");
+    assert_eq!(cs.rows[2].category, Category::Unchanged);
     assert_eq!(
         cs.rows[3].category,
         Category::Unchanged,
         "{:#?}",
         cs.rows[3]
     );
+}
+
+#[test]
+fn with_the_payroll_trusted_an_email_change_is_applied_and_names_the_manager() {
+    let text = MAPPING.replace("[key]\n", "[key]\ntrust = \"payroll\"\n");
+    let m = Mapping::parse(Path::new("t.toml"), &text).unwrap();
+    let cs = run_with(&m, &ADA_MOVES);
+    let ada = &cs.rows[0];
+    assert_eq!(ada.category, Category::EmailChange, "{ada:#?}");
+    assert_eq!(ada.charthop_email.as_deref(), Some("ada@x.com"));
+    assert_eq!(ada.target["contact.workEmail"], "ada.new@x.com");
+    assert_eq!(
+        ada.changes[0],
+        FieldChange {
+            field: "contact.workEmail".into(),
+            old: "ada@x.com".into(),
+            new: "ada.new@x.com".into()
+        }
+    );
+    // Her report is named by the new email: `email_changes.csv` is imported first.
+    assert_eq!(cs.rows[1].target["manager"], "ada.new@x.com");
+    // Cy's manager is the same person (by job): no change.
+    assert_eq!(
+        cs.rows[3].category,
+        Category::Unchanged,
+        "{:#?}",
+        cs.rows[3]
+    );
+    assert_eq!(cs.summary.email_changes, 1);
 }
 
 #[test]

@@ -48,6 +48,8 @@ pub struct Roster {
     interns: Vec<Intern>,
     /// The slot each key of the last row went to, by key position (rows repeat their layout).
     layout: Vec<usize>,
+    /// The key of a row's id: `jobId` for job rows, `id` for person rows.
+    id_key: &'static str,
 }
 
 impl Default for Roster {
@@ -61,6 +63,7 @@ impl Default for Roster {
             indexes: Vec::new(),
             interns: vec![Intern::off(), Intern::on()],
             layout: Vec::new(),
+            id_key: "jobId",
         }
     }
 }
@@ -165,6 +168,15 @@ impl Roster {
                 })
                 .collect(),
             ..Roster::default()
+        }
+    }
+
+    /// An empty list of `findPersons` rows (their id is `id`, returned by
+    /// [`PersonRef::job_id`]) that indexes these fields as people are added.
+    pub fn people_with_indexes(fields: &[(&str, Fold)]) -> Roster {
+        Roster {
+            id_key: "id",
+            ..Roster::with_indexes(fields)
         }
     }
 
@@ -335,7 +347,7 @@ impl Roster {
 
     fn slot_is(&self, slot: usize, key: &str) -> bool {
         match slot {
-            JOB => key == "jobId",
+            JOB => key == self.id_key,
             NAME => key == "name",
             s => self.columns.get(s - 2).is_some_and(|c| c == key),
         }
@@ -343,10 +355,11 @@ impl Roster {
 
     /// The slot for a field code, adding a column (and widening every row) when it is new.
     fn slot_for(&mut self, key: &str) -> usize {
-        match key {
-            "jobId" => return JOB,
-            "name" => return NAME,
-            _ => {}
+        if key == self.id_key {
+            return JOB;
+        }
+        if key == "name" {
+            return NAME;
         }
         if let Some(c) = self.columns.iter().position(|c| c == key) {
             return c + 2;
@@ -373,7 +386,7 @@ impl Roster {
         if value.len() > MAX_VALUE {
             return Err(RosterError::ValueTooLong {
                 field: match slot {
-                    JOB => "jobId".into(),
+                    JOB => self.id_key.into(),
                     NAME => "name".into(),
                     s => self.columns[s - 2].clone(),
                 },

@@ -1,7 +1,13 @@
 //! Stage 6, import: upload the plan's change files with `importDataCsv` and follow each
 //! process to its end, exactly once.
 //!
-//! Updates go first with `upsert=false`, then new hires alone with `upsert=true`. Before each
+//! The files are uploaded in the plan's order, one phase each: email changes, new hires and
+//! rehires (alone with `upsert=true`, and `createGroups` when the mapping allows), updates,
+//! departures. A phase whose import ends with refused rows (`DONE_WITH_ERRORS`), or fails as a
+//! whole (`ERROR`), never stops the phases after it: every phase runs, and every refused row is
+//! reported with its payroll row and ChartHop's reason; only an import still running at the
+//! deadline stops the run (the next one follows it). Every upload carries the plan's as-of date
+//! as `defaultChangeDate`, so no change is dated by the day it happens to be imported. Before each
 //! upload the intent is recorded in `apply.json`, and the process id right after, so the record
 //! always says what was sent. Each upload carries a tag unique to its plan and file (as
 //! `importSource`), so after an ambiguous failure (the connection lost while uploading) the
@@ -36,12 +42,10 @@ pub enum ImportError {
         process_id: String,
         message: String,
     },
-    #[error(
-        "ChartHop's import of `{file}` (process {process_id}) finished with errors on {count} row(s): {rows}"
-    )]
+    #[error("ChartHop refused {count} row(s): {rows}")]
     RowErrors {
+        /// The first file with a refused row.
         file: String,
-        process_id: String,
         count: usize,
         rows: String,
     },
@@ -81,24 +85,99 @@ impl ImportError {
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// `createGroups` for the new-hire file.
-    pub create_groups: bool,
     /// ChartHop user ids to notify when each import ends.
     pub notify_user_ids: Vec<String>,
 }
 
-/// Uploads the plan's non-empty change files in order and waits for each import to end,
-/// resuming or adopting what an interrupted run left.
+/// What the imports did.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub record: ApplyRecord,
+    /// The rows ChartHop refused, in every phase (also in `outcomes.json`).
+    pub refused: Vec<RowOutcome>,
+    /// Files whose whole import failed: the file, the process and ChartHop's message.
+    pub failed: Vec<(String, String, String)>,
+}
+
+impl Imported {
+    /// The error the run ends with when not everything landed: a failed file first (exit 1),
+    /// then refused rows (exit 5).
+    pub fn problem(&self) -> Option<ImportError> {
+        if let Some((file, process_id, message)) = self.failed.first() {
+            return Some(ImportError::Failed {
+                file: file.clone(),
+                process_id: process_id.clone(),
+                message: message.clone(),
+            });
+        }
+        let first = self.refused.first()?;
+        Some(ImportError::RowErrors {
+            file: first.file.clone(),
+            count: self.refused.len(),
+            rows: self
+                .refused
+                .iter()
+                .take(10)
+                .map(|o| format!("{}: {o}", o.file))
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+    }
+}
+
+/// The flags of one change file's upload, the same for the real import and the server's dry
+/// run (which differs only in `importDryRun`).
+pub fn flags(
+    plan: &LoadedPlan,
+    file: &ChangeFileRef,
+    settings: &ImportSettings,
+    options: &ImportOptions,
+    tag: &str,
+    dry_run: bool,
+) -> ImportFlags {
+    ImportFlags {
+        upsert: file.upsert,
+        create_groups: file.create_groups,
+        skip_errors: settings.skip_errors,
+        dry_run,
+        import_source: Some(tag.to_string()),
+        notify_app_name: settings.notify_app_name.clone(),
+        notify_user_ids: options.notify_user_ids.clone(),
+        default_change_date: Some(plan.doc.import.default_change_date.clone()),
+    }
+}
+
+/// True for an upload record whose import ended (the statuses a process ends with; the record
+/// also holds `UPLOADING`, `RUNNING` and `UNKNOWN` for uploads still to follow).
+fn ended(status: &str) -> bool {
+    matches!(status, "DONE" | "DONE_WITH_ERRORS" | "ERROR")
+}
+
+/// The tag an upload of `file` carries (`importSource`): unique to the plan and the file.
+fn tag(settings: &ImportSettings, plan: &LoadedPlan, file: &str) -> String {
+    format!(
+        "{}:{}:{}",
+        settings.import_source,
+        &plan.hash[..12.min(plan.hash.len())],
+        file
+    )
+}
+
+/// Uploads the plan's non-empty change files in order, one phase each, and waits for each
+/// import to end, resuming or adopting what an interrupted run left.
 ///
 /// Refuses a plan whose `apply.json` says it was applied ([`PlanError::AlreadyApplied`]).
-/// Stops at the first import that does not end `DONE`.
+/// Every phase runs whatever the phases before it ended with; refused rows and failed files
+/// are in the [`Imported`] answer. Fails with [`ImportError::Deadline`] (the process id saved
+/// for the next run) when an import is still running at the deadline, and with ChartHop's or
+/// the plan directory's errors.
 pub async fn apply(
     client: &Client,
     plan: &LoadedPlan,
     settings: &ImportSettings,
     options: &ImportOptions,
     progress: &dyn Progress,
-) -> Result<ApplyRecord, ImportError> {
+) -> Result<Imported, ImportError> {
     check_not_applied(plan)?;
     let mut record = match load_record(&plan.dir)? {
         Some(r) => {
@@ -108,16 +187,23 @@ pub async fn apply(
         None => ApplyRecord::new(&plan.hash),
     };
     record.save(&plan.dir)?;
+    let mut refused: Vec<RowOutcome> = outcome::read(&plan.dir);
+    let mut failed = Vec::new();
     for file in plan.doc.files.iter().filter(|f| f.rows > 0) {
-        let tag = format!(
-            "{}:{}:{}",
-            settings.import_source,
-            &plan.hash[..12.min(plan.hash.len())],
-            file.name
-        );
+        let tag = tag(settings, plan, &file.name);
         let existing = record.uploads.iter().find(|u| u.file == file.name).cloned();
         let id = match existing {
-            Some(u) if u.status == "DONE" => continue,
+            // Ended in an earlier run (its refused rows are in outcomes.json already).
+            Some(u) if ended(&u.status) => {
+                if u.status == ProcessStatus::Error.as_str() {
+                    failed.push((
+                        file.name.clone(),
+                        u.process_id.clone().unwrap_or_default(),
+                        u.message.clone().unwrap_or_else(|| "(no message)".into()),
+                    ));
+                }
+                continue;
+            }
             Some(UploadRecord {
                 process_id: Some(id),
                 ..
@@ -156,42 +242,33 @@ pub async fn apply(
             ProcessStatus::Done => {}
             ProcessStatus::DoneWithErrors => {
                 let outcomes = outcome::collect(client, plan, file, &process.id).await?;
-                outcome::write(&plan.dir, &outcomes)?;
-                record.finish(&plan.dir)?;
-                let failed: Vec<&RowOutcome> = outcomes.iter().filter(|o| !o.ok).collect();
-                return Err(ImportError::RowErrors {
-                    file: file.name.clone(),
-                    process_id: process.id,
-                    count: failed.len(),
-                    rows: failed
-                        .iter()
-                        .take(10)
-                        .map(|o| o.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                });
+                refused.extend(outcomes.into_iter().filter(|o| !o.ok));
+                outcome::write(&plan.dir, &refused)?;
             }
-            _ => {
-                record.finish(&plan.dir)?;
-                return Err(ImportError::Failed {
-                    file: file.name.clone(),
-                    process_id: process.id,
-                    message: process.message.unwrap_or_else(|| "(no message)".into()),
-                });
-            }
+            _ => failed.push((
+                file.name.clone(),
+                process.id,
+                process.message.unwrap_or_else(|| "(no message)".into()),
+            )),
         }
     }
     record.finish(&plan.dir)?;
-    Ok(record)
+    Ok(Imported {
+        record,
+        refused,
+        failed,
+    })
 }
 
-/// Uploads each change file with `importDryRun=true`: ChartHop validates the rows and applies
-/// nothing. Returns every row's would-be outcome (written to `dry-run.json`); `apply.json` is
-/// not touched, so the plan can still be applied.
+/// Uploads each change file with `importDryRun=true`, with exactly the flags the real import
+/// sends: ChartHop validates the rows and applies nothing. Returns every row's would-be
+/// outcome (written to `dry-run.json`); `apply.json` is not touched, so the plan can still be
+/// applied.
 pub async fn server_dry_run(
     client: &Client,
     plan: &LoadedPlan,
     settings: &ImportSettings,
+    options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<Vec<RowOutcome>, ImportError> {
     let mut all = Vec::new();
@@ -201,15 +278,8 @@ pub async fn server_dry_run(
             path: path.clone(),
             message: e.to_string(),
         })?;
-        let flags = ImportFlags {
-            upsert: file.upsert,
-            create_groups: false,
-            skip_errors: true,
-            dry_run: true,
-            import_source: Some(format!("{}:dry-run", settings.import_source)),
-            notify_app_name: None,
-            notify_user_ids: Vec::new(),
-        };
+        let tag = format!("{}:dry-run", tag(settings, plan, &file.name));
+        let flags = flags(plan, file, settings, options, &tag, true);
         let process = client.import_csv(&file.name, bytes, &flags).await?;
         progress.import_started(&file.name, &process.id);
         let end = poll(client, &file.name, &process.id, settings, progress).await?;
@@ -255,15 +325,7 @@ async fn upload(
         message: None,
     });
     record.save(&plan.dir)?;
-    let flags = ImportFlags {
-        upsert: file.upsert,
-        create_groups: file.upsert && options.create_groups,
-        skip_errors: settings.skip_errors,
-        dry_run: false,
-        import_source: Some(tag.to_string()),
-        notify_app_name: settings.notify_app_name.clone(),
-        notify_user_ids: options.notify_user_ids.clone(),
-    };
+    let flags = flags(plan, file, settings, options, tag, false);
     tracing::info!(file = %file.name, rows = file.rows, upsert = file.upsert, "uploading");
     let process = match client.import_csv(&file.name, bytes.clone(), &flags).await {
         Ok(p) => p,

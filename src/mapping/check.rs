@@ -32,6 +32,12 @@ pub struct InputReport {
     pub rejected: Vec<Rejection>,
     /// Lookup coverage, by table then by count (most frequent first).
     pub misses: Vec<Miss>,
+    /// Rows that may depart but whose departure details cannot be read (a reason code with no
+    /// entry, a type that is neither voluntary nor involuntary): rejected if they depart.
+    pub departure_problems: Vec<Rejection>,
+    /// Things to know about the mapping against this export (e.g. status or termination
+    /// columns while the mapping has no `[departure]`).
+    pub warnings: Vec<String>,
 }
 
 impl InputReport {
@@ -41,9 +47,47 @@ impl InputReport {
     }
 }
 
+/// Export columns that look like a person's status or termination date.
+const LIFECYCLE_WORDS: [&str; 7] = [
+    "status",
+    "termination",
+    "term date",
+    "separation",
+    "end date",
+    "last day",
+    "rehire",
+];
+
+/// A warning when the export has status or termination columns while the mapping has no
+/// `[departure]`: its leavers would never be departed in ChartHop.
+pub fn lifecycle_warnings(mapping: &super::Mapping, header: &[String]) -> Vec<String> {
+    if mapping.departure.is_some() {
+        return Vec::new();
+    }
+    let found: Vec<String> = header
+        .iter()
+        .filter(|h| {
+            let h = h.to_lowercase();
+            LIFECYCLE_WORDS.iter().any(|w| h.contains(w))
+        })
+        .map(|h| format!("`{h}`"))
+        .collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "the export has status or termination columns ({}) but the mapping has no `[departure]` section: people who leave are never departed in ChartHop; add `[departure]` with `from`/`values` and `date` (see mappings/README.md)",
+        found.join(", ")
+    )]
+}
+
 /// Checks every row (row number, cells in header order).
-pub fn check_rows(bound: &Bound<'_>, rows: &[(usize, Vec<String>)]) -> InputReport {
-    let mut checker = Checker::new(bound);
+pub fn check_rows(
+    bound: &Bound<'_>,
+    header: &[String],
+    rows: &[(usize, Vec<String>)],
+) -> InputReport {
+    let mut checker = Checker::new(bound, header);
     for (row, cells) in rows {
         checker.row(*row, cells);
     }
@@ -60,12 +104,14 @@ pub struct Checker<'b, 'm> {
 }
 
 impl<'b, 'm> Checker<'b, 'm> {
-    pub fn new(bound: &'b Bound<'m>) -> Checker<'b, 'm> {
+    /// A checker of rows under `header` (the export's columns, for the mapping's warnings).
+    pub fn new(bound: &'b Bound<'m>, header: &[String]) -> Checker<'b, 'm> {
         let m = bound.mapping;
         Checker {
             bound,
             report: InputReport {
                 skipped: m.skips.iter().map(|s| (s.reason.clone(), 0)).collect(),
+                warnings: lifecycle_warnings(m, header),
                 ..InputReport::default()
             },
             misses: vec![BTreeMap::new(); m.fields.len()],
@@ -91,7 +137,12 @@ impl<'b, 'm> Checker<'b, 'm> {
             }
         }
         match bound.outcome(row, cells) {
-            Outcome::Mapped(_) => self.report.mapped += 1,
+            Outcome::Mapped(d) => {
+                self.report.mapped += 1;
+                if let Some(p) = d.depart.and_then(|x| x.problem) {
+                    self.report.departure_problems.push(p);
+                }
+            }
             Outcome::Skipped(s) => self.report.skipped[s].1 += 1,
             Outcome::Rejected(r) => self.report.rejected.push(r),
         }

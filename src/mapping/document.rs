@@ -8,9 +8,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::spec::{Reader, get, key_span};
 use super::transform::{self, Defaults, date::DateParser};
-use super::{Columns, Departure, Key, Mapping, MappingError, Skip, cond, field, lookup, selftest};
+use super::{
+    Columns, Key, Mapping, MappingError, Skip, Trust, cond, field, lifecycle, lookup, selftest,
+};
 
-const TOP: [&str; 8] = [
+const TOP: [&str; 9] = [
     "source",
     "key",
     "fields",
@@ -18,6 +20,7 @@ const TOP: [&str; 8] = [
     "skip",
     "tests",
     "departure",
+    "effective",
     "import",
 ];
 const SOURCE: [&str; 8] = [
@@ -154,8 +157,17 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
         }
     }
 
-    let departure = departure(&mut r, doc, &mut cols);
-    let create_groups = import_section(&mut r, doc);
+    let departure = {
+        let mut cx = field::Context {
+            defaults: &defaults,
+            cols: &mut cols,
+            tables: &mut tables,
+            lookup_names: &lookup_names,
+        };
+        lifecycle::departure(&mut r, doc, &mut cx)
+    };
+    let effective_col = lifecycle::effective(&mut r, doc, &mut cols);
+    let create_groups = lifecycle::import_section(&mut r, doc);
 
     let tests = match get(doc, "tests") {
         Some(item) => selftest::parse(&mut r, item, &fields, &declared, &cols),
@@ -178,6 +190,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Mapping, MappingError> {
         fields,
         skips,
         departure,
+        effective_col,
         create_groups,
         tables,
         columns: cols,
@@ -233,66 +246,6 @@ fn source(r: &mut Reader, doc: &DeTable<'_>) -> Defaults {
         d.country = transform::country(r, v, "country");
     }
     d
-}
-
-/// `[departure]`: a status column with the values that mean "left", and/or a termination-date
-/// column.
-fn departure(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<Departure> {
-    let item = get(doc, "departure")?;
-    let t = r.table(item, "departure")?;
-    r.check_keys(t, &["from", "values", "date"], "`[departure]`");
-    let span = key_span(doc, "departure").unwrap_or(0..0);
-    let from = get(t, "from").and_then(|v| r.string(v, "from").map(|s| (s.to_string(), v.span())));
-    let values: Vec<String> = get(t, "values")
-        .map(|v| r.strings(v, "values").into_iter().map(|(s, _)| s).collect())
-        .unwrap_or_default();
-    let date = get(t, "date").and_then(|v| r.string(v, "date").map(|s| (s.to_string(), v.span())));
-    let status = match (from, values.is_empty()) {
-        (Some((col, col_span)), false) => Some((cols.intern(&col, col_span), values)),
-        (Some((_, col_span)), true) => {
-            r.diags.error_hint(
-                col_span,
-                "`from` names a status column but `values` is empty",
-                "no values",
-                Some(
-                    "list the statuses that mean the person left, e.g. `values = [\"Terminated\"]`"
-                        .into(),
-                ),
-            );
-            None
-        }
-        (None, false) => {
-            r.diags.error(
-                span.clone(),
-                "`values` is set but `from` names no status column",
-                "no `from`",
-            );
-            None
-        }
-        (None, true) => None,
-    };
-    let date_col = date.map(|(col, col_span)| cols.intern(&col, col_span));
-    if status.is_none() && date_col.is_none() {
-        r.diags.error(
-            span,
-            "`[departure]` names neither a status column (`from` with `values`) nor a date column (`date`)",
-            "empty section",
-        );
-        return None;
-    }
-    Some(Departure { status, date_col })
-}
-
-/// `[import]`: how the change files are imported. `create_groups = true` lets the new-hire
-/// import create departments and locations ChartHop does not have yet (`createGroups`).
-fn import_section(r: &mut Reader, doc: &DeTable<'_>) -> bool {
-    let Some(t) = get(doc, "import").and_then(|v| r.table(v, "import")) else {
-        return false;
-    };
-    r.check_keys(t, &["create_groups"], "`[import]`");
-    get(t, "create_groups")
-        .and_then(|v| r.boolean(v, "create_groups"))
-        .unwrap_or(false)
 }
 
 type ReadSource = (
@@ -375,7 +328,23 @@ fn key(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<KeyParts
         return None;
     };
     let t = r.table(item, "key")?;
-    r.check_keys(t, &["payroll", "charthop", "fallback"], "`[key]`");
+    r.check_keys(t, &["payroll", "charthop", "fallback", "trust"], "`[key]`");
+    let trust = match get(t, "trust") {
+        None => Trust::Email,
+        Some(v) => match r.string(v, "trust") {
+            Some("email") | None => Trust::Email,
+            Some("payroll") => Trust::Payroll,
+            Some(other) => {
+                r.diags.error_hint(
+                    v.span(),
+                    format!("`trust` must be \"payroll\" or \"email\", not `{other}`"),
+                    "unknown value",
+                    Some("`payroll`: a work email that differs from ChartHop's is an email change to apply; `email` (the default): it is a conflict to settle by hand".into()),
+                );
+                Trust::Email
+            }
+        },
+    };
     let pair = |r: &mut Reader,
                 t: &DeTable<'_>,
                 span: std::ops::Range<usize>,
@@ -423,6 +392,7 @@ fn key(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<KeyParts
             payroll_column: payroll,
             charthop_field: charthop,
             fallback: fallback.as_ref().map(|((p, _), c)| (p.clone(), c.clone())),
+            trust,
         },
         key_col,
         fallback.map(|((_, c), _)| c),

@@ -36,25 +36,81 @@ pub(super) struct Context<'a> {
     pub(super) lookup_names: &'a [String],
 }
 
+/// The keys a part of another section may use (`[departure] type = { ... }`): where the
+/// text comes from and how it is looked up, nothing ChartHop-field-specific.
+const PART_KEYS: [&str; 7] = [
+    "from",
+    "template",
+    "transform",
+    "default",
+    "when",
+    "map",
+    "lookup",
+];
+
 pub(super) fn parse(
     r: &mut Reader,
     code: &Spanned<DeString<'_>>,
     item: &Item<'_>,
     cx: &mut Context<'_>,
 ) -> Option<Field> {
-    let name = code.get_ref().to_string();
-    let t = r.table(item, &name)?;
-    let context = format!("field `{name}`");
-    r.check_keys(t, &KEYS, &context);
-    let errors_before = r.diags.items.len();
-    let span_of = |k: &str| key_span(t, k).unwrap_or(code.span());
+    parse_as(r, code.get_ref(), code.span(), item, cx, &KEYS, true)
+}
 
-    let custom = get(t, "custom")
-        .and_then(|v| r.boolean(v, "custom"))
-        .unwrap_or(false);
+/// A text value of another section compiled like a field (`from`, `transform`, `map`,
+/// `lookup`, `default`, `when`), named `name` in messages; a plain string is a constant.
+pub(super) fn parse_part(
+    r: &mut Reader,
+    name: &str,
+    item: &Item<'_>,
+    cx: &mut Context<'_>,
+) -> Option<Field> {
+    if let DeValue::String(s) = item.get_ref() {
+        return Some(Field {
+            code: name.to_string(),
+            kind: Kind::Text,
+            column: None,
+            resolve_manager: false,
+            sensitive: false,
+            on_empty: OnEmpty::Keep,
+            source: Source::Nothing,
+            transforms: Vec::new(),
+            when: None,
+            default: Some(s.to_string()),
+            table: None,
+            required: false,
+        });
+    }
+    parse_as(r, name, item.span(), item, cx, &PART_KEYS, false)
+}
+
+fn parse_as(
+    r: &mut Reader,
+    name: &str,
+    name_span: Range<usize>,
+    item: &Item<'_>,
+    cx: &mut Context<'_>,
+    keys: &[&str],
+    field_code: bool,
+) -> Option<Field> {
+    let name = name.to_string();
+    let t = r.table(item, &name)?;
+    let context = if field_code {
+        format!("field `{name}`")
+    } else {
+        format!("`{name}`")
+    };
+    r.check_keys(t, keys, &context);
+    let errors_before = r.diags.items.len();
+    let span_of = |k: &str| key_span(t, k).unwrap_or(name_span.clone());
+
+    let custom = !field_code
+        || get(t, "custom")
+            .and_then(|v| r.boolean(v, "custom"))
+            .unwrap_or(false);
     if !custom && let Err(closest) = codes::check(&name) {
         r.diags.error_hint(
-            code.span(),
+            name_span.clone(),
             format!("`{name}` is not a ChartHop field"),
             "unknown ChartHop field",
             Some(format!(
@@ -83,7 +139,7 @@ pub(super) fn parse(
         },
     };
 
-    let (source, column) = source(r, t, code.span(), cx.cols);
+    let (source, column) = source(r, t, name_span.clone(), cx.cols);
     let transforms: Vec<_> = match get(t, "transform") {
         None => Vec::new(),
         Some(v) => match v.get_ref() {
@@ -156,8 +212,15 @@ pub(super) fn parse(
             .any(|d| d.label == "choose one")
     {
         r.diags.error_hint(
-            code.span(),
-            format!("the field `{name}` has neither `from`, `template` nor `default`"),
+            name_span.clone(),
+            format!(
+                "{} has neither `from`, `template` nor `default`",
+                if field_code {
+                    format!("the field `{name}`")
+                } else {
+                    format!("`{name}`")
+                }
+            ),
             "no source",
             Some("name the export column with `from = \"Column\"`".into()),
         );
@@ -180,7 +243,7 @@ pub(super) fn parse(
     if let (Some(d), None) = (&default, table)
         && let Err(why) = row::typed(kind, d, cx.defaults)
     {
-        let span = get(t, "default").map_or(code.span(), |v| v.span());
+        let span = get(t, "default").map_or(name_span.clone(), |v| v.span());
         r.diags.error_hint(
             span,
             format!(

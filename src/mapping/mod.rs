@@ -15,6 +15,7 @@ mod diag;
 mod document;
 mod error;
 mod field;
+mod lifecycle;
 mod lookup;
 mod row;
 mod selftest;
@@ -30,7 +31,7 @@ use std::path::{Path, PathBuf};
 pub use diag::{Diagnostic, render};
 pub use error::{MappingError, Rejection};
 pub use lookup::ValueTable;
-pub use row::{Bound, Desired, MappedRow, Outcome, Verdict};
+pub use row::{Bound, DepartDetails, Desired, MappedRow, Outcome, Verdict};
 pub use value::{Decimal, KIND_NAMES, Kind, Value, parse_bool, parse_money_loose};
 
 use cond::Cond;
@@ -106,16 +107,44 @@ pub struct Key {
     pub payroll_column: String,
     pub charthop_field: String,
     pub fallback: Option<(String, String)>,
+    /// Which identifier wins when the payroll key and the work email disagree.
+    pub trust: Trust,
 }
 
-/// `[departure]`: which export cells say that a person left.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `[key] trust`: what a row matched by its payroll key does with a work email that differs
+/// from ChartHop's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Trust {
+    /// The default: the two disagree, so the row is a conflict for a person to settle.
+    #[default]
+    Email,
+    /// The payroll id wins: the person gets the export's work email (an `email_change`).
+    Payroll,
+}
+
+/// `[departure]`: which export cells say that a person left, and what ChartHop records of it.
+#[derive(Debug, Clone)]
 pub struct Departure {
     /// The status column (its id) and the values (compared trimmed, ignoring case) that mean
     /// "left".
     pub(crate) status: Option<(usize, Vec<String>)>,
-    /// The termination-date column (its id): any date in it means "left".
+    /// The termination-date column (its id): the last day worked.
     pub(crate) date_col: Option<usize>,
+    /// The rehire-date column (its id): a rehire date after the termination date makes the
+    /// termination history.
+    pub(crate) rehire_col: Option<usize>,
+    /// Where the departure's type (`Voluntary`/`Involuntary`), regret and reason come from.
+    pub(crate) depart_type: Option<Field>,
+    pub(crate) regret: Option<Field>,
+    pub(crate) reason: Option<Field>,
+}
+
+impl Departure {
+    /// True when the section names a status column (else a termination date alone says
+    /// "left").
+    pub fn has_status(&self) -> bool {
+        self.status.is_some()
+    }
 }
 
 /// A row filter: rows matching `when` are left out and counted.
@@ -140,6 +169,8 @@ pub struct Mapping {
     pub skips: Vec<Skip>,
     /// The departure evidence, when the mapping has a `[departure]` section.
     pub departure: Option<Departure>,
+    /// `[effective] from`: the column (its id) with the date each row's changes take effect.
+    pub(crate) effective_col: Option<usize>,
     /// `[import] create_groups`: new hires may bring new departments and locations.
     pub create_groups: bool,
     /// Inline maps and lookups, referenced by fields.
@@ -184,6 +215,11 @@ impl Mapping {
         self.fields
             .iter()
             .position(|f| f.code.eq_ignore_ascii_case(code))
+    }
+
+    /// True when the mapping names an effective-date column (`[effective]`).
+    pub fn has_effective_date(&self) -> bool {
+        self.effective_col.is_some()
     }
 
     /// The number of embedded `[[tests]]`.

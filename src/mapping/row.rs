@@ -3,7 +3,10 @@
 //! also reuses the previous row's strings, so mapping a stream allocates only while its
 //! buffers grow.
 
+mod leaving;
 mod typed;
+
+pub use leaving::DepartDetails;
 
 use super::transform::text::{is_blank, trimmed};
 use super::value::Value;
@@ -31,10 +34,29 @@ pub struct Desired {
     pub values: Vec<Option<Value>>,
     /// For a `resolve = "manager"` field: the manager's payroll id.
     pub manager_ref: Option<String>,
-    /// The export says the person left (`[departure]`).
-    pub departing: bool,
-    /// The termination date, when the mapping names a date column and the cell holds one.
+    /// `[departure]`: the status column holds a value that means "left".
+    pub left_status: bool,
+    /// `[departure]`: the status column holds another value (the person is active, on leave,
+    /// ...); false when it is blank or there is no status column.
+    pub status_active: bool,
+    /// `[departure] date`: the last day worked, when the cell holds one.
     pub termination_date: Option<chrono::NaiveDate>,
+    /// `[departure] rehire_date`, when the cell holds one.
+    pub rehire_date: Option<chrono::NaiveDate>,
+    /// `[effective]`: the date the row's changes take effect, when the cell holds one.
+    pub effective_date: Option<chrono::NaiveDate>,
+    /// The departure's details, read when the row carries departure evidence (a status that
+    /// means "left", or a termination date).
+    pub depart: Option<Box<DepartDetails>>,
+}
+
+impl Desired {
+    /// True when the row carries departure evidence: a status meaning "left", or a
+    /// termination date (which may be in the future, or history before a rehire: the diff
+    /// decides with the plan's as-of date).
+    pub fn has_departure_evidence(&self) -> bool {
+        self.left_status || self.termination_date.is_some()
+    }
 }
 
 /// A row's fate.
@@ -193,50 +215,8 @@ impl<'m> Bound<'m> {
         if !manager_ref {
             d.manager_ref = None;
         }
-        (d.departing, d.termination_date) = self.departure(row, cells)?;
+        self.leaving(row, cells, d, buf)?;
         Ok(())
-    }
-
-    /// The `[departure]` evidence of a row: a status that means "left", or a termination date.
-    /// A termination date that is not a date rejects the row.
-    fn departure(
-        &self,
-        row: usize,
-        cells: &[String],
-    ) -> Result<(bool, Option<chrono::NaiveDate>), Rejection> {
-        let Some(d) = &self.mapping.departure else {
-            return Ok((false, None));
-        };
-        let status_left = d.status.as_ref().is_some_and(|(col, left)| {
-            let status = trimmed(self.cell(cells, *col));
-            !status.is_empty() && left.iter().any(|v| v.trim().eq_ignore_ascii_case(status))
-        });
-        let date = match d.date_col {
-            None => None,
-            Some(col) => {
-                let text = trimmed(self.cell(cells, col));
-                if text.is_empty() {
-                    None
-                } else {
-                    match self.mapping.defaults.dates.parse(text) {
-                        Some(date) => Some(date),
-                        None => {
-                            return Err(Rejection {
-                                row,
-                                column: self.mapping.columns.names.get(col).cloned(),
-                                field: "departure.date".into(),
-                                reason: format!(
-                                    "`{text}` is not a termination date in ISO or `[source] date_formats`"
-                                ),
-                                value: Some(text.to_string()),
-                                name: self.display_name(cells),
-                            });
-                        }
-                    }
-                }
-            }
-        };
-        Ok((status_left || date.is_some(), date))
     }
 
     /// The text a field looks up in its table, for lookup coverage: `None` when the field has

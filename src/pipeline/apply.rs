@@ -1,5 +1,6 @@
 //! `apply`: execute a reviewed plan directory under the org's run lock, then verify it landed.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::Settings;
@@ -21,6 +22,9 @@ pub struct Applied {
     /// Planned values not found in ChartHop afterwards (empty: everything landed).
     pub missing: Vec<Mismatch>,
 }
+
+/// The imports' result and what verification found missing.
+type Outcome = (import::Imported, Vec<Mismatch>);
 
 /// How `apply` is asked to run.
 #[derive(Debug, Clone, Default)]
@@ -57,32 +61,50 @@ pub(super) async fn apply_holding_lock(
 ) -> Result<Applied, Error> {
     let plan = LoadedPlan::load(dir)?;
     let result = apply_locked(settings, client, &plan, options, progress).await;
-    let (outcome, code, ids, verified) = match &result {
-        Ok((record, missing)) => (
-            if record.uploads.is_empty() {
+    let (outcome, code, ids, verified, refused) = match &result {
+        Ok((imported, missing)) => {
+            let record = &imported.record;
+            let problem = imported.problem().map(Error::Import);
+            let code = match (&problem, missing.is_empty()) {
+                (Some(e), _) => e.exit_code(),
+                (None, false) => crate::pipeline::exit::PARTIAL,
+                (None, true) => crate::pipeline::exit::OK,
+            };
+            let outcome = if record.uploads.is_empty() {
                 "nothing to do".to_string()
+            } else if let Some(e) = &problem {
+                format!("partial: {e}")
             } else if missing.is_empty() {
                 "applied".to_string()
             } else {
                 format!("partial: {} value(s) did not land", missing.len())
-            },
-            if missing.is_empty() {
-                0
-            } else {
-                crate::pipeline::exit::PARTIAL
-            },
-            record
-                .uploads
-                .iter()
-                .filter_map(|u| u.process_id.clone())
-                .collect(),
-            (!record.uploads.is_empty()).then_some(missing.is_empty()),
-        ),
+            };
+            (
+                outcome,
+                code,
+                record
+                    .uploads
+                    .iter()
+                    .filter_map(|u| u.process_id.clone())
+                    .collect(),
+                (!record.uploads.is_empty()).then_some(missing.is_empty()),
+                imported
+                    .refused
+                    .iter()
+                    .map(|o| ledger::Refused {
+                        file: o.file.clone(),
+                        row: o.payroll_row,
+                        reason: o.error.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+            )
+        }
         Err(e) => (
             format!("refused or failed: {e}"),
             e.exit_code(),
             read_process_ids(dir),
             None,
+            Vec::new(),
         ),
     };
     ledger::append(
@@ -102,9 +124,13 @@ pub(super) async fn apply_holding_lock(
             exit_code: code,
             summary: plan.doc.summary.clone(),
             verified,
+            refused,
         },
     );
-    let (record, missing) = result?;
+    let (imported, missing) = result?;
+    if let Some(problem) = imported.problem() {
+        return Err(Error::Import(problem));
+    }
     if !missing.is_empty() {
         return Err(Error::NotLanded {
             count: missing.len(),
@@ -113,7 +139,7 @@ pub(super) async fn apply_holding_lock(
     }
     Ok(Applied {
         plan,
-        record,
+        record: imported.record,
         missing,
     })
 }
@@ -124,11 +150,11 @@ async fn apply_locked(
     plan: &LoadedPlan,
     options: &ApplyOptions,
     progress: &dyn Progress,
-) -> Result<(ApplyRecord, Vec<Mismatch>), Error> {
+) -> Result<Outcome, Error> {
     check_approval(plan, options.approve.as_deref())?;
     import::check_not_applied(plan)?;
-    if plan.doc.summary.is_empty() {
-        return Ok((ApplyRecord::default(), Vec::new()));
+    if plan.doc.files.iter().all(|f| f.rows == 0) {
+        return Ok((import::Imported::default(), Vec::new()));
     }
     let fields = verify::fields(&plan.doc);
     // Resuming: part of the plan may already be in ChartHop, so drift is expected.
@@ -148,21 +174,30 @@ async fn apply_locked(
         }
     }
     progress.stage(Stage::Importing);
-    let options = import::ImportOptions {
-        create_groups: plan.doc.create_groups,
-        notify_user_ids: notify_user_ids(client, &settings.import.notify_emails).await?,
-    };
-    let record = import::apply(client, plan, &settings.import, &options, progress).await?;
+    let options = import_options(settings, client).await?;
+    let imported = import::apply(client, plan, &settings.import, &options, progress).await?;
     progress.stage(Stage::Verifying);
     let after = roster_now(settings, client, &fields, progress).await?;
-    let missing = verify::missing(&plan.doc, &after);
+    let refused: HashSet<usize> = imported
+        .refused
+        .iter()
+        .filter_map(|o| o.payroll_row)
+        .collect();
+    let missing = verify::missing(&plan.doc, &after, &refused);
+    let checked = plan
+        .doc
+        .rows
+        .iter()
+        .filter(|r| r.category.is_change() && !refused.contains(&r.row))
+        .count();
     let report = serde_json::json!({
-        "checked_rows": plan.doc.summary.new_hires + plan.doc.summary.updates,
+        "checked_rows": checked,
+        "refused_rows": refused.len(),
         "landed": missing.is_empty(),
         "missing": missing,
     });
     plan::write_json(&plan.dir.join("verify.json"), &report)?;
-    Ok((record, missing))
+    Ok((imported, missing))
 }
 
 /// A plan with a tripped guard applies only with its own hash as the approval; a given
@@ -193,6 +228,30 @@ fn check_approval(plan: &LoadedPlan, approve: Option<&str>) -> Result<(), Error>
         });
     }
     Ok(())
+}
+
+/// How this org's imports are sent (the users to notify), for `apply` and for ChartHop's dry
+/// run of a plan.
+pub(super) async fn import_options(
+    settings: &Settings,
+    client: &Client,
+) -> Result<import::ImportOptions, Error> {
+    Ok(import::ImportOptions {
+        notify_user_ids: notify_user_ids(client, &settings.import.notify_emails).await?,
+    })
+}
+
+/// ChartHop's dry run of a plan (`apply --server-dry-run`): the change files uploaded with
+/// exactly the flags `apply` sends, and `importDryRun=true`. Changes nothing.
+pub async fn server_dry_run(
+    settings: &Settings,
+    client: &Client,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Vec<import::RowOutcome>, Error> {
+    let plan = LoadedPlan::load(dir)?;
+    let options = import_options(settings, client).await?;
+    Ok(import::server_dry_run(client, &plan, &settings.import, &options, progress).await?)
 }
 
 /// The ChartHop user ids of the configured notification emails, through `findUsers`. An email

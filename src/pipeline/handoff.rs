@@ -7,7 +7,6 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::diff::{self, ChangeSet, Outline, RowChange, Sink};
 use crate::fetch::Roster;
-use crate::mapping::Mapping;
 use crate::plan;
 
 /// Rows are handed over in batches of this many.
@@ -18,15 +17,14 @@ enum Message {
     Rows(Vec<RowChange>),
 }
 
-/// Diffs the spooled rows against the roster into `writer` (and into `kept` when given, for a
+/// Decides the spooled rows (surveyed in `prepared`) against the roster into `writer` (and into `kept` when given, for a
 /// comparison of mappings); returns what the diff found and the roster's fingerprint.
 ///
 /// Fails with the first error of the diff (reading the spool) or of the writer (its scratch
 /// files); a failing writer stops the diff at its next batch.
 pub(super) fn diff_into(
-    mapping: &Mapping,
+    prepared: diff::Prepared<'_>,
     roster: &Roster,
-    sighting: diff::Sighting,
     rows: &dyn diff::Rows,
     writer: &mut plan::Writer,
     kept: Option<&mut ChangeSet>,
@@ -39,7 +37,7 @@ pub(super) fn diff_into(
             tx: Some(tx),
             batch: Vec::with_capacity(BATCH),
         };
-        let outline = diff::run(mapping, roster, sighting, rows, &mut handoff);
+        let outline = prepared.run(rows, &mut handoff);
         let flushed = handoff.flush();
         drop(handoff);
         let written = writing

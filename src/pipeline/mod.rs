@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::charthop::Client;
 use crate::diff::{self, ChangeSet};
+use crate::fetch::Roster;
 use crate::guard;
 use crate::plan::{self, CharthopRef, PlanDoc, PlanInputs, RosterRef};
 use crate::progress::{Progress, Stage};
 use crate::settings::Settings;
+use crate::textindex::Fold;
 
 mod apply;
 mod error;
@@ -18,7 +20,7 @@ mod sync;
 
 use mapped::{map_and_fetch, roster_fields};
 
-pub use apply::{Applied, ApplyOptions, apply};
+pub use apply::{Applied, ApplyOptions, apply, server_dry_run};
 pub use error::{Error, exit};
 pub use sync::sync;
 
@@ -82,18 +84,29 @@ pub async fn plan(
         "export mapped and roster fetched"
     );
     progress.stage(Stage::Diffing);
-    let mut writer = plan::Writer::create(&req.out, &mapped.mapping)?;
+    let as_of = settings.clock.as_of();
+    let cells = plan::csv::Cells::new(&mapped.mapping, settings.import.date_format);
+    let mut writer = plan::Writer::create(&req.out, &mapped.mapping, cells)?;
     // With `--compare-mapping`, the rows are also kept to compare with the old mapping's.
     let mut kept = req.compare_mapping.as_ref().map(|_| ChangeSet::default());
-    let (mut outline, fingerprint) = handoff::diff_into(
+    let former: Roster;
+    let mut prepared = diff::prepare(
         &mapped.mapping,
         &roster,
+        as_of,
         mapped.sighting,
         &mapped.spool,
-        &mut writer,
-        kept.as_mut(),
     )
     .map_err(|e| diff_error(&req.out, &e))?;
+    if prepared.unmatched() > 0 {
+        // Rows nobody in the roster matches: each may be a person who left (a rehire).
+        progress.stage(Stage::FetchingFormer);
+        former = fetch_former(settings, client, prepared.key_field()).await?;
+        prepared.with_former(&former);
+    }
+    let (mut outline, fingerprint) =
+        handoff::diff_into(prepared, &roster, &mapped.spool, &mut writer, kept.as_mut())
+            .map_err(|e| diff_error(&req.out, &e))?;
     outline.summary.skipped = mapped.skipped;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -117,6 +130,7 @@ pub async fn plan(
             let old_outline = diff::run(
                 &old.mapping,
                 &old_roster,
+                as_of,
                 old.sighting,
                 &old.spool,
                 &mut old_changes,
@@ -142,8 +156,10 @@ pub async fn plan(
         active: roster.len(),
         export_rows: mapped.input.rows,
         new_hires: outline.summary.new_hires,
+        rehires: outline.summary.rehires,
         updates: outline.summary.updates,
-        departures: outline.summary.departures,
+        email_changes: outline.summary.email_changes,
+        departures: outline.summary.departures + outline.summary.scheduled_departures,
         // Sensitive by nature (compensation, birth date, national ids) or marked so in the
         // mapping: counted as the rows went by.
         sensitive_updates: writer.sensitive_updates(),
@@ -166,7 +182,8 @@ pub async fn plan(
             fetched_at,
         },
         created_at: settings.clock.stamp(),
-        departures: settings.departures,
+        as_of,
+        departures: settings.departures.clone(),
         show_sensitive: req.show_sensitive,
     };
     let (doc, plan_sha256) = writer.finish(inputs, outline)?;
@@ -189,6 +206,15 @@ pub async fn plan(
         plan_sha256,
         mapping_diff: compared,
     })
+}
+
+/// ChartHop's people, former ones included, indexed by the payroll key and the work email.
+async fn fetch_former(settings: &Settings, client: &Client, key: &str) -> Result<Roster, Error> {
+    let indexes = [(key, Fold::Trim), ("contact.workEmail", Fold::TrimLower)];
+    Ok(
+        crate::fetch::fetch_former_people(client, key, settings.charthop.page_size, &indexes)
+            .await?,
+    )
 }
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.

@@ -1,13 +1,29 @@
-//! The change files in ChartHop's import format: `updates.csv` and `new_hires.csv`.
+//! The change files in ChartHop's import format, one per import phase:
+//! `email_changes.csv`, `new_hires.csv` (see `hires`), `updates.csv` and `departures.csv`.
 //!
-//! Work Email comes first (ChartHop matches rows by it); every cell holds the target value,
-//! never an ambiguous blank. Values go to ChartHop exactly as mapped (no formula escaping here:
-//! these files are for the import, not for a spreadsheet).
+//! A row is found by its first column: Work Email (ChartHop matches people by it), or Job ID
+//! in `email_changes.csv`, whose rows give people their new work email. Every cell holds the
+//! target value, never an ambiguous blank. Dates are written in one layout (`[import]
+//! date_format`: `m/d/yyyy` by default, as ChartHop's import documentation writes them, or
+//! ISO). Values go to ChartHop exactly as mapped (no formula escaping here: these files are
+//! for the import, not for a spreadsheet).
 
+use crate::diff::compare::iso_day;
 use crate::diff::{Category, ChangeSet, RowChange};
-use crate::mapping::Mapping;
+use crate::mapping::{Kind, Mapping};
+use crate::settings::DateLayout;
 
 const WORK_EMAIL: &str = "contact.workEmail";
+/// The column of a row's own effective date (`[effective]`).
+pub const DATE: &str = "Date";
+/// The departure columns, as ChartHop's import spells them.
+pub const END_DATE: &str = "End Date";
+pub const DEPART_TYPE: &str = "Depart Type";
+pub const BACKFILL: &str = "backfillJob";
+pub const DEPART_REGRET: &str = "Depart Regret";
+pub const DEPART_REASON: &str = "Depart Reason";
+/// The key column of `email_changes.csv`.
+pub const JOB_ID: &str = "Job ID";
 
 /// The import header label of a field code: ChartHop's label for built-in fields, the code
 /// itself otherwise (ChartHop matches both, ignoring case and spaces).
@@ -29,8 +45,50 @@ pub fn label(code: &str) -> &str {
         "department" => "Department",
         "location" => "Location",
         "employment" => "Employment",
-        "enddate" => "End Date",
         _ => code,
+    }
+}
+
+/// How cells are written: dates in the plan's layout.
+#[derive(Debug, Clone)]
+pub struct Cells {
+    /// The field codes of the mapping's date fields.
+    date_fields: Vec<String>,
+    pub layout: DateLayout,
+}
+
+impl Cells {
+    pub fn new(mapping: &Mapping, layout: DateLayout) -> Cells {
+        Cells {
+            date_fields: mapping
+                .fields
+                .iter()
+                .filter(|f| f.kind == Kind::Date)
+                .map(|f| f.code.clone())
+                .collect(),
+            layout,
+        }
+    }
+
+    /// A field's value as the change file holds it (an ISO date in the plan's layout).
+    pub fn value(&self, code: &str, value: &str) -> String {
+        if self
+            .date_fields
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+        {
+            self.date(value)
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// An ISO day in the plan's layout (anything else as it is).
+    pub fn date(&self, iso: &str) -> String {
+        match iso_day(iso) {
+            Some(day) => self.layout.write(day),
+            None => iso.to_string(),
+        }
     }
 }
 
@@ -40,14 +98,26 @@ pub struct ChangeFile {
     pub rows: usize,
 }
 
-/// `updates.csv`: Work Email (ChartHop's current one), the key field, then every field that
-/// changed for at least one row, in mapping order.
-pub fn updates(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv::Error> {
-    let rows: Vec<&RowChange> = changes
-        .rows
-        .iter()
-        .filter(|r| r.category == Category::Update)
-        .collect();
+/// True for a row whose other changes go in `updates.csv`: an update, or an email change that
+/// changes more than the email.
+fn in_updates(r: &RowChange) -> bool {
+    match r.category {
+        Category::Update => true,
+        Category::EmailChange => r.changes.iter().any(|c| c.field != WORK_EMAIL),
+        _ => false,
+    }
+}
+
+/// `updates.csv`: Work Email (ChartHop's current one; for an email change, the new one, which
+/// `email_changes.csv` gave them first), the key field, then every field that changed for at
+/// least one row, in mapping order; with `[effective]`, each row's own `Date` (blank: the
+/// plan's as-of date applies).
+pub fn updates(
+    mapping: &Mapping,
+    changes: &ChangeSet,
+    cells: &Cells,
+) -> Result<ChangeFile, csv::Error> {
+    let rows: Vec<&RowChange> = changes.rows.iter().filter(|r| in_updates(r)).collect();
     let key = &mapping.key.charthop_field;
     let mut columns: Vec<&str> = vec![WORK_EMAIL];
     if !key.eq_ignore_ascii_case(WORK_EMAIL) {
@@ -61,11 +131,22 @@ pub fn updates(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv
             columns.push(&f.code);
         }
     }
+    if mapping.has_effective_date() {
+        columns.push(DATE);
+    }
     write(&columns, &rows, |row, code| {
         if code == WORK_EMAIL {
-            row.charthop_email.clone().unwrap_or_default()
+            match row.category {
+                Category::EmailChange => row.target.get(WORK_EMAIL).cloned().unwrap_or_default(),
+                _ => row.charthop_email.clone().unwrap_or_default(),
+            }
+        } else if code == DATE {
+            row.effective_date
+                .as_deref()
+                .map(|d| cells.date(d))
+                .unwrap_or_default()
         } else if let Some(v) = row.target.get(code) {
-            v.clone()
+            cells.value(code, v)
         } else if code == key.as_str() {
             row.key.clone().unwrap_or_default()
         } else {
@@ -74,33 +155,92 @@ pub fn updates(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv
     })
 }
 
-/// `departures.csv`: Work Email (ChartHop's), the key field, and the termination date from the
-/// export (blank when the export gives a status only), one row per departure in export order.
-pub fn departures(mapping: &Mapping, changes: &ChangeSet) -> Result<ChangeFile, csv::Error> {
+/// `email_changes.csv`: Job ID (the row's key: ChartHop cannot find the person by an email
+/// that is changing), the new Work Email, and with `[effective]` the row's `Date`.
+pub fn email_changes(
+    mapping: &Mapping,
+    changes: &ChangeSet,
+    cells: &Cells,
+) -> Result<ChangeFile, csv::Error> {
     let rows: Vec<&RowChange> = changes
         .rows
         .iter()
-        .filter(|r| r.category == Category::Departure)
+        .filter(|r| r.category == Category::EmailChange)
+        .collect();
+    let mut columns = vec![JOB_ID, WORK_EMAIL];
+    if mapping.has_effective_date() {
+        columns.push(DATE);
+    }
+    write(&columns, &rows, |row, code| match code {
+        JOB_ID => row.job_id.clone().unwrap_or_default(),
+        WORK_EMAIL => row.target.get(WORK_EMAIL).cloned().unwrap_or_default(),
+        _ => row
+            .effective_date
+            .as_deref()
+            .map(|d| cells.date(d))
+            .unwrap_or_default(),
+    })
+}
+
+/// What `departures.csv` says besides each row's own details.
+#[derive(Debug, Clone)]
+pub struct DepartureDefaults<'a> {
+    /// `backfillJob`: whether ChartHop opens a backfill job.
+    pub backfill: bool,
+    /// The `Depart Type` of a row that gives none.
+    pub default_type: Option<&'a str>,
+}
+
+/// `departures.csv`: Work Email (ChartHop's), the key field, `End Date` (the last day worked),
+/// `Depart Type`, `backfillJob`, and `Depart Regret` / `Depart Reason` when a row gives them;
+/// one row per departure and scheduled departure, in export order.
+pub fn departures(
+    mapping: &Mapping,
+    changes: &ChangeSet,
+    cells: &Cells,
+    defaults: &DepartureDefaults<'_>,
+) -> Result<ChangeFile, csv::Error> {
+    let rows: Vec<&RowChange> = changes
+        .rows
+        .iter()
+        .filter(|r| r.category.is_departure())
         .collect();
     let key = mapping.key.charthop_field.as_str();
     let mut columns: Vec<&str> = vec![WORK_EMAIL];
     if !key.eq_ignore_ascii_case(WORK_EMAIL) {
         columns.push(key);
     }
-    columns.push(END_DATE);
+    columns.extend([END_DATE, DEPART_TYPE, BACKFILL]);
+    let any = |f: fn(&crate::diff::DepartureDetails) -> bool| {
+        rows.iter().any(|r| r.departure.as_ref().is_some_and(f))
+    };
+    if any(|d| d.regret.is_some()) {
+        columns.push(DEPART_REGRET);
+    }
+    if any(|d| d.reason.is_some()) {
+        columns.push(DEPART_REASON);
+    }
     write(&columns, &rows, |row, code| {
-        if code == WORK_EMAIL {
-            row.charthop_email.clone().unwrap_or_default()
-        } else if code == END_DATE {
-            row.termination_date.clone().unwrap_or_default()
-        } else {
-            row.target.get(code).cloned().unwrap_or_default()
+        let details = row.departure.as_ref();
+        match code {
+            WORK_EMAIL => row.charthop_email.clone().unwrap_or_default(),
+            END_DATE => row
+                .termination_date
+                .as_deref()
+                .map(|d| cells.date(d))
+                .unwrap_or_default(),
+            DEPART_TYPE => details
+                .and_then(|d| d.depart_type.as_deref())
+                .or(defaults.default_type)
+                .unwrap_or_default()
+                .to_string(),
+            BACKFILL => if defaults.backfill { "yes" } else { "no" }.to_string(),
+            DEPART_REGRET => details.and_then(|d| d.regret.clone()).unwrap_or_default(),
+            DEPART_REASON => details.and_then(|d| d.reason.clone()).unwrap_or_default(),
+            _ => row.target.get(code).cloned().unwrap_or_default(),
         }
     })
 }
-
-/// The departures file's date column.
-const END_DATE: &str = "endDate";
 
 fn write<F>(columns: &[&str], rows: &[&RowChange], cell: F) -> Result<ChangeFile, csv::Error>
 where

@@ -1,4 +1,6 @@
-//! `new_hires.csv`, written as the diff finds new hires: each record goes to a private scratch
+//! `new_hires.csv` (new hires and rehires, imported with `upsert=true`; ChartHop brings a
+//! former person back by their work email), written as the diff finds them: each record goes
+//! to a private scratch
 //! file at once, and only the few hires whose manager is another new hire are remembered, so
 //! that a new hire who manages another comes first in the file (ChartHop must know a manager
 //! before their report). Memory grows with those few, not with the hires.
@@ -7,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 
-use super::csv::label;
+use super::csv::{Cells, label};
 use crate::diff::RowChange;
 use crate::fsutil::HashingWriter;
 use crate::mapping::Mapping;
@@ -29,6 +31,7 @@ struct Waiter {
 #[derive(Debug)]
 pub struct Hires {
     columns: Vec<String>,
+    cells: Cells,
     manager_code: Option<String>,
     scratch: BufWriter<File>,
     written: u64,
@@ -45,7 +48,7 @@ pub struct Hires {
 impl Hires {
     /// Starts `new_hires.csv`'s scratch file. Columns: Work Email, first and last name, title,
     /// start date, manager, then the other mapped fields.
-    pub fn new(mapping: &Mapping) -> io::Result<Hires> {
+    pub fn new(mapping: &Mapping, cells: Cells) -> io::Result<Hires> {
         let mut columns: Vec<String> = Vec::new();
         for code in [
             WORK_EMAIL,
@@ -66,6 +69,7 @@ impl Hires {
         }
         Ok(Hires {
             columns,
+            cells,
             manager_code: mapping
                 .fields
                 .iter()
@@ -98,11 +102,11 @@ impl Hires {
             let mut w = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(&mut self.record);
-            w.write_record(
-                self.columns
-                    .iter()
-                    .map(|c| row.target.get(c).map_or("", String::as_str)),
-            )
+            w.write_record(self.columns.iter().map(|c| {
+                row.target
+                    .get(c)
+                    .map_or_else(String::new, |v| self.cells.value(c, v))
+            }))
             .map_err(io::Error::other)?;
             w.flush()?;
         }

@@ -1,10 +1,11 @@
 //! Stage 5, emit: the plan directory, the unit of review and of audit (DESIGN.md: why plan, then apply).
 //!
 //! `plan.json` holds the whole change set with the hashes of everything it was made from and of
-//! the change files (its layout: `schemas/plan.schema.json`); `updates.csv` and
-//! `new_hires.csv` are what `apply` uploads; `departures.csv` (only when `plan.departures` is
-//! on) lists departures for review; `report.md` and `report.html` are for people. Every file is
-//! written atomically with mode 0600 in a 0700 directory.
+//! the change files (its layout: `schemas/plan.schema.json`); the change files are what
+//! `apply` uploads, one import phase each, in this order: `email_changes.csv`,
+//! `new_hires.csv` (new hires and rehires), `updates.csv`, `departures.csv` (held back for
+//! review, not uploaded, with `departures.hold`); `report.md` and `report.html` are for
+//! people. Every file is written atomically with mode 0600 in a 0700 directory.
 
 pub mod csv;
 mod hires;
@@ -33,6 +34,14 @@ pub const PLAN_FILE: &str = "plan.json";
 pub const UPDATES_FILE: &str = "updates.csv";
 pub const NEW_HIRES_FILE: &str = "new_hires.csv";
 pub const DEPARTURES_FILE: &str = "departures.csv";
+pub const EMAIL_CHANGES_FILE: &str = "email_changes.csv";
+/// Every change file a plan may write, in upload order.
+pub const CHANGE_FILES: [&str; 4] = [
+    EMAIL_CHANGES_FILE,
+    NEW_HIRES_FILE,
+    UPDATES_FILE,
+    DEPARTURES_FILE,
+];
 pub const REPORT_FILE: &str = "report.md";
 pub const HTML_REPORT_FILE: &str = "report.html";
 /// Written by `plan --compare-mapping`.
@@ -41,7 +50,7 @@ pub const MAPPING_DIFF_FILE: &str = "mapping-diff.md";
 pub const APPLY_FILE: &str = "apply.json";
 
 /// The version of `plan.json`'s layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `plan.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +59,9 @@ pub struct PlanDoc {
     pub tool_version: String,
     /// When the plan was made (UTC, RFC 3339).
     pub created_at: String,
+    /// The plan's as-of date (ISO 8601): "future" and "past" are relative to it, and it dates
+    /// every change that carries no date of its own (`defaultChangeDate`).
+    pub as_of: String,
     pub charthop: CharthopRef,
     pub input: InputRef,
     pub mapping: FileRef,
@@ -60,10 +72,12 @@ pub struct PlanDoc {
     pub summary: Summary,
     /// The change files to upload, in upload order.
     pub files: Vec<ChangeFileRef>,
-    /// `departures.csv`, when `plan.departures` is on: written for review, not uploaded by
-    /// `apply` in this version.
+    /// `departures.csv` when departures are held back (`departures.hold`): written for review,
+    /// not uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub departures_file: Option<ChangeFileRef>,
+    /// How the change files are imported besides each file's own flags.
+    pub import: ImportPlan,
     /// Fields the reports mask (national ids are never shown).
     #[serde(default)]
     pub sensitive_fields: Vec<SensitiveField>,
@@ -73,6 +87,9 @@ pub struct PlanDoc {
     /// Things a reviewer should know that do not stop the plan, e.g. formula-looking values.
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Notes on the plan as a whole (departments ChartHop lacks, a work-email domain move).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::diff::Note>,
     /// Every export row's outcome. Read back (`LoadedPlan`, `apply`), `unchanged` rows are left
     /// in the file: nothing acts on them, and a large org's plan is mostly them.
     /// Written by the plan writer itself, first in the file (so never serialized empty here).
@@ -156,8 +173,26 @@ pub struct ChangeFileRef {
     pub name: String,
     pub sha256: String,
     pub rows: usize,
-    /// `importDataCsv`'s `upsert`: true only for new hires.
+    /// `importDataCsv`'s `upsert`: true only for new hires and rehires.
     pub upsert: bool,
+    /// `createGroups`: true only for new hires, when the mapping allows it.
+    #[serde(default)]
+    pub create_groups: bool,
+}
+
+/// How the change files are imported, the same for every file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportPlan {
+    /// `defaultChangeDate`: the plan's as-of date, dating every row without a date of its own.
+    pub default_change_date: String,
+    /// How dates are written in the change files.
+    pub date_format: crate::settings::DateLayout,
+    /// `backfillJob` of every departure.
+    pub backfill: bool,
+    /// Departures are held back for review (`departures.hold`): not uploaded.
+    pub departures_held: bool,
+    /// The mapping has a `[departure]` section (without one, departures are never found).
+    pub departures_mapped: bool,
 }
 
 /// A problem with a plan directory.
@@ -259,8 +294,10 @@ pub struct PlanInputs<'a> {
     pub guards: Vec<Verdict>,
     /// When the plan is made (RFC 3339), from the settings' clock.
     pub created_at: String,
-    /// Write `departures.csv` (`plan.departures`).
-    pub departures: bool,
+    /// The plan's as-of date.
+    pub as_of: chrono::NaiveDate,
+    /// What is done with departures.
+    pub departures: crate::settings::DepartureSettings,
     /// Reports show sensitive fields (`--show-sensitive`); national ids stay hidden.
     pub show_sensitive: bool,
 }
@@ -327,12 +364,13 @@ impl LoadedPlan {
         // The names come from the file: only the change files a plan writes, so an edited
         // plan.json cannot point `apply` at `../..`, an absolute path or a device.
         for f in doc.files.iter().chain(&doc.departures_file) {
-            if ![UPDATES_FILE, NEW_HIRES_FILE, DEPARTURES_FILE].contains(&f.name.as_str()) {
+            if !CHANGE_FILES.contains(&f.name.as_str()) {
                 return Err(PlanError::Read {
                     path,
                     message: format!(
-                        "it names the change file `{}`; a plan's change files are `{UPDATES_FILE}`, `{NEW_HIRES_FILE}` and `{DEPARTURES_FILE}` in its own directory",
-                        f.name
+                        "it names the change file `{}`; a plan's change files are {} in its own directory",
+                        f.name,
+                        CHANGE_FILES.map(|n| format!("`{n}`")).join(", ")
                     ),
                 });
             }

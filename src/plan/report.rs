@@ -13,13 +13,34 @@ use super::PlanDoc;
 use super::safe::{Masker, neutralize};
 use crate::diff::{Category, ConflictKind, RowChange};
 
-/// The counts table's rows: label and count, in report order.
-pub fn counts(plan: &PlanDoc) -> [(&'static str, &'static str, usize); 7] {
+/// The counts table's rows: category, label and count, in report order (departures say when
+/// they are reported only).
+pub fn counts(plan: &PlanDoc) -> [(&'static str, &'static str, usize); 10] {
     let s = &plan.summary;
+    let held = departures_reported_only(plan);
     [
         ("new_hire", "New hires", s.new_hires),
+        ("rehire", "Rehires (people coming back)", s.rehires),
         ("update", "Updates", s.updates),
-        ("departure", "Departures", s.departures),
+        ("email_change", "Work email changes", s.email_changes),
+        (
+            "departure",
+            if held {
+                "Departures (reported only, not sent)"
+            } else {
+                "Departures"
+            },
+            s.departures,
+        ),
+        (
+            "scheduled_departure",
+            if held {
+                "Scheduled departures (reported only, not sent)"
+            } else {
+                "Scheduled departures"
+            },
+            s.scheduled_departures,
+        ),
         ("unchanged", "Unchanged", s.unchanged),
         ("absent", "Absent from the export (not changed)", s.absent),
         ("conflict", "Conflicts (not imported)", s.conflicts),
@@ -27,11 +48,28 @@ pub fn counts(plan: &PlanDoc) -> [(&'static str, &'static str, usize); 7] {
     ]
 }
 
+/// True when the plan's departures are not uploaded (`departures.hold`).
+pub fn departures_reported_only(plan: &PlanDoc) -> bool {
+    plan.import.departures_held
+}
+
+/// What the departures section says about where its rows go.
+pub fn departures_intro(plan: &PlanDoc) -> &'static str {
+    if plan.import.departures_held {
+        "Reported only: `departures.hold` is on, so `departures.csv` is written for review and not uploaded."
+    } else if plan.import.backfill {
+        "Imported with `departures.csv` (last day, type), each opening a backfill job (`departures.backfill`). A scheduled departure keeps the person active in ChartHop until their last day."
+    } else {
+        "Imported with `departures.csv` (last day, type), without backfill jobs (`departures.backfill` is off: a payroll sync does not invent open jobs). A scheduled departure keeps the person active in ChartHop until their last day."
+    }
+}
+
 /// Field changes of `update` rows grouped by field code (sorted), rows in export order.
 pub fn updates_by_field(plan: &PlanDoc) -> BTreeMap<&str, Vec<(&RowChange, &str, &str)>> {
     let mut by_field: BTreeMap<&str, Vec<(&RowChange, &str, &str)>> = BTreeMap::new();
-    for r in plan.rows.iter().filter(|r| r.category == Category::Update) {
-        for c in &r.changes {
+    let updated = |r: &&RowChange| matches!(r.category, Category::Update | Category::EmailChange);
+    for r in plan.rows.iter().filter(updated) {
+        for c in r.changes.iter().filter(|c| c.field != "contact.workEmail") {
             by_field
                 .entry(&c.field)
                 .or_default()
@@ -52,7 +90,14 @@ pub fn conflict_advice(kind: Option<ConflictKind>) -> &'static str {
             "check which person the row is, then correct the export or ChartHop"
         }
         Some(ConflictKind::NoWorkEmail) => "add the person's work email in ChartHop",
-        Some(ConflictKind::EmailChange) => "change the work email in ChartHop first",
+        Some(ConflictKind::EmailChange) => {
+            "change the work email in ChartHop first, or set `[key] trust = \"payroll\"`"
+        }
+        Some(ConflictKind::DepartureWithoutDate) => "fill in the termination date in the payroll",
+        Some(ConflictKind::ContradictoryDates) => "fix the status or the dates in the payroll",
+        Some(ConflictKind::FutureStart) => "fix the hire date, or give the rehire dates",
+        Some(ConflictKind::SeveralFormerPeople) => "merge or correct the former people in ChartHop",
+        Some(ConflictKind::RehireEmailChange) => "give the former person the new email in ChartHop",
         None => "read the reason",
     }
 }
@@ -81,13 +126,14 @@ pub fn markdown(plan: &PlanDoc) -> String {
     let _ = writeln!(out, "# Payroll sync plan\n");
     let _ = writeln!(
         out,
-        "Export `{}` ({} rows) with mapping `{}`, against ChartHop org `{}` ({} people), planned {}.\n",
+        "Export `{}` ({} rows) with mapping `{}`, against ChartHop org `{}` ({} people), planned {} as of {}.\n",
         cell(file_name(&plan.input.path)),
         plan.input.rows,
         cell(file_name(&plan.mapping.path)),
         cell(&plan.charthop.org),
         plan.roster.people,
-        plan.created_at
+        plan.created_at,
+        plan.as_of
     );
     if s.is_empty() {
         let _ = writeln!(out, "**Nothing to change in ChartHop.**\n");
@@ -158,9 +204,36 @@ pub fn markdown(plan: &PlanDoc) -> String {
         }
     }
 
+    let rehires: Vec<&RowChange> = rows_of(Category::Rehire).collect();
+    if !rehires.is_empty() {
+        heading(
+            &mut out,
+            &format!("Rehires ({})", s.rehires),
+            "People who left ChartHop and come back: the same ChartHop person, with a new start date (`new_hires.csv`, matched to them by work email).",
+            listing_note(rehires.len(), s.rehires, "`new_hires.csv` and `plan.json`"),
+        );
+        let _ = writeln!(
+            out,
+            "| Row | Name | Before | Work email | New start date |\n|---:|---|---|---|---|"
+        );
+        for r in rehires {
+            let t =
+                |code: &str| cell(mask.show(code, r.target.get(code).map_or("", String::as_str)));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                r.row,
+                cell(&r.name),
+                cell(&r.matched),
+                t("contact.workEmail"),
+                t("startDate")
+            );
+        }
+    }
+
     let by_field = updates_by_field(plan);
     if !by_field.is_empty() {
-        let _ = writeln!(out, "\n## Updates ({})", s.updates);
+        let _ = writeln!(out, "\n## Updates ({})", s.updates + s.email_changes);
         for (field, list) in by_field {
             let _ = writeln!(out, "\n### {}: {}\n", cell(field), people(list.len()));
             let _ = writeln!(
@@ -181,32 +254,71 @@ pub fn markdown(plan: &PlanDoc) -> String {
         }
     }
 
-    let departures: Vec<&RowChange> = rows_of(Category::Departure).collect();
-    if !departures.is_empty() {
-        let what = if plan.departures_file.is_some() {
-            "Listed in `departures.csv` for review."
-        } else {
-            "Reported only: set `plan.departures = true` in the settings to write `departures.csv`."
-        };
+    let emails: Vec<&RowChange> = rows_of(Category::EmailChange).collect();
+    if !emails.is_empty() {
         heading(
             &mut out,
-            &format!("Departures ({})", departures.len()),
-            &format!("The export says these people left while ChartHop shows them active. {what}"),
+            &format!("Work email changes ({})", s.email_changes),
+            "The payroll id is trusted (`[key] trust = \"payroll\"`): these people get the export's work email first (`email_changes.csv`, by ChartHop job), and their other changes are listed with the updates.",
             None,
         );
         let _ = writeln!(
             out,
-            "| Row | Name | Match | Work email | Termination date |\n|---:|---|---|---|---|"
+            "| Row | Name | Old email | New email |\n|---:|---|---|---|"
         );
-        for r in departures {
+        for r in emails {
+            let change = r.changes.first();
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} |",
                 r.row,
                 cell(&r.name),
-                cell(&r.matched),
+                cell(change.map_or("", |c| c.old.as_str())),
+                cell(change.map_or("", |c| c.new.as_str()))
+            );
+        }
+    }
+
+    let departures: Vec<&RowChange> = plan
+        .rows
+        .iter()
+        .filter(|r| r.category.is_departure())
+        .collect();
+    if !departures.is_empty() {
+        heading(
+            &mut out,
+            &format!(
+                "Departures ({}, of which {} scheduled)",
+                departures.len(),
+                s.scheduled_departures
+            ),
+            &format!(
+                "The export says these people leave while ChartHop shows them active. {}",
+                departures_intro(plan)
+            ),
+            None,
+        );
+        let _ = writeln!(
+            out,
+            "| Row | Name | Work email | Last day | When | Type | Reason |\n|---:|---|---|---|---|---|---|"
+        );
+        for r in departures {
+            let d = r.departure.as_ref();
+            let when = match (r.category, d.and_then(|d| d.previous_end_date.as_deref())) {
+                (_, Some(prev)) => format!("moves the last day from {prev}"),
+                (Category::ScheduledDeparture, None) => "scheduled".into(),
+                _ => "on or before the as-of date".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                r.row,
+                cell(&r.name),
                 cell(r.charthop_email.as_deref().unwrap_or("")),
-                cell(r.termination_date.as_deref().unwrap_or("(not given)"))
+                cell(r.termination_date.as_deref().unwrap_or("(not given)")),
+                when,
+                cell(d.and_then(|d| d.depart_type.as_deref()).unwrap_or("")),
+                cell(d.and_then(|d| d.reason.as_deref()).unwrap_or(""))
             );
         }
     }
@@ -263,6 +375,19 @@ pub fn markdown(plan: &PlanDoc) -> String {
                 r.row,
                 cell(&r.name),
                 cell(r.reason.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    if !plan.notes.is_empty() {
+        heading(&mut out, "Notes", "", None);
+        for n in &plan.notes {
+            let rows: Vec<String> = n.rows.iter().take(20).map(usize::to_string).collect();
+            let more = if n.rows.len() > 20 { ", ..." } else { "" };
+            let _ = writeln!(
+                out,
+                "- {} (rows {}{more})",
+                cell(&n.message),
+                rows.join(", ")
             );
         }
     }

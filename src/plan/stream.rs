@@ -24,6 +24,8 @@ pub struct Writer {
     /// appears at its path only then.
     plan: HashingWriter<BufWriter<AtomicFile>>,
     rows_written: usize,
+    /// How the change files write cells (dates).
+    cells: csv::Cells,
     hires: Hires,
     /// Rows the reports list, in export order.
     listed: Vec<RowChange>,
@@ -38,7 +40,7 @@ impl Writer {
     ///
     /// Refuses a directory that holds an applied plan (its `apply.json` is an audit record);
     /// fails with [`PlanError::Write`] when the directory or a scratch file cannot be made.
-    pub fn create(dir: &Path, mapping: &Mapping) -> Result<Writer, PlanError> {
+    pub fn create(dir: &Path, mapping: &Mapping, cells: csv::Cells) -> Result<Writer, PlanError> {
         if dir.join(APPLY_FILE).exists() {
             return Err(PlanError::DirHoldsAppliedPlan {
                 dir: dir.to_path_buf(),
@@ -58,7 +60,8 @@ impl Writer {
                 w
             },
             rows_written: 0,
-            hires: Hires::new(mapping).map_err(werr)?,
+            cells: cells.clone(),
+            hires: Hires::new(mapping, cells).map_err(werr)?,
             listed: Vec::new(),
             listed_per_category: [0; Category::ALL.len()],
             warnings: Vec::new(),
@@ -94,7 +97,19 @@ impl Writer {
             absent: Vec::new(),
         };
         let to_io = |e: ::csv::Error| io::Error::other(e.to_string());
-        let updates = csv::updates(inputs.mapping, &listed)
+        let ref_of = |name: &str, file: &csv::ChangeFile| ChangeFileRef {
+            name: name.to_string(),
+            sha256: sha256(&file.bytes),
+            rows: file.rows,
+            upsert: false,
+            create_groups: false,
+        };
+        let emails = csv::email_changes(inputs.mapping, &listed, &self.cells)
+            .map_err(to_io)
+            .map_err(werr(EMAIL_CHANGES_FILE))?;
+        write_atomic(&dir.join(EMAIL_CHANGES_FILE), &emails.bytes)
+            .map_err(werr(EMAIL_CHANGES_FILE))?;
+        let updates = csv::updates(inputs.mapping, &listed, &self.cells)
             .map_err(to_io)
             .map_err(werr(UPDATES_FILE))?;
         write_atomic(&dir.join(UPDATES_FILE), &updates.bytes).map_err(werr(UPDATES_FILE))?;
@@ -111,38 +126,46 @@ impl Writer {
             file.commit().map_err(werr(NEW_HIRES_FILE))?;
             sha
         };
-        let departures_file = if inputs.departures {
-            let file = csv::departures(inputs.mapping, &listed)
-                .map_err(to_io)
-                .map_err(werr(DEPARTURES_FILE))?;
-            write_atomic(&dir.join(DEPARTURES_FILE), &file.bytes).map_err(werr(DEPARTURES_FILE))?;
-            Some(ChangeFileRef {
-                name: DEPARTURES_FILE.to_string(),
-                sha256: sha256(&file.bytes),
-                rows: file.rows,
-                upsert: false,
-            })
-        } else {
-            None
-        };
-        let files = vec![
-            ChangeFileRef {
-                name: UPDATES_FILE.to_string(),
-                sha256: sha256(&updates.bytes),
-                rows: updates.rows,
-                upsert: false,
+        let departures = csv::departures(
+            inputs.mapping,
+            &listed,
+            &self.cells,
+            &csv::DepartureDefaults {
+                backfill: inputs.departures.backfill,
+                default_type: inputs.departures.default_type.as_deref(),
             },
+        )
+        .map_err(to_io)
+        .map_err(werr(DEPARTURES_FILE))?;
+        write_atomic(&dir.join(DEPARTURES_FILE), &departures.bytes)
+            .map_err(werr(DEPARTURES_FILE))?;
+        let departures_ref = ref_of(DEPARTURES_FILE, &departures);
+        // Upload order, one import phase each: people get their new work emails first (the
+        // other files name them by it), then new hires and rehires (managers before their
+        // reports, new departments created), then updates (which may need a new hire or a new
+        // department), then departures.
+        let mut files = vec![
+            ref_of(EMAIL_CHANGES_FILE, &emails),
             ChangeFileRef {
                 name: NEW_HIRES_FILE.to_string(),
                 sha256: hires_sha,
                 rows: hire_rows,
                 upsert: true,
+                create_groups: inputs.mapping.create_groups,
             },
+            ref_of(UPDATES_FILE, &updates),
         ];
+        let departures_file = if inputs.departures.hold {
+            Some(departures_ref)
+        } else {
+            files.push(departures_ref);
+            None
+        };
         let doc = PlanDoc {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             created_at: inputs.created_at,
+            as_of: inputs.as_of.format("%Y-%m-%d").to_string(),
             charthop: inputs.charthop,
             input: inputs.input,
             mapping: FileRef {
@@ -154,9 +177,17 @@ impl Writer {
             summary: outline.summary,
             files,
             departures_file,
+            import: ImportPlan {
+                default_change_date: inputs.as_of.format("%Y-%m-%d").to_string(),
+                date_format: self.cells.layout,
+                backfill: inputs.departures.backfill,
+                departures_held: inputs.departures.hold,
+                departures_mapped: inputs.mapping.departure.is_some(),
+            },
             sensitive_fields: self.sensitive,
             show_sensitive: inputs.show_sensitive,
             warnings: self.warnings,
+            notes: outline.notes,
             rows: Vec::new(),
             absent: outline.absent,
             guards: inputs.guards,
@@ -241,8 +272,8 @@ impl Sink for Writer {
             }
         }
         match row.category {
-            Category::NewHire => self.hires.push(&row)?,
-            Category::Update
+            Category::NewHire | Category::Rehire => self.hires.push(&row)?,
+            Category::Update | Category::EmailChange
                 if row
                     .changes
                     .iter()
@@ -254,7 +285,11 @@ impl Sink for Writer {
         }
         let n = &mut self.listed_per_category[row.category as usize];
         let cap = match row.category {
-            Category::Update | Category::Departure => usize::MAX,
+            // At most one per ChartHop person: the change files are written from these.
+            Category::Update
+            | Category::EmailChange
+            | Category::Departure
+            | Category::ScheduledDeparture => usize::MAX,
             Category::Unchanged => html::UNCHANGED_LISTED,
             _ => LISTED,
         };

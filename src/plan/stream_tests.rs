@@ -41,6 +41,9 @@ fn hire(row: usize, email: &str, manager: &str) -> RowChange {
         changes: vec![],
         target,
         termination_date: None,
+        departure: None,
+        effective_date: None,
+        person_id: None,
         conflict: None,
         reason: None,
     }
@@ -71,7 +74,8 @@ fn inputs<'a>(mapping: &'a Mapping) -> PlanInputs<'a> {
         },
         guards: vec![],
         created_at: "2026-11-27T00:00:00Z".into(),
-        departures: false,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        departures: crate::settings::DepartureSettings::default(),
         show_sensitive: false,
     }
 }
@@ -79,7 +83,8 @@ fn inputs<'a>(mapping: &'a Mapping) -> PlanInputs<'a> {
 /// Writes `rows` as a plan into `dir`; returns the document and the hash.
 fn write(dir: &Path, rows: Vec<RowChange>, unknown: &[&str]) -> (PlanDoc, String) {
     let mapping = Mapping::parse(Path::new("m.toml"), MAPPING).expect("mapping");
-    let mut w = Writer::create(dir, &mapping).expect("writer");
+    let cells = csv::Cells::new(&mapping, crate::settings::DateLayout::Iso);
+    let mut w = Writer::create(dir, &mapping, cells).expect("writer");
     w.unknown_managers(unknown.iter().map(|s| s.to_string()).collect());
     let mut summary = Summary::default();
     for r in rows {
@@ -98,6 +103,7 @@ fn write(dir: &Path, rows: Vec<RowChange>, unknown: &[&str]) -> (PlanDoc, String
             charthop_email: "gone@x.example".into(),
             key: String::new(),
         }],
+        notes: vec![],
     };
     w.finish(inputs(&mapping), outline).expect("finish")
 }

@@ -73,6 +73,7 @@ fn stage_start(stage: Stage) -> f64 {
         Stage::Reading => 0.02,
         Stage::Mapping => 0.05,
         Stage::FetchingRoster => 0.10,
+        Stage::FetchingFormer => 0.35,
         Stage::Diffing => 0.40,
         Stage::Writing => 0.45,
         Stage::Importing => 0.50,
@@ -80,12 +81,17 @@ fn stage_start(stage: Stage) -> f64 {
     }
 }
 
-/// The import band of a change file: updates first, then new hires.
+/// The import band of a change file, in upload order: email changes, new hires, updates,
+/// departures.
 fn import_band(file: &str) -> (f64, f64) {
-    if file.starts_with("new_hires") {
-        (0.70, 0.90)
+    if file.starts_with("email_changes") {
+        (0.50, 0.55)
+    } else if file.starts_with("new_hires") {
+        (0.55, 0.70)
+    } else if file.starts_with("updates") {
+        (0.70, 0.85)
     } else {
-        (0.50, 0.70)
+        (0.85, 0.90)
     }
 }
 
@@ -138,12 +144,18 @@ mod tests {
         r.stage(Stage::Importing);
         r.import_progress("updates.csv", 0.5, Some("half"));
         r.stage(Stage::Reading);
+        // An earlier phase's progress never moves the bar back.
         r.import_progress("new_hires.csv", 1.0, None);
+        r.import_progress("departures.csv", 1.0, None);
         drop(r);
         let mut seen = vec![];
         while let Some(u) = rx.recv().await {
             seen.push(u.progress);
         }
-        assert_eq!(seen, vec![0.5, 0.6, 0.6, 0.9]);
+        let expected = [0.5, 0.775, 0.775, 0.775, 0.9];
+        assert_eq!(seen.len(), expected.len(), "{seen:?}");
+        for (s, e) in seen.iter().zip(expected) {
+            assert!((s - e).abs() < 1e-9, "{seen:?}");
+        }
     }
 }

@@ -15,18 +15,29 @@ use crate::clock::Clock;
 use crate::guard::Guards;
 use crate::secret::Secret;
 
+mod departures;
 mod guards;
 mod read;
 mod serve;
 
 use crate::failure::Failure;
+use departures::RawDepartures;
+pub use departures::{DateLayout, DepartureSettings};
 use guards::{RawGuards, validate_guards};
 pub use read::ReadLimits;
 use serve::RawServe;
 pub use serve::ServeSettings;
 
 /// Sections a `PAYROLL_SYNC_` variable may address.
-const SECTIONS: [&str; 6] = ["charthop", "import", "plan", "guards", "serve", "read"];
+const SECTIONS: [&str; 7] = [
+    "charthop",
+    "import",
+    "plan",
+    "guards",
+    "serve",
+    "read",
+    "departures",
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +54,8 @@ struct Raw {
     serve: RawServe,
     #[serde(default)]
     read: RawRead,
+    #[serde(default)]
+    departures: RawDepartures,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +83,8 @@ struct RawImport {
     /// Comma-separated emails of ChartHop users to notify when an import ends.
     notify_emails: Option<String>,
     skip_errors: Option<bool>,
+    /// `m/d/yyyy` (default) or `iso`: how dates are written in the change files.
+    date_format: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,9 +153,8 @@ pub struct Settings {
     pub runs_dir: PathBuf,
     pub guards: Guards,
     serve: RawServe,
-    /// `plan.departures`: write `departures.csv` for departures found in the export (default
-    /// false: departures are reported only).
-    pub departures: bool,
+    /// `[departures]`: what is done with the departures a mapping finds.
+    pub departures: DepartureSettings,
     /// `plan.now`: pins the time plans record (RFC 3339); the system clock otherwise.
     pub clock: Clock,
     /// Caps on the size of the payroll exports read.
@@ -176,6 +190,8 @@ pub struct ImportSettings {
     /// `skipErrors`: a row ChartHop refuses does not stop the others (the run then ends with
     /// exit 5 and the refused rows named). Default true.
     pub skip_errors: bool,
+    /// How dates are written in the change files.
+    pub date_format: DateLayout,
 }
 
 impl Settings {
@@ -230,6 +246,15 @@ impl Settings {
             ));
         }
         let guards = validate_guards(&raw.guards)?;
+        if raw.plan.departures.is_some() {
+            return Err(SettingsError::Invalid(
+                "plan.departures is gone: a mapping with a `[departure]` section has its departures imported; to plan and report them without uploading, set `departures.hold = true`".into(),
+            ));
+        }
+        let date_format = match raw.import.date_format.as_deref() {
+            Some(text) => DateLayout::parse(text)?,
+            None => DateLayout::default(),
+        };
         Ok(Settings {
             serve: raw.serve,
             guards,
@@ -254,6 +279,7 @@ impl Settings {
                     .unwrap_or_else(|| "payroll-sync".into()),
                 notify_app_name: raw.import.notify_app_name,
                 skip_errors: raw.import.skip_errors.unwrap_or(true),
+                date_format,
                 notify_emails: raw
                     .import
                     .notify_emails
@@ -264,7 +290,7 @@ impl Settings {
                     .collect(),
             },
             runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
-            departures: raw.plan.departures.unwrap_or(false),
+            departures: departures::validate(&raw.departures)?,
             clock: match raw.plan.now.as_deref().map(str::trim) {
                 None | Some("") => Clock::System,
                 Some(text) => Clock::fixed(text)

@@ -50,21 +50,29 @@ fn token_from_file_and_missing_token() {
 }
 
 #[test]
-fn departures_and_the_clock_come_from_the_plan_section() {
+fn departures_and_the_clock_come_from_their_sections() {
     let s = Settings::load_from(None, env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "a")])).unwrap();
-    assert!(!s.departures);
+    assert_eq!(s.departures, DepartureSettings::default());
+    assert!(!s.departures.backfill && !s.departures.hold);
+    assert_eq!(s.import.date_format, DateLayout::MonthDayYear);
     assert_eq!(s.clock, Clock::System);
     let s = Settings::load_from(
         None,
         env(&[
             ("PAYROLL_SYNC_CHARTHOP_ORG", "a"),
-            ("PAYROLL_SYNC_PLAN_DEPARTURES", "true"),
+            ("PAYROLL_SYNC_DEPARTURES_HOLD", "true"),
+            ("PAYROLL_SYNC_DEPARTURES_BACKFILL", "yes"),
+            ("PAYROLL_SYNC_DEPARTURES_DEFAULT_TYPE", "voluntary"),
+            ("PAYROLL_SYNC_IMPORT_DATE_FORMAT", "iso"),
             ("PAYROLL_SYNC_PLAN_NOW", "2026-05-01T09:00:00Z"),
         ]),
     )
     .unwrap();
-    assert!(s.departures);
+    assert!(s.departures.hold && s.departures.backfill);
+    assert_eq!(s.departures.default_type.as_deref(), Some("Voluntary"));
+    assert_eq!(s.import.date_format, DateLayout::Iso);
     assert_eq!(s.clock.stamp(), "2026-05-01T09:00:00Z");
+    assert_eq!(s.clock.as_of().to_string(), "2026-05-01");
     let e = Settings::load_from(
         None,
         env(&[
@@ -74,6 +82,28 @@ fn departures_and_the_clock_come_from_the_plan_section() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("plan.now"), "{e}");
+    for (var, value, says) in [
+        ("PAYROLL_SYNC_PLAN_DEPARTURES", "true", "departures.hold"),
+        (
+            "PAYROLL_SYNC_DEPARTURES_BACKFILL",
+            "maybe",
+            "departures.backfill",
+        ),
+        (
+            "PAYROLL_SYNC_DEPARTURES_DEFAULT_TYPE",
+            "fired",
+            "Involuntary",
+        ),
+        ("PAYROLL_SYNC_IMPORT_DATE_FORMAT", "d.m.y", "m/d/yyyy"),
+    ] {
+        let e = Settings::load_from(
+            None,
+            env(&[("PAYROLL_SYNC_CHARTHOP_ORG", "a"), (var, value)]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains(says), "{var}: {e}");
+        assert_eq!(e.failure(), crate::failure::Failure::Config);
+    }
 }
 
 #[test]

@@ -244,6 +244,7 @@ async fn the_clients_requests_use_declared_parameters_with_declared_types() {
         import_source: Some("payroll-sync".into()),
         notify_app_name: Some("Payroll Sync".into()),
         notify_user_ids: vec!["6c0000000000000000000001".into()],
+        default_change_date: Some("2026-12-04".into()),
     };
     let csv = b"Work Email,Title\nmargaret.okonkwo@acme.example,CEO\n".to_vec();
     let p = client

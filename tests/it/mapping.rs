@@ -45,7 +45,7 @@ fn mapped(mapping_file: &str, fixture_file: &str) -> Loaded {
 fn report(mapping_file: &str, fixture_file: &str) -> InputReport {
     let (m, header, rows) = mapped(mapping_file, fixture_file);
     let b = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
-    check_rows(&b, &rows)
+    check_rows(&b, &header, &rows)
 }
 
 /// The mapped value of `code` for the row whose key is `key`.

@@ -30,6 +30,7 @@ pub(super) fn typed_into(
         *slot = Some(typed(kind, buf, d)?);
         return Ok(());
     }
+    super::super::transform::text::to_nfc(buf);
     match slot {
         Some(Value::Text(s)) => std::mem::swap(s, buf),
         _ => *slot = Some(Value::Text(buf.clone())),
@@ -45,7 +46,11 @@ pub(super) fn typed_into(
 pub(crate) fn typed(kind: Kind, text: &str, d: &Defaults) -> Result<Value, String> {
     let t = super::super::transform::text::trimmed(text);
     Ok(match kind {
-        Kind::Text => Value::Text(text.to_string()),
+        Kind::Text => {
+            let mut text = text.to_string();
+            super::super::transform::text::to_nfc(&mut text);
+            Value::Text(text)
+        }
         Kind::Date => Value::Date(d.dates.parse(t).ok_or_else(|| {
             let formats = d.dates.formats();
             if formats.is_empty() {

@@ -180,3 +180,13 @@ mod tests {
         }
     }
 }
+
+/// Brings `text` to Unicode NFC in place (ASCII and already-composed text are left as they
+/// are without copying): the export's text is compared with ChartHop's, and written, in NFC.
+pub fn to_nfc(text: &mut String) {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return;
+    }
+    *text = text.nfc().collect();
+}

@@ -31,6 +31,9 @@ pub(super) fn val(text: &str) -> String {
 pub(super) fn title(c: Category) -> &'static str {
     match c {
         Category::NewHire => "New hires",
+        Category::Rehire => "Rehires",
+        Category::EmailChange => "Work email changes",
+        Category::ScheduledDeparture => "Scheduled departures",
         Category::Update => "Updates",
         Category::Departure => "Departures",
         Category::Unchanged => "Unchanged",

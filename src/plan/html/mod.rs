@@ -32,13 +32,14 @@ pub fn render(plan: &PlanDoc) -> String {
     );
     let _ = writeln!(
         o,
-        "<p>Export <code>{}</code> ({} rows) with mapping <code>{}</code>, against ChartHop org <code>{}</code> ({} people), planned {}.</p>",
+        "<p>Export <code>{}</code> ({} rows) with mapping <code>{}</code>, against ChartHop org <code>{}</code> ({} people), planned {} as of {}.</p>",
         val(&file_name(&plan.input.path)),
         plan.input.rows,
         val(&file_name(&plan.mapping.path)),
         val(&plan.charthop.org),
         plan.roster.people,
-        escape(&plan.created_at)
+        escape(&plan.created_at),
+        escape(&plan.as_of)
     );
     if plan.summary.is_empty() {
         let _ = writeln!(o, "<p><strong>Nothing to change in ChartHop.</strong></p>");
@@ -103,12 +104,15 @@ pub fn render(plan: &PlanDoc) -> String {
         "<option value=\"absent\">Absent</option></select></label>\n<label>Search by name <input id=\"search\" type=\"search\" placeholder=\"Name\"></label> <span id=\"shown\" class=\"note\"></span></div>"
     );
     sections::new_hires(&mut o, plan, &mask);
+    sections::rehires(&mut o, plan, &mask);
     sections::updates(&mut o, plan, &mask);
+    sections::email_changes(&mut o, plan);
     sections::departures(&mut o, plan);
     sections::absent(&mut o, plan);
     sections::conflicts(&mut o, plan);
     sections::rejected(&mut o, plan);
     sections::unchanged(&mut o, plan);
+    sections::notes(&mut o, plan);
     sections::warnings(&mut o, plan);
     let _ = write!(
         o,

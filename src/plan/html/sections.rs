@@ -5,7 +5,9 @@ use std::fmt::Write;
 use super::markup::{escape, group, person, section, val};
 use crate::diff::{Category, RowChange};
 use crate::plan::PlanDoc;
-use crate::plan::report::{conflict_advice, listing_note, people, updates_by_field};
+use crate::plan::report::{
+    conflict_advice, departures_intro, listing_note, people, updates_by_field,
+};
 use crate::plan::safe::Masker;
 
 /// How many unchanged rows the page lists.
@@ -94,36 +96,129 @@ pub(super) fn updates(o: &mut String, plan: &PlanDoc, mask: &Masker) {
     }
 }
 
-/// Departures found in the export, and whether they are sent or reported only.
+/// Departures found in the export (scheduled ones included), and whether they are sent or
+/// reported only.
 pub(super) fn departures(o: &mut String, plan: &PlanDoc) {
-    let departures = rows_of(plan, Category::Departure);
-    if !departures.is_empty() {
-        let note = if plan.departures_file.is_some() {
-            "The export says these people left while ChartHop shows them active. Listed in departures.csv for review."
-        } else {
-            "The export says these people left while ChartHop shows them active. Reported only: set plan.departures = true in the settings to write departures.csv."
-        };
-        section(
-            o,
-            "departure",
-            &format!("Departures ({})", departures.len()),
-            note,
-        );
-        group(
-            o,
-            None,
-            &["Row", "Name", "Match", "Work email", "Termination date"],
-        );
-        for r in departures {
-            let cells = [
-                val(&r.matched),
-                val(r.charthop_email.as_deref().unwrap_or("")),
-                val(r.termination_date.as_deref().unwrap_or("(not given)")),
-            ];
-            let _ = writeln!(o, "{}", person(r, &cells));
-        }
-        let _ = writeln!(o, "</table></div>\n</section>");
+    let departures: Vec<&RowChange> = plan
+        .rows
+        .iter()
+        .filter(|r| r.category.is_departure())
+        .collect();
+    if departures.is_empty() {
+        return;
     }
+    section(
+        o,
+        "departure",
+        &format!(
+            "Departures ({}, of which {} scheduled)",
+            departures.len(),
+            plan.summary.scheduled_departures
+        ),
+        &format!(
+            "The export says these people leave while ChartHop shows them active. {}",
+            departures_intro(plan).replace('`', "")
+        ),
+    );
+    group(
+        o,
+        None,
+        &[
+            "Row",
+            "Name",
+            "Work email",
+            "Last day",
+            "When",
+            "Type",
+            "Reason",
+        ],
+    );
+    for r in departures {
+        let d = r.departure.as_ref();
+        let when = match (r.category, d.and_then(|d| d.previous_end_date.as_deref())) {
+            (_, Some(prev)) => format!("moves the last day from {prev}"),
+            (Category::ScheduledDeparture, None) => "scheduled".into(),
+            _ => "on or before the as-of date".into(),
+        };
+        let cells = [
+            val(r.charthop_email.as_deref().unwrap_or("")),
+            val(r.termination_date.as_deref().unwrap_or("(not given)")),
+            val(&when),
+            val(d.and_then(|d| d.depart_type.as_deref()).unwrap_or("")),
+            val(d.and_then(|d| d.reason.as_deref()).unwrap_or("")),
+        ];
+        let _ = writeln!(o, "{}", person(r, &cells));
+    }
+    let _ = writeln!(o, "</table></div>\n</section>");
+}
+
+/// People who left ChartHop and come back.
+pub(super) fn rehires(o: &mut String, plan: &PlanDoc, mask: &Masker) {
+    let rows = rows_of(plan, Category::Rehire);
+    if rows.is_empty() {
+        return;
+    }
+    section(
+        o,
+        "rehire",
+        &format!("Rehires ({})", plan.summary.rehires),
+        "People who left ChartHop and come back: the same ChartHop person, with a new start date (new_hires.csv, matched to them by work email).",
+    );
+    group(
+        o,
+        None,
+        &["Row", "Name", "Before", "Work email", "New start date"],
+    );
+    for r in rows {
+        let t =
+            |code: &str| escape(&mask.show(code, r.target.get(code).map_or("", String::as_str)));
+        let cells = [val(&r.matched), t("contact.workEmail"), t("startDate")];
+        let _ = writeln!(o, "{}", person(r, &cells));
+    }
+    let _ = writeln!(o, "</table></div>\n</section>");
+}
+
+/// Work email changes (the payroll id trusted).
+pub(super) fn email_changes(o: &mut String, plan: &PlanDoc) {
+    let rows = rows_of(plan, Category::EmailChange);
+    if rows.is_empty() {
+        return;
+    }
+    section(
+        o,
+        "email_change",
+        &format!("Work email changes ({})", plan.summary.email_changes),
+        "The payroll id is trusted: these people get the export's work email first (email_changes.csv, by ChartHop job); their other changes are listed with the updates.",
+    );
+    group(o, None, &["Row", "Name", "Old email", "New email"]);
+    for r in rows {
+        let c = r.changes.first();
+        let cells = [
+            val(c.map_or("", |c| c.old.as_str())),
+            val(c.map_or("", |c| c.new.as_str())),
+        ];
+        let _ = writeln!(o, "{}", person(r, &cells));
+    }
+    let _ = writeln!(o, "</table></div>\n</section>");
+}
+
+/// Notes on the plan as a whole.
+pub(super) fn notes(o: &mut String, plan: &PlanDoc) {
+    if plan.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "<h2>Notes</h2>\n<ul>");
+    for n in &plan.notes {
+        let rows: Vec<String> = n.rows.iter().take(20).map(usize::to_string).collect();
+        let more = if n.rows.len() > 20 { ", ..." } else { "" };
+        let _ = writeln!(
+            o,
+            "<li>{} (rows {}{more})</li>",
+            val(&n.message),
+            rows.join(", ")
+        );
+    }
+    let _ = writeln!(o, "</ul>");
 }
 
 /// People in ChartHop but not in the export: reported only, never changed.
