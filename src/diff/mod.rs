@@ -299,6 +299,9 @@ pub struct ChangeSet {
     /// One entry per export row (rejected rows included), in export row order.
     pub rows: Vec<RowChange>,
     pub absent: Vec<Absent>,
+    /// Notes on the plan as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
 }
 
 /// Receives the diff's rows, one at a time, in export order.
@@ -517,11 +520,14 @@ pub fn diff(
     let outline = run(mapping, roster, as_of, sighting, &spool, &mut set)?;
     set.summary = outline.summary;
     set.absent = outline.absent;
+    set.notes = outline.notes;
     Ok(set)
 }
 
 #[cfg(test)]
 mod kinds_tests;
+#[cfg(test)]
+mod lifecycle_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]

@@ -108,6 +108,14 @@ fn parse_as(
         || get(t, "custom")
             .and_then(|v| r.boolean(v, "custom"))
             .unwrap_or(false);
+    if field_code && codes::is_departure(&name) {
+        r.diags.error_hint(
+            name_span.clone(),
+            format!("`{name}` is written by a departure, not mapped as a field"),
+            "a departure's field",
+            Some("ChartHop records the last day (and the departure's type, regret and reason) from a departure: describe it with `[departure]` (`date = \"Termination Date\"`; see mappings/README.md)".into()),
+        );
+    }
     if !custom && let Err(closest) = codes::check(&name) {
         r.diags.error_hint(
             name_span.clone(),
@@ -352,8 +360,13 @@ fn table(
                 .string_table(m, "map")
                 .into_iter()
                 .map(|(k, _, v, _)| (k, v));
-            cx.tables
-                .push(ValueTable::inline(format!("fields.{code}.map"), entries));
+            // A field's table is `fields.CODE.map`; a section's part names itself.
+            let name = if code.starts_with("departure.") {
+                format!("{code}.map")
+            } else {
+                format!("fields.{code}.map")
+            };
+            cx.tables.push(ValueTable::inline(name, entries));
             Some(cx.tables.len() - 1)
         }
         (None, Some(l)) => {

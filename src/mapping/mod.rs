@@ -278,3 +278,7 @@ impl Mapping {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod lifecycle_tests;

@@ -159,7 +159,7 @@ fn snapshot_unknown_column_with_suggestion() {
 #[test]
 fn snapshot_bad_date_format() {
     insta::assert_snapshot!(rendered(&format!(
-        "[source]\ndate_formats = [\"%m/%d/%Y\", \"%m/%Y\", \"%Q\"]\n{BASE}\n[fields.endDate]\nfrom = \"E\"\ntransform = [{{ date = \"%d.%m\" }}]\n"
+        "[source]\ndate_formats = [\"%m/%d/%Y\", \"%m/%Y\", \"%Q\"]\n{BASE}\n[fields.startDateJob]\nfrom = \"E\"\ntransform = [{{ date = \"%d.%m\" }}]\n"
     )));
 }
 
@@ -210,7 +210,7 @@ fn every_problem_is_reported_at_once() {
 #[test]
 fn skip_rules_when_templates_and_clears() {
     let m = parse(&format!(
-        "[[skip]]\nreason = \"contractors\"\nwhen = {{ column = \"Type\", in = [\"CTR\", \"1099\"] }}\n{BASE}\n[fields.name]\ncustom = true\ntemplate = \"{{First}} {{Last}}\"\n[fields.endDate]\nfrom = \"End\"\ntype = \"date\"\non_empty = \"clear\"\nwhen = {{ column = \"Type\", is_not = \"INT\" }}\n"
+        "[[skip]]\nreason = \"contractors\"\nwhen = {{ column = \"Type\", in = [\"CTR\", \"1099\"] }}\n{BASE}\n[fields.name]\ncustom = true\ntemplate = \"{{First}} {{Last}}\"\n[fields.startDateJob]\nfrom = \"End\"\ntype = \"date\"\non_empty = \"clear\"\nwhen = {{ column = \"Type\", is_not = \"INT\" }}\n"
     ))
     .unwrap_or_else(|e| panic!("{e}"));
     let header: Vec<String> = ["Id", "Type", "First", "Last", "End"]

@@ -261,3 +261,104 @@ where
         rows: rows.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use super::*;
+    use crate::diff::{DepartureDetails, FieldChange};
+
+    const MAPPING: &str = r#"
+[key]
+payroll = "Id"
+charthop = "contact.employee"
+[fields."contact.workEmail"]
+from = "Email"
+[fields.title]
+from = "Title"
+[fields.startDate]
+from = "Start"
+type = "date"
+[effective]
+from = "Effective"
+"#;
+
+    fn row(n: usize, category: Category) -> RowChange {
+        RowChange {
+            row: n,
+            category,
+            key: Some(format!("E{n}")),
+            name: format!("P{n}"),
+            job_id: Some(format!("j{n}")),
+            charthop_email: Some(format!("p{n}@x.example")),
+            matched: "matched by contact.employee".into(),
+            changes: vec![],
+            target: BTreeMap::new(),
+            termination_date: None,
+            departure: None,
+            effective_date: None,
+            person_id: None,
+            conflict: None,
+            reason: None,
+        }
+    }
+
+    fn text(f: ChangeFile) -> String {
+        String::from_utf8(f.bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_phase_file_has_its_key_first_and_dates_in_the_layout() {
+        let m = Mapping::parse(Path::new("m.toml"), MAPPING).expect("mapping");
+        let mut update = row(2, Category::Update);
+        update.changes.push(FieldChange {
+            field: "startDate".into(),
+            old: "2020-01-01".into(),
+            new: "2020-03-01".into(),
+        });
+        update
+            .target
+            .insert("startDate".into(), "2020-03-01".into());
+        update.effective_date = Some("2026-12-01".into());
+        let mut email = row(3, Category::EmailChange);
+        email.changes.push(FieldChange {
+            field: "contact.workEmail".into(),
+            old: "p3@x.example".into(),
+            new: "new3@x.example".into(),
+        });
+        email
+            .target
+            .insert("contact.workEmail".into(), "new3@x.example".into());
+        let mut leaver = row(4, Category::ScheduledDeparture);
+        leaver.termination_date = Some("2027-01-15".into());
+        leaver.target.insert("contact.employee".into(), "E4".into());
+        leaver.departure = Some(DepartureDetails {
+            depart_type: None,
+            reason: Some("Resignation".into()),
+            ..DepartureDetails::default()
+        });
+        let set = ChangeSet {
+            rows: vec![update, email, leaver],
+            ..ChangeSet::default()
+        };
+        let mdy = Cells::new(&m, DateLayout::MonthDayYear);
+        assert_eq!(
+            text(updates(&m, &set, &mdy).expect("updates")),
+            "Work Email,Employee ID,Start Date,Date\r\np2@x.example,E2,3/1/2020,12/1/2026\r\n"
+        );
+        assert_eq!(
+            text(email_changes(&m, &set, &Cells::new(&m, DateLayout::Iso)).expect("emails")),
+            "Job ID,Work Email,Date\r\nj3,new3@x.example,\r\n"
+        );
+        let defaults = DepartureDefaults {
+            backfill: false,
+            default_type: Some("Voluntary"),
+        };
+        assert_eq!(
+            text(departures(&m, &set, &mdy, &defaults).expect("departures")),
+            "Work Email,Employee ID,End Date,Depart Type,backfillJob,Depart Reason\r\np4@x.example,E4,1/15/2027,Voluntary,no,Resignation\r\n"
+        );
+    }
+}

@@ -95,6 +95,7 @@ impl Writer {
             summary: outline.summary.clone(),
             rows: self.listed,
             absent: Vec::new(),
+            notes: Vec::new(),
         };
         let to_io = |e: ::csv::Error| io::Error::other(e.to_string());
         let ref_of = |name: &str, file: &csv::ChangeFile| ChangeFileRef {

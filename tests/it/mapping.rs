@@ -122,7 +122,7 @@ fn a_mapping_with_problems_exits_78_listing_all_of_them() {
     let text = std::fs::read_to_string(mapping("adp.toml"))
         .expect("adp.toml")
         .replace("transform = [\"email\"]", "transform = [\"emial\"]")
-        .replace("[fields.endDate]", "[fields.endDat]")
+        .replace("[fields.hourly]", "[fields.hourli]")
         .replace(
             "type = \"money\"\nsensitive = true\nwhen = { column = \"Pay Type\", is = \"Salary\" }",
             "type = \"mony\"\nsensitive = true\nwhen = { column = \"Pay Type\", is = \"Salary\" }",
@@ -137,11 +137,11 @@ fn a_mapping_with_problems_exits_78_listing_all_of_them() {
     let out = check_cmd(&[path(&m)]);
     assert_eq!(code(&out), 78);
     let err = stderr(&out);
-    // Three typos, and the two embedded tests that expect `endDate`, which is no longer mapped.
+    // Three typos, and the two embedded tests that expect `hourly`, which is no longer mapped.
     assert!(err.contains("has 5 problem(s)"), "{err}");
-    assert!(err.contains("`endDate` is not a mapped field"), "{err}");
+    assert!(err.contains("`hourly` is not a mapped field"), "{err}");
     assert!(err.contains("hint: did you mean `email`?"), "{err}");
-    assert!(err.contains("hint: did you mean `endDate`?"), "{err}");
+    assert!(err.contains("hint: did you mean `hourly`?"), "{err}");
     assert!(err.contains("hint: did you mean `money`?"), "{err}");
     assert!(err.contains("adp.toml:"), "positions are given: {err}");
 }

@@ -1,0 +1,432 @@
+//! The diff on a real organization's people lifecycle: rehires found among former people,
+//! departures ChartHop already records, future start dates, details that cannot be read, and
+//! the plan's notes.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::*;
+use crate::fetch::Person;
+
+const MAPPING: &str = r#"
+[source]
+date_formats = ["%m/%d/%Y"]
+[key]
+payroll = "Id"
+charthop = "contact.employee"
+fallback = { payroll = "Email", charthop = "contact.workEmail" }
+[fields."contact.workEmail"]
+from = "Email"
+transform = ["trim", "lower"]
+[fields."contact.employee"]
+from = "Id"
+[fields."name.first"]
+from = "First"
+[fields.department]
+from = "Dept"
+[fields.startDate]
+from = "Start"
+type = "date"
+[import]
+create_groups = true
+[departure]
+from = "Status"
+values = ["Terminated"]
+date = "Term"
+rehire_date = "Rehire"
+reason = { from = "Code", lookup = "reasons" }
+[lookups.reasons]
+entries = { RES = "Resignation" }
+"#;
+
+/// Id, Email, First, Dept, Start, Status, Term, Rehire, Code.
+type Row = [&'static str; 9];
+const HEADER: Row = [
+    "Id", "Email", "First", "Dept", "Start", "Status", "Term", "Rehire", "Code",
+];
+
+fn job(
+    id: &str,
+    key: &str,
+    email: &str,
+    dept: &str,
+    start: &str,
+    extra: &[(&str, &str)],
+) -> Person {
+    let mut values: HashMap<String, String> = [
+        ("contact.employee", key),
+        ("contact.workEmail", email),
+        ("department", dept),
+        ("startDate", start),
+        ("name.first", "F"),
+        ("personId", &format!("p{id}")),
+    ]
+    .iter()
+    .chain(extra)
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    values.retain(|_, v| !v.is_empty());
+    Person {
+        job_id: format!("j{id}"),
+        name: format!("P{id}"),
+        values,
+    }
+}
+
+fn roster() -> Roster {
+    Roster::new(vec![
+        job("1", "1", "a@x.com", "Sales", "2015-01-05", &[]),
+        job("2", "2", "b@x.com", "Sales", "2020-03-01", &[]),
+        // Departing on 2026-12-31, as ChartHop records it.
+        job(
+            "3",
+            "3",
+            "c@x.com",
+            "Sales",
+            "2019-05-06",
+            &[("state", "DEPART"), ("personEndDate", "2026-12-31")],
+        ),
+        // An upcoming DEPART change only.
+        job(
+            "4",
+            "4",
+            "d@x.com",
+            "Sales",
+            "2018-02-01",
+            &[("upcoming", r#"[{"type":"DEPART","date":"2027-01-15"}]"#)],
+        ),
+    ])
+}
+
+/// People as `findPersons` lists them: former ones have a last day and no job.
+fn people() -> Roster {
+    let page = br#"{"data":[
+        {"id":"pf1","name":"Former One","contact.employee":"50","contact.workEmail":"f1@x.com","endDateOrg":"2023-06-30"},
+        {"id":"pf2","name":"Former Two","contact.employee":"60","contact.workEmail":"f2@x.com","endDateOrg":"2022-01-31"},
+        {"id":"pf3","name":"Former Three","contact.employee":"61","contact.workEmail":"f3@x.com","endDateOrg":"2021-01-31"},
+        {"id":"p1","name":"P1","contact.employee":"1","contact.workEmail":"a@x.com"}]}"#;
+    let mut r = Roster::people_with_indexes(&[]);
+    r.push_page_json(page).expect("page");
+    r
+}
+
+fn run(rows: &[Row], with_former: bool) -> ChangeSet {
+    let m = Mapping::parse(Path::new("t.toml"), MAPPING).unwrap_or_else(|e| panic!("{e}"));
+    let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    let bound = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
+    let email_field = m.field_index(WORK_EMAIL);
+    let mut sighting = Sighting::new().expect("sighting");
+    let mut w = SpoolWriter::new(Vec::new());
+    for (i, r) in rows.iter().enumerate() {
+        match bound.map_row(i + 2, &r.map(str::to_string)) {
+            Ok(d) => {
+                sighting.observe(&d, email_field).expect("observe");
+                w.mapped(&d).expect("spool");
+            }
+            Err(e) => w.rejected(&e).expect("spool"),
+        }
+    }
+    let spool = w.finish().expect("spool");
+    let roster = roster();
+    let people = people();
+    let mut set = ChangeSet::default();
+    let mut prepared =
+        prepare(&m, &roster, super::tests::AS_OF, sighting, &spool).expect("prepare");
+    if with_former {
+        assert!(prepared.unmatched() > 0, "some row needs the former people");
+        prepared.with_former(&people);
+    }
+    let outline = prepared.run(&spool, &mut set).expect("run");
+    set.summary = outline.summary;
+    set.absent = outline.absent;
+    set.notes = outline.notes;
+    set
+}
+
+fn row(cs: &ChangeSet, n: usize) -> &RowChange {
+    cs.rows
+        .iter()
+        .find(|r| r.row == n)
+        .unwrap_or_else(|| panic!("row {n}"))
+}
+
+const A: Row = [
+    "1",
+    "a@x.com",
+    "F",
+    "Sales",
+    "01/05/2015",
+    "Active",
+    "",
+    "",
+    "",
+];
+
+#[test]
+fn a_former_person_comes_back_as_a_rehire_with_the_rehire_date() {
+    let rows = [
+        A,
+        // Former One, rehired: the old termination and a later rehire date.
+        [
+            "50",
+            "f1@x.com",
+            "F",
+            "Sales",
+            "04/01/2016",
+            "Active",
+            "06/30/2023",
+            "11/02/2026",
+            "",
+        ],
+        // Nobody known: a new hire.
+        [
+            "70",
+            "new@x.com",
+            "N",
+            "Sales",
+            "12/01/2026",
+            "Active",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let cs = run(&rows, true);
+    let r = row(&cs, 3);
+    assert_eq!(r.category, Category::Rehire, "{r:#?}");
+    assert_eq!(r.person_id.as_deref(), Some("pf1"));
+    assert_eq!(r.target["contact.workEmail"], "f1@x.com");
+    assert_eq!(r.target["startDate"], "2026-11-02");
+    assert!(
+        r.matched.contains("left ChartHop on 2023-06-30"),
+        "{}",
+        r.matched
+    );
+    assert_eq!(row(&cs, 4).category, Category::NewHire);
+    assert_eq!((cs.summary.rehires, cs.summary.new_hires), (1, 1));
+    // Without the former people (not fetched), the same row would be a new hire.
+    assert_eq!(row(&run(&rows, false), 3).category, Category::NewHire);
+}
+
+#[test]
+fn a_row_matching_two_former_people_or_an_old_start_is_a_conflict() {
+    let cs = run(
+        &[
+            A,
+            // Key of Former Two, email of Former Three.
+            [
+                "60",
+                "f3@x.com",
+                "F",
+                "Sales",
+                "11/02/2026",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+            // Former One with no date after their last day.
+            [
+                "50",
+                "f1@x.com",
+                "F",
+                "Sales",
+                "04/01/2016",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+            // Former Three with another email.
+            [
+                "61",
+                "other@x.com",
+                "F",
+                "Sales",
+                "11/02/2026",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+        ],
+        true,
+    );
+    assert_eq!(
+        row(&cs, 3).conflict,
+        Some(ConflictKind::SeveralFormerPeople)
+    );
+    assert_eq!(row(&cs, 4).conflict, Some(ConflictKind::ContradictoryDates));
+    assert_eq!(
+        row(&cs, 5).conflict,
+        Some(ConflictKind::RehireEmailChange),
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn a_departure_chart_hop_records_is_unchanged_and_another_day_moves_it() {
+    let cs = run(
+        &[
+            A,
+            // The day ChartHop has (personEndDate).
+            [
+                "3",
+                "c@x.com",
+                "F",
+                "Sales",
+                "05/06/2019",
+                "Active",
+                "12/31/2026",
+                "",
+                "",
+            ],
+            // Another day than the upcoming DEPART's.
+            [
+                "4",
+                "d@x.com",
+                "F",
+                "Sales",
+                "02/01/2018",
+                "Terminated",
+                "11/20/2026",
+                "",
+                "RES",
+            ],
+        ],
+        false,
+    );
+    let c = row(&cs, 3);
+    assert_eq!(c.category, Category::Unchanged, "{c:#?}");
+    assert!(c.matched.contains("already records"), "{}", c.matched);
+    let d = row(&cs, 4);
+    assert_eq!(d.category, Category::Departure, "{d:#?}");
+    let details = d.departure.as_ref().expect("details");
+    assert_eq!(details.previous_end_date.as_deref(), Some("2027-01-15"));
+    assert_eq!(details.reason.as_deref(), Some("Resignation"));
+    assert_eq!(d.target["contact.employee"], "4");
+}
+
+#[test]
+fn a_future_start_for_an_active_person_is_a_conflict_saying_what_to_do() {
+    let cs = run(
+        &[[
+            "2",
+            "b@x.com",
+            "F",
+            "Sales",
+            "01/05/2027",
+            "Active",
+            "",
+            "",
+            "",
+        ]],
+        false,
+    );
+    let b = row(&cs, 2);
+    assert_eq!(b.conflict, Some(ConflictKind::FutureStart), "{b:#?}");
+    assert!(b.reason.as_deref().unwrap_or("").contains("rehire"));
+}
+
+#[test]
+fn a_stale_reason_code_rejects_only_a_row_that_departs() {
+    let cs = run(
+        &[
+            // A date alone, past, blank status: a departure; its code has no entry.
+            [
+                "1",
+                "a@x.com",
+                "F",
+                "Sales",
+                "01/05/2015",
+                "",
+                "11/20/2026",
+                "",
+                "ZZZ",
+            ],
+            // Rehired after the old termination: active; the stale code does not matter.
+            [
+                "2",
+                "b@x.com",
+                "F",
+                "Sales",
+                "03/01/2020",
+                "Active",
+                "06/30/2019",
+                "",
+                "ZZZ",
+            ],
+        ],
+        false,
+    );
+    let a = row(&cs, 2);
+    assert_eq!(a.category, Category::Rejected, "{a:#?}");
+    assert!(a.reason.as_deref().unwrap_or("").contains("column `Code`"));
+    assert_eq!(row(&cs, 3).category, Category::Unchanged);
+}
+
+#[test]
+fn moves_into_departments_nobody_is_in_are_noted() {
+    let cs = run(
+        &[
+            [
+                "1",
+                "a@x.com",
+                "F",
+                "Data",
+                "01/05/2015",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+            [
+                "2",
+                "b@x.com",
+                "F",
+                "Legal",
+                "03/01/2020",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+            [
+                "70",
+                "new@x.com",
+                "N",
+                "Data",
+                "12/01/2026",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+        ],
+        false,
+    );
+    let notes: Vec<&str> = cs.notes.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(cs.notes.len(), 2, "{notes:#?}");
+    let data = cs
+        .notes
+        .iter()
+        .find(|n| n.message.contains("`Data`"))
+        .expect("Data");
+    assert_eq!(data.rows, vec![2]);
+    assert!(
+        data.message.contains("new-hire import creates it"),
+        "{}",
+        data.message
+    );
+    let legal = cs
+        .notes
+        .iter()
+        .find(|n| n.message.contains("`Legal`"))
+        .expect("Legal");
+    assert!(
+        legal.message.contains("refuse that row"),
+        "{}",
+        legal.message
+    );
+}
