@@ -72,6 +72,15 @@ pub fn check(code: &str) -> Result<(), String> {
     }
 }
 
+/// True for the fields a departure writes (`endDate`, `depart`, ...): a mapping describes them
+/// with `[departure]`, never as a field, so an update can never depart someone by accident.
+pub fn is_departure(code: &str) -> bool {
+    matches!(
+        code.to_ascii_lowercase().as_str(),
+        "enddate" | "enddateorg" | "depart" | "departtype" | "departregret" | "departreason"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -86,13 +95,4 @@ mod tests {
         );
         assert_eq!(super::check("costCenter"), Ok(()), "a custom field");
     }
-}
-
-/// True for the fields a departure writes (`endDate`, `depart`, ...): a mapping describes them
-/// with `[departure]`, never as a field, so an update can never depart someone by accident.
-pub fn is_departure(code: &str) -> bool {
-    matches!(
-        code.to_ascii_lowercase().as_str(),
-        "enddate" | "enddateorg" | "depart" | "departtype" | "departregret" | "departreason"
-    )
 }

@@ -115,6 +115,16 @@ pub fn email(text: &str) -> Result<String, String> {
     Ok(t.to_lowercase())
 }
 
+/// Brings `text` to Unicode NFC in place (ASCII and already-composed text are left as they
+/// are without copying): the export's text is compared with ChartHop's, and written, in NFC.
+pub fn to_nfc(text: &mut String) {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return;
+    }
+    *text = text.nfc().collect();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,14 +189,4 @@ mod tests {
             assert!(email(bad).is_err(), "{bad}");
         }
     }
-}
-
-/// Brings `text` to Unicode NFC in place (ASCII and already-composed text are left as they
-/// are without copying): the export's text is compared with ChartHop's, and written, in NFC.
-pub fn to_nfc(text: &mut String) {
-    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        return;
-    }
-    *text = text.nfc().collect();
 }
