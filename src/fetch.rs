@@ -1,6 +1,8 @@
-//! Stage 3, fetch: the current ChartHop roster (filled jobs), keyed for the diff.
+//! Stage 3, fetch: the current ChartHop roster (filled jobs and announced future hires), keyed
+//! for the diff.
 //!
-//! Pages through `findJobs` with `q=open:filled`, `format=minimal` and exactly the fields the
+//! Pages through `findJobs` with `q=open:filled || is:start` (a future hire holds a START job,
+//! which `open:filled` leaves out), `format=minimal` and exactly the fields the
 //! mapping owns, re-sending every filter on each page; only a missing `next` ends the walk, and
 //! a cursor seen twice is an error (never a loop). [`export`] streams a roster out as CSV or
 //! JSON for `payroll-sync roster`.
@@ -37,7 +39,7 @@ pub async fn fetch_roster(
     }
     let query = JobQuery {
         fields: wanted,
-        q: "open:filled".into(),
+        q: "open:filled || is:start".into(),
         date: None,
         limit: page_size,
     };
