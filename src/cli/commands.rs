@@ -101,6 +101,10 @@ pub struct EmulatorArgs {
     /// Delay between an import's steps, in milliseconds.
     #[arg(long, default_value_t = 30)]
     pub import_step_ms: u64,
+    /// The emulator's "today" (YYYY-MM-DD): start dates, departures and dated changes are
+    /// judged by it (default: a date saved in --state by POST /_emulator/today, else today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Runs the chosen command; `Ok` carries the exit code.
@@ -289,6 +293,7 @@ async fn emulator(args: EmulatorArgs) -> Result<u8, Error> {
     let mut config = charthop_emulator::Config::new(args.seed, args.token);
     config.state_file = args.state;
     config.import_step_delay = std::time::Duration::from_millis(args.import_step_ms);
+    config.today = args.today;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let addr_file = args.addr_file;
     tokio::task::spawn_blocking(move || {

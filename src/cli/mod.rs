@@ -122,7 +122,9 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Run the local ChartHop emulator (for tests, demos and trying mappings).
     ///
-    /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev
+    /// Move its clock while it runs with POST /_emulator/today {"date":"YYYY-MM-DD"}.
+    ///
+    /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev --today 2025-01-15
     Emulator(commands::EmulatorArgs),
 }
 

@@ -72,6 +72,13 @@ pub fn check(code: &str) -> Result<(), String> {
     }
 }
 
+/// ChartHop's own spelling of a built-in code written in another case (`contact.workemail`
+/// -> `contact.workEmail`): ChartHop ignores case, the roster's keys and this tool's lookups do
+/// not, so every code is kept in one spelling. `None` for a code that is not built in.
+pub fn canonical(code: &str) -> Option<String> {
+    built_in().into_iter().find(|c| c.eq_ignore_ascii_case(code))
+}
+
 /// True for the fields a departure writes (`endDate`, `depart`, ...): a mapping describes them
 /// with `[departure]`, never as a field, so an update can never depart someone by accident.
 pub fn is_departure(code: &str) -> bool {

@@ -364,7 +364,9 @@ fn key(r: &mut Reader, doc: &DeTable<'_>, cols: &mut Columns) -> Option<KeyParts
             }
         };
         let charthop = match get(t, "charthop") {
-            Some(v) => r.string(v, "charthop").map(str::to_string),
+            Some(v) => r
+                .string(v, "charthop")
+                .map(|c| super::codes::canonical(c).unwrap_or_else(|| c.to_string())),
             None => {
                 r.diags.error(
                     span,

@@ -54,7 +54,9 @@ pub(super) fn parse(
     item: &Item<'_>,
     cx: &mut Context<'_>,
 ) -> Option<Field> {
-    parse_as(r, code.get_ref(), code.span(), item, cx, &KEYS, true)
+    // One spelling of every built-in code, whatever case the mapping writes it in.
+    let name = codes::canonical(code.get_ref()).unwrap_or_else(|| code.get_ref().to_string());
+    parse_as(r, &name, code.span(), item, cx, &KEYS, true)
 }
 
 /// A text value of another section compiled like a field (`from`, `transform`, `map`,

@@ -187,6 +187,13 @@ async fn every_emulated_operation_answers_as_the_spec_declares() {
     assert!(list["next"].is_string());
     let (status, users) = h.send(Method::GET, "/v1/user?orgId=acme", None).await;
     user.check_response("findUsers", status, &users);
+    let (status, persons) = h
+        .send(Method::GET, "/v2/org/acme/person?includeAll=true", None)
+        .await;
+    load("charthop-person-api-openapi.yml").check_response("findPersons", status, &persons);
+    // findChanges has no OpenAPI file here; its shape is tested in the emulator's own tests.
+    let (status, _) = h.send(Method::GET, "/v1/org/acme/change", None).await;
+    assert_eq!(status, 200);
 
     // Every operation the emulator implements was exercised above.
     let seen: std::collections::BTreeSet<String> = emu
@@ -301,4 +308,164 @@ fn the_validator_rejects_what_the_spec_forbids() {
     let schema = json!({"$ref": "#/components/schemas/ProcessEventResponse"});
     process.validate(&schema, &events, "events", &mut errors);
     assert_eq!(errors.len(), 1, "`at` is a string in the spec: {errors:?}");
+}
+
+/// An emulator on the acme seed whose clock is 2027-02-01 (after every seed start date).
+fn emulator_in_2027() -> Emulator {
+    let mut config = charthop_emulator::Config::new(fixture("charthop/acme"), TOKEN);
+    config.import_step_delay = Duration::from_millis(1);
+    config.today = chrono::NaiveDate::from_ymd_opt(2027, 2, 1);
+    Emulator::start(config).expect("the emulator starts")
+}
+
+#[tokio::test]
+async fn find_persons_answers_and_is_asked_as_the_person_api_declares() {
+    let person = load("charthop-person-api-openapi.yml");
+    let emu = emulator_in_2027();
+    let h = Http::new(&emu);
+    // Two people leave at once (their last day has passed): former people.
+    let (_, p) = h
+        .upload(
+            "upsert=false",
+            "Work Email,End Date,Depart Type\nada.lovelace@acme.example,1/15/2027,Voluntary\nkwame.mensah@acme.example,2027-01-31,Involuntary\n",
+        )
+        .await;
+    assert_eq!(
+        h.finished(p["id"].as_str().unwrap_or_default()).await["status"],
+        "DONE"
+    );
+    let fields =
+        "id,name,name.first,name.last,contact.workEmail,contact.employee,startDateOrg,endDateOrg";
+    let mut former = 0;
+    for format in ["minimal", "json"] {
+        let mut from = String::new();
+        loop {
+            let (status, body) = h
+                .send(
+                    reqwest::Method::GET,
+                    &format!(
+                        "/v2/org/acme/person?includeAll=true&limit=25&format={format}&fields={fields}&q=contact.workEmail:acme.example&from={from}"
+                    ),
+                    None,
+                )
+                .await;
+            person.check_response("findPersons", status, &body);
+            for row in body["data"].as_array().into_iter().flatten() {
+                let end = &row["endDateOrg"];
+                if let Some(end) = end.as_str() {
+                    former += 1;
+                    assert!(
+                        chrono::NaiveDate::parse_from_str(end, "%Y-%m-%d").is_ok(),
+                        "{row}"
+                    );
+                }
+                if format == "minimal" {
+                    let flat = row
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .all(|(_, v)| v.is_string());
+                    assert!(flat, "minimal rows are flat strings: {row}");
+                }
+            }
+            match body["next"].as_str() {
+                Some(next) => from = next.to_string(),
+                None => break,
+            }
+        }
+    }
+    assert_eq!(former, 4, "two former people, in both formats");
+    let requests = emu.requests();
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.operation.as_deref() == Some("findPersons"))
+            .count()
+            >= 6
+    );
+    for r in requests
+        .iter()
+        .filter(|r| r.operation.as_deref() == Some("findPersons"))
+    {
+        person.check_request("findPersons", r);
+    }
+}
+
+#[tokio::test]
+async fn job_state_and_upcoming_fit_the_find_jobs_response() {
+    let jobs = load("charthop-job-api-openapi.yml");
+    let emu = emulator_in_2027();
+    let h = Http::new(&emu);
+    let (_, p) = h
+        .upload(
+            "upsert=true&defaultChangeDate=2027-02-01",
+            "Work Email,First Name,Last Name,Start Date,End Date,Title,Date\n\
+             new.person@acme.example,New,Person,4/1/2027,,Engineer,\n\
+             ada.lovelace@acme.example,,,,2027-03-31,,\n\
+             margaret.okonkwo@acme.example,,,,,Chair,2027-05-01\n",
+        )
+        .await;
+    assert_eq!(
+        h.finished(p["id"].as_str().unwrap_or_default()).await["status"],
+        "DONE"
+    );
+    // The job-api file declares findJobs rows as free-form objects; these are the job fields'
+    // shapes as ChartHop's Job/PartialJob schemas give them (charthop-api.md 2.4 and 13.3).
+    let row = json!({"type": "object", "properties": {
+        "state": {"type": "string", "enum": ["OPEN", "FILLED", "DEPART", "START"]},
+        "personId": {"type": "string"},
+        "startDate": {"type": "string", "format": "date"},
+        "personStartDate": {"type": "string", "format": "date"},
+        "personEndDate": {"type": "string", "format": "date"},
+        "upcoming": {"type": "array", "items": {"type": "object",
+            "required": ["id", "type", "date", "personId"],
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"type": "string", "enum": ["HIRE", "DEPART", "MOVE", "UPCOMING", "CREATE",
+                    "UPDATE", "DATA", "DELETE", "RELATE", "BACKFILL"]},
+                "date": {"type": "string", "format": "date"},
+                "announceDate": {"type": "string", "format": "date"},
+                "personId": {"type": "string"}}}}}});
+    let mut states = std::collections::BTreeMap::new();
+    for format in ["minimal", "json"] {
+        let (status, body) = h
+            .send(
+                reqwest::Method::GET,
+                &format!(
+                    "/v2/org/acme/job?format={format}&limit=1000&fields=jobId,personId,state,startDate,personStartDate,personEndDate,upcoming"
+                ),
+                None,
+            )
+            .await;
+        jobs.check_response("findJobs", status, &body);
+        for r in body["data"].as_array().into_iter().flatten() {
+            let mut errors = Vec::new();
+            jobs.validate(&row, r, "job", &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            let upcoming: Vec<String> = r["upcoming"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|u| u["type"].as_str().unwrap_or_default().to_string())
+                .collect();
+            *states
+                .entry((
+                    r["state"].as_str().unwrap_or_default().to_string(),
+                    upcoming,
+                ))
+                .or_insert(0) += 1;
+        }
+    }
+    let count = |state: &str, upcoming: &[&str]| {
+        states
+            .get(&(
+                state.to_string(),
+                upcoming.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ))
+            .copied()
+    };
+    assert_eq!(count("START", &["HIRE"]), Some(2), "{states:?}");
+    assert_eq!(count("DEPART", &["DEPART"]), Some(2), "{states:?}");
+    assert_eq!(count("FILLED", &["UPDATE"]), Some(2), "{states:?}");
+    assert_eq!(count("OPEN", &[]), Some(6), "{states:?}");
 }

@@ -18,7 +18,9 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Delay before an import runs, and between its progress steps. Default 30 ms.
     pub import_step_delay: Duration,
-    /// "Today" for `tenure`; `None` means the real local date.
+    /// The clock's explicit setting (`--today`): "today" for every date-dependent rule
+    /// (tenure, announced hires, departures, scheduled changes). It wins over a state file's
+    /// saved setting; `None` keeps that one, or else follows the system's UTC date.
     pub today: Option<NaiveDate>,
     /// The installed app's short name: webhooks say `process.create.<app_name>`.
     pub app_name: String,
@@ -27,7 +29,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// A config with no state file, a 30 ms import step delay, the real date, and an app named
+    /// A config with no state file, a 30 ms import step delay, no fixed today, and an app named
     /// `payroll-sync` with no webhook URL.
     pub fn new(seed_dir: impl Into<PathBuf>, token: impl Into<String>) -> Self {
         Config {

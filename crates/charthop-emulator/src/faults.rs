@@ -53,9 +53,11 @@ pub enum Fault {
     /// `importDataCsv`: the upload is accepted and its process runs (the rows ARE applied),
     /// but the connection is dropped instead of answering.
     DropAfterProcessCreated,
-    /// `findJobs`: answer an empty page whose `next` still leads on (no rows are lost).
+    /// `findJobs`, `findPersons`: answer an empty page whose `next` still leads on (no rows
+    /// are lost).
     EmptyPage,
-    /// `findJobs`: answer with `next` equal to the `from` the client sent (a looping cursor).
+    /// `findJobs`, `findPersons`: answer with `next` equal to the `from` the client sent (a
+    /// looping cursor).
     RepeatCursor,
 }
 
@@ -110,8 +112,9 @@ impl Fault {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
-    /// An operation id (`findJobs`, `importDataCsv`, `getProcess`, `updateProcess`,
-    /// `getProcessEvents`, `findProcesses`, `findUsers`, `runInstalledApp`) or `*` for all.
+    /// An operation id (`findJobs`, `findPersons`, `findChanges`, `importDataCsv`,
+    /// `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`,
+    /// `runInstalledApp`) or `*` for all.
     pub operation: String,
     /// What happens.
     pub fault: Fault,
@@ -141,8 +144,10 @@ impl FaultRule {
 }
 
 /// The operation ids the emulator implements.
-pub const OPERATIONS: [&str; 8] = [
+pub const OPERATIONS: [&str; 10] = [
     "findJobs",
+    "findPersons",
+    "findChanges",
     "importDataCsv",
     "getProcess",
     "updateProcess",
@@ -193,6 +198,8 @@ pub fn operation(method: &str, path: &str) -> Option<&'static str> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     Some(match (method, segs.as_slice()) {
         ("GET", ["v2", "org", _, "job"]) => "findJobs",
+        ("GET", ["v2", "org", _, "person"]) => "findPersons",
+        ("GET", ["v1", "org", _, "change"]) => "findChanges",
         ("POST", ["v1", "org", _, "import", "csv", "data"]) => "importDataCsv",
         ("GET", ["v1", "org", _, "process"]) => "findProcesses",
         ("GET", ["v1", "org", _, "process", _]) => "getProcess",
@@ -253,6 +260,8 @@ mod tests {
             Some("runInstalledApp")
         );
         assert_eq!(operation("GET", "/v1/user"), Some("findUsers"));
+        assert_eq!(operation("GET", "/v2/org/a/person"), Some("findPersons"));
+        assert_eq!(operation("GET", "/v1/org/a/change"), Some("findChanges"));
         assert_eq!(operation("DELETE", "/v2/org/acme/job"), None);
     }
 

@@ -1,16 +1,18 @@
-//! Field codes (`fields=`, Carrot filters) and their values on a job.
+//! Field codes (`fields=`, Carrot filters) and their values on a job, including its lifecycle
+//! (`state`, `upcoming`, `personStartDate`, `personEndDate`).
 //!
 //! Codes are matched case-insensitively. Values are computed from [`OrgState`]; this module
 //! does not decide how rows are shaped on the wire (see `routes::jobs`).
 //!
-//! Layering: this sits above `state` (it reads jobs and groups through it and maps codes to
-//! [`Attr`]) and `model` (the [`STORED`] table); neither of them knows field codes.
+//! Layering: this sits above `state` (it reads jobs, groups and the history's scheduled
+//! changes through it and maps codes to [`Attr`]) and `model` (the [`STORED`] table); neither
+//! of them knows field codes.
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 use crate::model::STORED;
-use crate::state::{Attr, Job, OrgState};
+use crate::state::{Attr, Job, OrgState, Person};
 
 /// A field code the emulator can answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,8 +23,18 @@ pub enum FieldCode {
     Id,
     /// `personId`
     PersonId,
-    /// `open`: `open` or `filled`
+    /// `open`: `filled` for FILLED and DEPART jobs, `open` for OPEN and START
     Open,
+    /// `state`: `OPEN`, `FILLED`, `DEPART` or `START`
+    State,
+    /// `upcoming`: the job's scheduled changes, `[{id, type, date, announceDate?, personId}]`
+    Upcoming,
+    /// `personStartDate`: the person's start (a rehire's new start), ISO
+    PersonStartDate,
+    /// `personEndDate`: the person's last day, while departing, ISO
+    PersonEndDate,
+    /// `endDate`: the same as `personEndDate`
+    EndDate,
     /// `name`: preferred or first name, then last name
     Name,
     /// `name.first`
@@ -64,11 +76,16 @@ pub enum FieldCode {
 }
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
-pub const ALL: [(&str, FieldCode); 22] = [
+pub const ALL: [(&str, FieldCode); 27] = [
     ("jobId", FieldCode::JobId),
     ("id", FieldCode::Id),
     ("personId", FieldCode::PersonId),
     ("open", FieldCode::Open),
+    ("state", FieldCode::State),
+    ("upcoming", FieldCode::Upcoming),
+    ("personStartDate", FieldCode::PersonStartDate),
+    ("personEndDate", FieldCode::PersonEndDate),
+    ("endDate", FieldCode::EndDate),
     ("name", FieldCode::Name),
     ("name.first", FieldCode::NameFirst),
     ("name.last", FieldCode::NameLast),
@@ -90,7 +107,7 @@ pub const ALL: [(&str, FieldCode); 22] = [
 ];
 
 /// The codes `findJobs` returns when `fields` is absent.
-pub const DEFAULT_FIELDS: &str = "jobId,personId,open,name,title,contact.workEmail,department,location,manager,startDate,employment";
+pub const DEFAULT_FIELDS: &str = "jobId,personId,open,state,name,title,contact.workEmail,department,location,manager,startDate,employment";
 
 impl FieldCode {
     /// Parses a code ignoring ASCII case; `None` for an unknown code.
@@ -118,12 +135,16 @@ impl FieldCode {
     }
 
     /// The value of this field on `job`, or `None` when unset or empty. `tenure` is a JSON
-    /// number; everything else is a string.
+    /// number, `upcoming` an array (empty when nothing is scheduled); everything else is a
+    /// string.
     pub fn value(self, job: &Job, org: &OrgState, today: NaiveDate) -> Option<Value> {
         if self == FieldCode::Tenure {
             return job
                 .start_date
                 .map(|start| Value::from(whole_months(start, today)));
+        }
+        if self == FieldCode::Upcoming {
+            return Some(upcoming(job, org));
         }
         self.text(job, org)
             .filter(|s| !s.is_empty())
@@ -162,20 +183,14 @@ impl FieldCode {
         match self {
             FieldCode::JobId | FieldCode::Id => Some(job.id.clone()),
             FieldCode::PersonId => person.map(|p| p.id.clone()),
-            FieldCode::Open => Some(if person.is_some() { "filled" } else { "open" }.to_string()),
-            FieldCode::Name => person.and_then(|p| {
-                let first = p
-                    .pref_name
-                    .as_deref()
-                    .filter(|s| !s.is_empty())
-                    .or(p.first_name.as_deref());
-                let parts: Vec<&str> = [first, p.last_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join(" "))
-            }),
+            FieldCode::Open => Some(job.state.open_field().to_string()),
+            FieldCode::State => Some(job.state.code().to_string()),
+            FieldCode::Upcoming => None,
+            FieldCode::PersonStartDate => person.and(job.start_date).map(|d| d.to_string()),
+            FieldCode::PersonEndDate | FieldCode::EndDate => {
+                person.and_then(|p| p.end_date).map(|d| d.to_string())
+            }
+            FieldCode::Name => person.and_then(display_name),
             FieldCode::NameFirst => person.and_then(|p| p.first_name.clone()),
             FieldCode::NameLast => person.and_then(|p| p.last_name.clone()),
             FieldCode::NamePref => person.and_then(|p| p.pref_name.clone()),
@@ -202,6 +217,38 @@ impl FieldCode {
             }
         }
     }
+}
+
+/// A person's display name: preferred (else first) name, then last name; `None` when both
+/// are empty.
+pub fn display_name(p: &Person) -> Option<String> {
+    let first = p
+        .pref_name
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .or(p.first_name.as_deref());
+    let parts: Vec<&str> = [first, p.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The scheduled changes of `job` as `upcoming[]` entries, soonest first.
+fn upcoming(job: &Job, org: &OrgState) -> Value {
+    let entries = org.history.upcoming(&job.id).into_iter().map(|c| {
+        let mut entry = serde_json::Map::new();
+        entry.insert("id".into(), Value::String(c.id.clone()));
+        entry.insert("type".into(), Value::String(c.kind.code().into()));
+        entry.insert("date".into(), Value::String(c.date.to_string()));
+        if let Some(d) = c.announce_date {
+            entry.insert("announceDate".into(), Value::String(d.to_string()));
+        }
+        entry.insert("personId".into(), Value::String(c.person_id.clone()));
+        Value::Object(entry)
+    });
+    Value::Array(entries.collect())
 }
 
 /// Whole months from `from` to `to`; negative when `to` is earlier (a future start).

@@ -1,20 +1,42 @@
-//! The CSV side of `importDataCsv`: header matching, and applying one row to an org.
+//! The CSV side of `importDataCsv`: parsing the upload and matching its header to columns
+//! ([`Column`]: a field, the `Job ID` key, or a lifecycle column such as `End Date`).
 //!
-//! Pure and synchronous; the async process around it (progress, status, persistence) lives in
-//! `routes::import`. Row numbers are file lines with the header as line 1.
+//! Pure and synchronous; applying a row is `import_row`'s, the async process around it
+//! (progress, status, persistence) `routes::import`'s. Row numbers are file lines with the
+//! header as line 1. Layering: above `state` (attributes) and `model`; below `import_row`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use crate::ids;
-use crate::state::{Attr, Job, OrgState, Person, Resolved};
+use crate::state::Attr;
 
-/// A CSV upload whose header has been matched to attributes.
+/// What a header names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// A field to set (or, for Work Email without a Job ID, the row's key).
+    Field(Attr),
+    /// `Job ID` / `jobId`: the row's key when not blank.
+    JobId,
+    /// `End Date` / `endDate`: the last day worked (a departure).
+    EndDate,
+    /// `Depart Type` / `departType`: `Voluntary` or `Involuntary`.
+    DepartType,
+    /// `backfillJob`: whether the departure leaves an open backfill job (default yes).
+    Backfill,
+    /// `Depart Regret` / `departRegret`: `Regret` or `Non-regret`.
+    DepartRegret,
+    /// `Depart Reason` / `departReason`: free text.
+    DepartReason,
+    /// `Date`: the row's effective date.
+    Date,
+}
+
+/// A CSV upload whose header has been matched to columns.
 #[derive(Clone, Debug)]
 pub struct ParsedCsv {
     /// The header cells as written.
     pub headers: Vec<String>,
-    /// The attribute of each column.
-    pub columns: Vec<Attr>,
+    /// What each column is.
+    pub columns: Vec<Column>,
     /// The data rows.
     pub rows: Vec<CsvRow>,
 }
@@ -44,14 +66,33 @@ impl ParsedCsv {
     }
 }
 
+/// A header as matched: lower case, without spaces and dots.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The column a header names, matched like [`header_attr`] (`End Date`, `endDate` and
+/// `end date` are all the departure's last day).
+pub fn header_column(header: &str) -> Option<Column> {
+    Some(match squash(header).as_str() {
+        "jobid" => Column::JobId,
+        "enddate" => Column::EndDate,
+        "departtype" => Column::DepartType,
+        "backfilljob" => Column::Backfill,
+        "departregret" => Column::DepartRegret,
+        "departreason" => Column::DepartReason,
+        "date" => Column::Date,
+        _ => Column::Field(header_attr(header)?),
+    })
+}
+
 /// The attribute a header names, matched by field code or label ignoring case, spaces and dots
 /// (`Work Email`, `workemail`, `contact.workEmail` and `contact workemail` are all work email).
 pub fn header_attr(header: &str) -> Option<Attr> {
-    let key: String = header
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .flat_map(char::to_lowercase)
-        .collect();
+    let key = squash(header);
     Some(match key.as_str() {
         "workemail" | "contactworkemail" => Attr::WorkEmail,
         "firstname" | "namefirst" => Attr::FirstName,
@@ -67,12 +108,6 @@ pub fn header_attr(header: &str) -> Option<Attr> {
         "homeemail" | "contacthomeemail" => Attr::HomeEmail,
         "workphone" | "contactworkphone" => Attr::WorkPhone,
         other => {
-            let squash = |s: &str| -> String {
-                s.chars()
-                    .filter(|c| !c.is_whitespace() && *c != '.')
-                    .flat_map(char::to_lowercase)
-                    .collect()
-            };
             let i = crate::model::STORED
                 .iter()
                 .position(|(code, label)| squash(code) == other || squash(label) == other)?;
@@ -84,7 +119,8 @@ pub fn header_attr(header: &str) -> Option<Attr> {
 /// Parses the CSV text (BOM already stripped) and matches its header.
 ///
 /// Fails, with a message for a 400, on a missing header row, an unknown or duplicate column, a
-/// missing Work Email column, or a CSV syntax error (naming its line).
+/// missing Work Email column (unless there is a Job ID column), or a CSV syntax error (naming
+/// its line).
 pub fn parse(text: &str) -> Result<ParsedCsv, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -100,13 +136,13 @@ pub fn parse(text: &str) -> Result<ParsedCsv, String> {
     }
     let mut columns = Vec::with_capacity(headers.len());
     for header in &headers {
-        let attr = header_attr(header).ok_or_else(|| format!("unknown column `{header}`"))?;
-        if columns.contains(&attr) {
+        let column = header_column(header).ok_or_else(|| format!("unknown column `{header}`"))?;
+        if columns.contains(&column) {
             return Err(format!("duplicate column `{header}`"));
         }
-        columns.push(attr);
+        columns.push(column);
     }
-    if !columns.contains(&Attr::WorkEmail) {
+    if !columns.contains(&Column::Field(Attr::WorkEmail)) && !columns.contains(&Column::JobId) {
         return Err("missing column `Work Email`".into());
     }
     let mut rows = Vec::new();
@@ -126,154 +162,6 @@ pub fn parse(text: &str) -> Result<ParsedCsv, String> {
         columns,
         rows,
     })
-}
-
-/// What one row did (or would do).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RowKind {
-    /// Created a person and job.
-    Created,
-    /// Matched an existing person.
-    Updated,
-    /// Failed; nothing of the row was applied.
-    Failed(String),
-}
-
-/// One row's outcome, with the fields it set as `(code, value)`.
-#[derive(Clone, Debug)]
-pub struct RowOutcome {
-    /// The row's file line.
-    pub line: u64,
-    /// The row's work email cell.
-    pub work_email: String,
-    /// Created, updated or failed.
-    pub kind: RowKind,
-    /// Field code and value per cell applied.
-    pub updates: Vec<(&'static str, String)>,
-}
-
-/// Applies the rows of one file in order, remembering the emails already seen.
-pub struct Applier<'a> {
-    csv: &'a ParsedCsv,
-    upsert: bool,
-    create_groups: bool,
-    seen: HashSet<String>,
-}
-
-impl<'a> Applier<'a> {
-    /// An applier for `csv` with the import's `upsert` and `createGroups` flags.
-    pub fn new(csv: &'a ParsedCsv, upsert: bool, create_groups: bool) -> Self {
-        Applier {
-            csv,
-            upsert,
-            create_groups,
-            seen: HashSet::new(),
-        }
-    }
-
-    /// Applies `row` to `state` atomically: all its cells, or (on any error) none of them.
-    pub fn apply(&mut self, state: &mut OrgState, row: &CsvRow) -> RowOutcome {
-        let email_col = self.csv.columns.iter().position(|a| *a == Attr::WorkEmail);
-        let email = email_col
-            .and_then(|i| row.cells.get(i))
-            .map_or("", |s| s.trim())
-            .to_string();
-        let mut outcome = RowOutcome {
-            line: row.line,
-            work_email: email,
-            kind: RowKind::Updated,
-            updates: Vec::new(),
-        };
-        if let Err(message) = self.try_apply(state, row, &mut outcome) {
-            outcome.kind = RowKind::Failed(message);
-            outcome.updates.clear();
-        }
-        outcome
-    }
-
-    fn try_apply(
-        &mut self,
-        state: &mut OrgState,
-        row: &CsvRow,
-        out: &mut RowOutcome,
-    ) -> Result<(), String> {
-        let email = out.work_email.clone();
-        if row.cells.len() != self.csv.columns.len() {
-            return Err(format!(
-                "row has {} cells but the header has {}",
-                row.cells.len(),
-                self.csv.columns.len()
-            ));
-        }
-        if email.is_empty() {
-            return Err("work email is empty".into());
-        }
-        if !self.seen.insert(email.to_lowercase()) {
-            return Err(format!(
-                "work email `{email}` appears more than once in the file"
-            ));
-        }
-        let cell = |attr: Attr| {
-            let i = self.csv.columns.iter().position(|a| *a == attr)?;
-            row.cells.get(i).map(|c| c.trim()).filter(|c| !c.is_empty())
-        };
-        let (job_id, created) = match state.job_by_email(&email) {
-            Some(job) => (job.id.clone(), false),
-            None if self.upsert => {
-                if cell(Attr::FirstName).is_none() || cell(Attr::LastName).is_none() {
-                    return Err(format!(
-                        "first and last name are required to create `{email}`"
-                    ));
-                }
-                (ids::new_id(), true)
-            }
-            None => {
-                return Err(format!(
-                    "no person with work email `{email}`; set upsert=true to create people"
-                ));
-            }
-        };
-        let mut resolved = Vec::new();
-        for (attr, raw) in self.csv.columns.iter().zip(&row.cells) {
-            let raw = raw.trim();
-            if *attr == Attr::WorkEmail || raw.is_empty() {
-                continue;
-            }
-            if *attr == Attr::ManagerEmail && raw.eq_ignore_ascii_case(&email) {
-                return Err("a person cannot manage themself".into());
-            }
-            let value = state.resolve(&job_id, *attr, raw, self.create_groups)?;
-            let shown = match &value {
-                Resolved::Date(_) | Resolved::Employment(_) => value.display(),
-                _ => raw.to_string(),
-            };
-            resolved.push((*attr, value, shown));
-        }
-        if created {
-            let person = Person {
-                id: ids::new_id(),
-                work_email: Some(email.clone()),
-                ..Person::default()
-            };
-            state.insert_job(Job {
-                id: job_id.clone(),
-                person: Some(person),
-                title: None,
-                department: None,
-                location: None,
-                manager: None,
-                start_date: None,
-                employment: None,
-            });
-            out.kind = RowKind::Created;
-            out.updates.push((Attr::WorkEmail.code(), email));
-        }
-        for (attr, value, shown) in resolved {
-            state.apply(&job_id, value);
-            out.updates.push((attr.code(), shown));
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -304,8 +192,30 @@ mod tests {
             header_attr("workAddress.country"),
             header_attr("Work Country")
         );
-        assert!(header_attr("End Date").is_some());
+        assert_eq!(header_column("End Date"), Some(Column::EndDate));
         assert_eq!(Attr::Stored(base).code(), "base");
+    }
+
+    #[test]
+    fn lifecycle_columns_match_by_code_or_label() {
+        for (header, want) in [
+            ("endDate", Column::EndDate),
+            ("Depart Type", Column::DepartType),
+            ("departtype", Column::DepartType),
+            ("backfillJob", Column::Backfill),
+            ("Depart Regret", Column::DepartRegret),
+            ("departReason", Column::DepartReason),
+            ("Date", Column::Date),
+            ("Job ID", Column::JobId),
+            ("jobId", Column::JobId),
+        ] {
+            assert_eq!(header_column(header), Some(want), "{header}");
+        }
+        assert_eq!(
+            header_column("Work Email"),
+            Some(Column::Field(Attr::WorkEmail))
+        );
+        assert_eq!(header_column("Backfill"), None);
     }
 
     #[test]
@@ -324,6 +234,7 @@ mod tests {
                 .unwrap_or_default()
                 .contains("duplicate")
         );
+        assert!(parse("Job ID,Title\n6a01,T\n").is_ok());
         let ok = parse("Work Email,Title\na@x,T\nb@x,\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             ok.rows.iter().map(|r| r.line).collect::<Vec<_>>(),

@@ -1,7 +1,12 @@
 //! A local emulator of the parts of the ChartHop REST API that payroll-sync uses, over real
-//! HTTP on 127.0.0.1: `findJobs` (with a Carrot subset), `importDataCsv`, `getProcess`,
-//! `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`, and `runInstalledApp`
-//! with its `process.create.<app>` webhook.
+//! HTTP on 127.0.0.1: `findJobs` and `findPersons` (with a Carrot subset), `findChanges`,
+//! `importDataCsv`, `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`,
+//! `findUsers`, and `runInstalledApp` with its `process.create.<app>` webhook.
+//!
+//! It models people's lifecycle: a settable clock (`Config::today`, `POST /_emulator/today`),
+//! job states (OPEN, FILLED, DEPART, START), departures and announced hires through the CSV
+//! import, former people and rehires, and effective-dated changes that wait in `upcoming[]`
+//! until the clock reaches them.
 //!
 //! Tests make it misbehave with fault switches ([`Emulator::add_fault`], or
 //! `POST /_emulator/faults`): 429 with `Retry-After`, 5xx, 202 "snapshot building", slow
@@ -17,10 +22,13 @@
 //! Modules only use modules below them (`a -> b`: `a` uses `b`):
 //!
 //! - leaves: `ids`, `config`, `error`, `faults`, `process`, `webhook`, `log` (the request
-//!   log's records), `query`, `conn`;
-//! - the org: `model` (plain data and the stored-field table) <- `state` (lookups and edits)
-//!   <- `fields` (field codes and their values) <- `carrot` (filters); `seed`, `persist` and
-//!   `import_csv` sit on `state`;
+//!   log's records), `query`, `conn`, `dates`;
+//! - the org: `model` (plain data and the stored-field table) <- `attr` (settable attributes)
+//!   and `history` (former people, the change log) <- `state` (lookups and edits) <-
+//!   `lifecycle` (hires, departures, the clock's advance) and `fields` (job field codes) <-
+//!   `carrot` (filters) <- `people` (person rows and codes); `import_csv` (the file) <-
+//!   `import_depart` (departure cells) <- `import_row` (a row); `seed_table` <- `seed_jobs`
+//!   <- `seed`; `persist` sits on `state`;
 //! - the HTTP side: `shared` (the state handlers share, `ApiError`, `ActiveFaults`, the lock
 //!   helper) <- `middleware` (auth, faults, logging) and `routes` (handlers) <- `server` (the
 //!   router);
@@ -30,23 +38,32 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+mod attr;
 mod blocking;
 mod carrot;
 mod config;
 mod conn;
+mod dates;
 mod error;
 mod faults;
 mod fields;
+mod history;
 mod ids;
 mod import_csv;
+mod import_depart;
+mod import_row;
+mod lifecycle;
 mod log;
 mod middleware;
 mod model;
+mod people;
 mod persist;
 mod process;
 mod query;
 mod routes;
 mod seed;
+mod seed_jobs;
+mod seed_table;
 mod server;
 mod shared;
 mod state;
@@ -58,7 +75,7 @@ pub use error::Error;
 pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
 pub use process::ProcessUpdate;
-pub use seed::JOB_COLUMNS;
+pub use seed::{JOB_COLUMNS, OPTIONAL_JOB_COLUMNS};
 pub use webhook::{APP_ID, AppInfo, WebhookDelivery};
 
 use conn::{KillSwitch, KillableListener};
@@ -166,24 +183,73 @@ impl Emulator {
             .collect()
     }
 
-    /// Every filled job as field code -> value (minimal format; unset fields omitted).
+    /// Every job with a person (FILLED, DEPART or START) as field code -> value (minimal
+    /// format; unset fields and an empty `upcoming` omitted, a non-empty one as JSON text).
     pub fn jobs(&self) -> Vec<BTreeMap<String, String>> {
-        let today = self.shared.today();
-        let state = lock(&self.shared.org);
+        let (state, today) = self.shared.org_now();
         state
             .jobs()
             .filter(|job| job.person.is_some())
             .map(|job| {
                 fields::FieldCode::every()
                     .filter_map(|(name, code)| {
-                        Some((
-                            name.to_string(),
-                            fields::value_text(&code.value(job, &state, today)?),
-                        ))
+                        let value = code.value(job, &state, today)?;
+                        if value.as_array().is_some_and(Vec::is_empty) {
+                            return None;
+                        }
+                        Some((name.to_string(), fields::value_text(&value)))
                     })
                     .collect()
             })
             .collect()
+    }
+
+    /// Every person, in a job or not (former people too), by person id, as person field code
+    /// -> value (`id`, `jobId`, names, contacts, `startDateOrg`, `endDateOrg`, stored fields;
+    /// unset ones omitted).
+    pub fn people(&self) -> Vec<BTreeMap<String, String>> {
+        let (state, _) = self.shared.org_now();
+        people::people_after(&state, None, true)
+            .map(|row| {
+                people::ALL
+                    .iter()
+                    .map(|(name, code)| (*name, *code))
+                    .chain(
+                        model::STORED
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, (name, _))| {
+                                Some((*name, people::PersonField::Stored(u8::try_from(i).ok()?)))
+                            }),
+                    )
+                    .filter_map(|(name, code)| {
+                        Some((name.to_string(), fields::value_text(&code.value(row)?)))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every recorded change, oldest first, as `findChanges` serves it.
+    pub fn changes(&self) -> Vec<serde_json::Value> {
+        let (state, _) = self.shared.org_now();
+        state
+            .history
+            .changes_after(None)
+            .map(routes::changes::wire)
+            .collect()
+    }
+
+    /// The clock's today.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.shared.org_now().1
+    }
+
+    /// Sets the clock (`None`: the system's UTC date again) and carries out what comes due,
+    /// as `POST /_emulator/today` does. Fails with [`Error::Io`] if the state file cannot be
+    /// written.
+    pub fn set_today(&self, date: Option<chrono::NaiveDate>) -> Result<(), Error> {
+        self.shared.set_today(date).map(|_| ())
     }
 
     /// Sets one field of the filled job with this work email, as if someone edited ChartHop
@@ -201,7 +267,7 @@ impl Emulator {
         let attr = fields::FieldCode::parse(code)
             .and_then(fields::FieldCode::attr)
             .ok_or_else(|| invalid("not a settable field code".into()))?;
-        let mut state = lock(&self.shared.org);
+        let (mut state, _) = self.shared.org_now();
         let job_id = state
             .job_by_email(work_email)
             .map(|j| j.id.clone())

@@ -33,7 +33,8 @@ pub struct RequestRecord {
     pub upload: Option<UploadRecord>,
 }
 
-/// The flags of an `importDataCsv` call: the four it acts on and the ones it only records.
+/// The flags of an `importDataCsv` call: the ones it acts on (`upsert`, `createGroups`,
+/// `skipErrors`, `importDryRun`, `defaultChangeDate`) and the ones it only records.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct ImportFlags {
     /// `upsert`
@@ -52,8 +53,14 @@ pub struct ImportFlags {
     pub import_source: Option<String>,
     /// `parentProcessId` (echoed on the process)
     pub parent_process_id: Option<String>,
-    /// `defaultChangeDate` (recorded only)
+    /// `defaultChangeDate` (ISO): the effective date of rows without a `Date` column
     pub default_change_date: Option<String>,
+    /// `updateTypes` (recorded only)
+    pub update_types: Option<String>,
+    /// `disableSyncHireDate` (recorded only)
+    pub disable_sync_hire_date: bool,
+    /// `disableOverwritePerson` (recorded only)
+    pub disable_overwrite_person: bool,
 }
 
 /// One accepted CSV upload.

@@ -1,8 +1,9 @@
-//! The plain data of an org: the org itself, groups, users, people and jobs, and how they are
-//! (de)serialized for the state file, and the table of the built-in fields a person keeps as
-//! plain text ([`STORED`]). No lookups or validation here (see `state`).
+//! The plain data of an org: the org itself, groups, users, people and jobs (with their
+//! [`JobState`]), and how they are (de)serialized for the state file, and the table of the
+//! built-in fields a person keeps as plain text ([`STORED`]). No lookups, validation or
+//! transitions here (see `state` and `lifecycle`).
 //!
-//! Layering: the bottom of the org side; it uses no other module of the crate.
+//! Layering: the bottom of the org side; it uses only `dates` (ISO serde helpers).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ impl Employment {
 /// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
 /// label an import header may use (ChartHop's documented built-in codes). Matched like the others:
 /// by code or label, ignoring case, spaces and dots.
-pub const STORED: [(&str, &str); 21] = [
+pub const STORED: [(&str, &str); 20] = [
     ("name.middle", "Middle Name"),
     ("name.prefLast", "Pref Last"),
     ("contact.mobilePhone", "Mobile Phone"),
@@ -111,7 +112,6 @@ pub const STORED: [(&str, &str); 21] = [
     ("base", "Base"),
     ("hourly", "Hourly"),
     ("currency", "Currency"),
-    ("endDate", "End Date"),
     ("birthdate", "Birth Date"),
     ("gender", "Gender"),
     ("ethnicity", "Ethnicity"),
@@ -152,9 +152,76 @@ pub struct Person {
     /// by canonical code.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra: std::collections::BTreeMap<String, String>,
+    /// The last day worked: set while departing (job state DEPART) and on a former person
+    /// (`personEndDate`, `endDateOrg`); cleared by a rehire.
+    #[serde(
+        default,
+        with = "crate::dates::iso_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_date: Option<NaiveDate>,
+    /// A former person's last start date (`startDateOrg`); while in a job, the job's start date
+    /// is theirs and this is `None`.
+    #[serde(
+        default,
+        with = "crate::dates::iso_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_date_org: Option<NaiveDate>,
 }
 
-/// A job: a seat in the org chart, open when `person` is `None`.
+/// Where a job stands: ChartHop's `state` (`OPEN | FILLED | DEPART | START`).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum JobState {
+    /// No person (an open req or a backfill).
+    Open,
+    /// A person works in it.
+    #[default]
+    Filled,
+    /// Its person is leaving: their end date is today or later.
+    Depart,
+    /// An announced hire holds it: their start date is after today.
+    Start,
+}
+
+impl JobState {
+    const ALL: [(JobState, &'static str); 4] = [
+        (JobState::Open, "OPEN"),
+        (JobState::Filled, "FILLED"),
+        (JobState::Depart, "DEPART"),
+        (JobState::Start, "START"),
+    ];
+
+    /// The API spelling, e.g. `DEPART`.
+    pub fn code(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("FILLED", |(_, code)| code)
+    }
+
+    /// Parses the API spelling ignoring case and surrounding spaces; `None` otherwise.
+    pub fn parse(raw: &str) -> Option<JobState> {
+        let raw = raw.trim();
+        Self::ALL
+            .iter()
+            .find(|(_, code)| raw.eq_ignore_ascii_case(code))
+            .map(|(s, _)| *s)
+    }
+
+    /// The `open` field: `filled` for FILLED and DEPART (someone works there today), `open` for
+    /// OPEN and START.
+    pub fn open_field(self) -> &'static str {
+        match self {
+            JobState::Filled | JobState::Depart => "filled",
+            JobState::Open | JobState::Start => "open",
+        }
+    }
+}
+
+/// A job: a seat in the org chart, open when `person` is `None`. A person in a job lives in it;
+/// a person without one (a former person) is kept by `history`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Job {
     /// 24-hex job id; rows are served sorted by it.
@@ -169,31 +236,36 @@ pub struct Job {
     pub location: Option<String>,
     /// The manager's job id.
     pub manager: Option<String>,
-    /// Start date.
-    #[serde(with = "iso_date")]
+    /// Start date: the person's org start on a job with a person (a rehire's new start), the
+    /// planned date on an open job.
+    #[serde(with = "crate::dates::iso_opt")]
     pub start_date: Option<NaiveDate>,
     /// Employment type.
     pub employment: Option<Employment>,
+    /// OPEN, FILLED, DEPART or START (missing in older state files: made consistent with
+    /// `person` when loaded).
+    #[serde(default)]
+    pub state: JobState,
 }
 
-/// Serializes `Option<NaiveDate>` as an ISO string without chrono's `serde` feature.
-mod iso_date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
-        match date {
-            Some(d) => s.serialize_some(&d.to_string()),
-            None => s.serialize_none(),
+impl Job {
+    /// A job with this id and person and nothing else set: FILLED with a person, OPEN without.
+    pub fn new(id: String, person: Option<Person>) -> Job {
+        let state = if person.is_some() {
+            JobState::Filled
+        } else {
+            JobState::Open
+        };
+        Job {
+            id,
+            person,
+            title: None,
+            department: None,
+            location: None,
+            manager: None,
+            start_date: None,
+            employment: None,
+            state,
         }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        let raw: Option<String> = Option::deserialize(d)?;
-        raw.map(|r| {
-            NaiveDate::parse_from_str(&r, "%Y-%m-%d")
-                .map_err(|e| serde::de::Error::custom(format!("date `{r}`: {e}")))
-        })
-        .transpose()
     }
 }

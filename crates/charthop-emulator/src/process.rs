@@ -170,7 +170,7 @@ pub struct ProcessUpdate {
 pub struct ProcessEvent {
     /// 24-hex id.
     pub id: String,
-    /// `HIRE`, `UPDATE` or `ERROR`.
+    /// `HIRE` (a created or rehired person), `DEPART` (a departure row), `UPDATE` or `ERROR`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// `{"row": N, "workEmail": ..}`.

@@ -19,6 +19,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v2/org/{org_id}/job", get(routes::jobs::find_jobs))
         .route(
+            "/v2/org/{org_id}/person",
+            get(routes::persons::find_persons),
+        )
+        .route(
+            "/v1/org/{org_id}/change",
+            get(routes::changes::find_changes),
+        )
+        .route(
             "/v1/org/{org_id}/import/csv/data",
             post(routes::import::import_data_csv),
         )
@@ -41,6 +49,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_emulator/requests", get(routes::admin::requests))
         .route("/_emulator/jobs", get(routes::admin::jobs))
+        .route(
+            "/_emulator/today",
+            get(routes::admin::today).post(routes::admin::set_today),
+        )
         .route(
             "/_emulator/faults",
             get(routes::admin::faults)

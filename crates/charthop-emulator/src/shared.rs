@@ -1,11 +1,12 @@
 //! The state every handler and the middleware share: the org, processes, request log, fault
-//! rules and webhook target ([`Shared`]), the lock helper, the faults a call was given
+//! rules and webhook target ([`Shared`]), the clock ([`Shared::org_now`] locks the org after
+//! carrying out what has come due), the lock helper, the faults a call was given
 //! ([`ActiveFaults`]), and the JSON error envelope ([`ApiError`]).
 //!
 //! Layering: below the HTTP layer (`middleware`, `routes`, `server`) and the starters (the
 //! crate root, `blocking`); above the data it holds (`state`, `process`, `faults`, `webhook`,
-//! `log`) and what loads it (`config`, `seed`, `persist`, `error`). It never uses a handler
-//! or the router.
+//! `log`), what loads it (`config`, `seed`, `persist`, `error`) and what moves it in time
+//! (`lifecycle`, `dates`). It never uses a handler or the router.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,7 +25,7 @@ use crate::log::RequestRecord;
 use crate::process::{EMULATOR_USER_ID, Process, ProcessEvent, ProcessUpdate};
 use crate::state::OrgState;
 use crate::webhook::{APP_ID, AppInfo, WebhookDelivery};
-use crate::{persist, seed};
+use crate::{dates, lifecycle, persist, seed};
 
 /// A process and the events its rows produced.
 #[derive(Clone, Debug)]
@@ -72,8 +73,6 @@ pub struct WebhookState {
 pub struct Shared {
     /// The expected bearer token.
     pub token: String,
-    /// The fixed "today", or `None` for the real date.
-    pub today: Option<NaiveDate>,
     /// Delay before an import starts running; progress steps sleep a fraction of it.
     pub step_delay: Duration,
     /// Where to persist the org after each applied import.
@@ -94,15 +93,25 @@ pub struct Shared {
 
 impl Shared {
     /// Fresh shared state for `config`: the org from the state file when it exists, else from
-    /// the seed; no processes, log entries or faults yet.
+    /// the seed; no processes, log entries or faults yet. The clock is `config.today` when set,
+    /// else the state file's explicit setting, else the system's UTC date; what is due by then
+    /// is carried out.
     ///
     /// Fails with the [`Error`] of `persist::load` or `seed::load` (an unreadable or malformed
     /// state file or seed).
     pub fn load(config: Config) -> Result<Shared, Error> {
-        let org: OrgState = match &config.state_file {
+        let mut org: OrgState = match &config.state_file {
             Some(file) if file.exists() => persist::load(file)?,
-            _ => seed::load(&config.seed_dir)?,
+            _ => seed::load(
+                &config.seed_dir,
+                config.today.unwrap_or_else(dates::today_utc),
+            )?,
         };
+        if config.today.is_some() {
+            org.clock = config.today;
+        }
+        let today = org.clock.unwrap_or_else(dates::today_utc);
+        lifecycle::advance(&mut org, today);
         let app = AppInfo {
             name: config.app_name,
             app_id: APP_ID.into(),
@@ -110,7 +119,6 @@ impl Shared {
         };
         Ok(Shared {
             token: config.token,
-            today: config.today,
             step_delay: config.import_step_delay,
             state_file: config.state_file,
             org: Mutex::new(org),
@@ -125,10 +133,40 @@ impl Shared {
         })
     }
 
-    /// "Today" for tenure.
-    pub fn today(&self) -> NaiveDate {
-        self.today
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    /// Locks the org after carrying out every scheduled change in force by the clock's today
+    /// (saving the state file when any was; a write failure is logged, not returned), and
+    /// returns the guard with that today. Every read and import goes through here, so each
+    /// sees the transitions due.
+    pub fn org_now(&self) -> (MutexGuard<'_, OrgState>, NaiveDate) {
+        let mut org = lock(&self.org);
+        let today = org.clock.unwrap_or_else(dates::today_utc);
+        if lifecycle::advance(&mut org, today) {
+            self.save(&org);
+        }
+        (org, today)
+    }
+
+    /// Sets the clock (or, with `None`, returns it to the system's UTC date), carries out what
+    /// is due by the new today, and saves the state file. Moving the clock back undoes
+    /// nothing. Returns the new today; fails with the [`Error`] of `persist::save`.
+    pub fn set_today(&self, date: Option<NaiveDate>) -> Result<NaiveDate, Error> {
+        let mut org = lock(&self.org);
+        org.clock = date;
+        let today = date.unwrap_or_else(dates::today_utc);
+        lifecycle::advance(&mut org, today);
+        match &self.state_file {
+            Some(file) => persist::save(file, &org).map(|()| today),
+            None => Ok(today),
+        }
+    }
+
+    /// Writes the state file, if there is one; a failure is logged.
+    pub fn save(&self, org: &OrgState) {
+        if let Some(file) = &self.state_file
+            && let Err(e) = persist::save(file, org)
+        {
+            tracing::warn!("{e}");
+        }
     }
 
     /// Checks that `org` is the org's id or slug; 404 `org not found` otherwise.

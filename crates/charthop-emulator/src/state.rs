@@ -1,11 +1,14 @@
-//! The org the emulator serves, with its lookups (by id, by work email, by group name).
+//! The org the emulator serves, with its lookups (by id, by work email, by person, by group
+//! name), its [`History`] (former people, the change log) and the clock's explicit setting.
 //!
-//! This module knows nothing of HTTP, CSV or field codes on the wire; it offers lookups and a
-//! two-phase edit API ([`OrgState::resolve`] validates a raw value without mutating, then
-//! [`OrgState::apply`] stores it), which keeps an import row atomic without cloning the org.
+//! This module knows nothing of HTTP, CSV or field codes on the wire, and decides no
+//! transitions (see `lifecycle`); it offers lookups and a two-phase edit API
+//! ([`OrgState::resolve`] validates a raw value without mutating, then [`OrgState::apply`]
+//! stores it), which keeps an import row atomic without cloning the org.
 //!
-//! Layering: above `model` (the data and the stored-field table) and `ids`; below `fields`,
-//! `import_csv`, `seed`, `persist` and the HTTP side, none of which it uses.
+//! Layering: above `model` (the data and the stored-field table), `attr`, `history`, `dates`
+//! and `ids`; below `lifecycle`, `fields`, `people`, `import_csv`, `seed`, `persist` and the
+//! HTTP side, none of which it uses.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -13,102 +16,14 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::{Employment, Group, GroupKind, Job, Org, Person, User};
+pub use crate::attr::{Attr, Resolved};
+pub use crate::model::{Employment, Group, GroupKind, Job, JobState, Org, Person, User};
 
+use crate::history::History;
 use crate::ids;
 
-/// An attribute an import column or a test can set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Attr {
-    /// `name.first`
-    FirstName,
-    /// `name.last`
-    LastName,
-    /// `name.pref`
-    PrefName,
-    /// `title`
-    Title,
-    /// `contact.workEmail`
-    WorkEmail,
-    /// `contact.homeEmail`
-    HomeEmail,
-    /// `contact.workPhone`
-    WorkPhone,
-    /// `contact.employee`
-    EmployeeId,
-    /// `department` (by group name)
-    Department,
-    /// `location` (by group name)
-    Location,
-    /// `manager.contact.workEmail` (the manager's work email)
-    ManagerEmail,
-    /// `manager` (the manager's job id)
-    ManagerJobId,
-    /// `startDate`
-    StartDate,
-    /// `employment`
-    Employment,
-    /// One of [`crate::model::STORED`], by index.
-    Stored(u8),
-}
-
-impl Attr {
-    /// The field code this attribute is reported under in process events.
-    pub fn code(self) -> &'static str {
-        match self {
-            Attr::FirstName => "name.first",
-            Attr::LastName => "name.last",
-            Attr::PrefName => "name.pref",
-            Attr::Title => "title",
-            Attr::WorkEmail => "contact.workEmail",
-            Attr::HomeEmail => "contact.homeEmail",
-            Attr::WorkPhone => "contact.workPhone",
-            Attr::EmployeeId => "contact.employee",
-            Attr::Department => "department",
-            Attr::Location => "location",
-            Attr::ManagerEmail => "manager.contact.workEmail",
-            Attr::ManagerJobId => "manager",
-            Attr::StartDate => "startDate",
-            Attr::Employment => "employment",
-            Attr::Stored(i) => crate::model::STORED
-                .get(usize::from(i))
-                .map_or("", |(code, _)| code),
-        }
-    }
-}
-
-/// A validated value, ready for [`OrgState::apply`].
-#[derive(Clone, Debug)]
-pub enum Resolved {
-    /// A text attribute set to a value.
-    Text(Attr, String),
-    /// A group assignment; `Err(name)` means the group is created on apply.
-    Group(GroupKind, Result<String, String>),
-    /// The manager's job id.
-    Manager(String),
-    /// A start date.
-    Date(NaiveDate),
-    /// An employment type.
-    Employment(Employment),
-    /// Clears the attribute.
-    Clear(Attr),
-}
-
-impl Resolved {
-    /// The canonical text of the value, for process events.
-    pub fn display(&self) -> String {
-        match self {
-            Resolved::Text(_, v) | Resolved::Manager(v) => v.clone(),
-            Resolved::Group(_, Ok(id) | Err(id)) => id.clone(),
-            Resolved::Date(d) => d.to_string(),
-            Resolved::Employment(e) => e.code().to_string(),
-            Resolved::Clear(_) => String::new(),
-        }
-    }
-}
-
-/// The whole org. Jobs are kept sorted by id; an index maps lower-cased work emails of
-/// filled jobs to job ids.
+/// The whole org. Jobs are kept sorted by id; indexes map lower-cased work emails of people
+/// in jobs, and person ids, to job ids.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrgState {
     /// The org.
@@ -116,8 +31,17 @@ pub struct OrgState {
     groups: Vec<Group>,
     users: Vec<User>,
     jobs: BTreeMap<String, Job>,
+    /// Former people and the change log.
+    #[serde(default)]
+    pub history: History,
+    /// The date the clock was explicitly set to (`--today`, `POST /_emulator/today`); `None`:
+    /// the system's UTC date.
+    #[serde(default, with = "crate::dates::iso_opt")]
+    pub clock: Option<NaiveDate>,
     #[serde(skip)]
     by_email: HashMap<String, String>,
+    #[serde(skip)]
+    by_person: BTreeMap<String, String>,
 }
 
 impl OrgState {
@@ -128,12 +52,23 @@ impl OrgState {
             groups: Vec::new(),
             users: Vec::new(),
             jobs: BTreeMap::new(),
+            history: History::default(),
+            clock: None,
             by_email: HashMap::new(),
+            by_person: BTreeMap::new(),
         }
     }
 
-    /// Rebuilds the email index; call after deserializing.
+    /// Rebuilds the indexes and makes each job's state agree with its person (a job without
+    /// one is OPEN; an OPEN job with one is FILLED); call after deserializing.
     pub fn reindex(&mut self) {
+        for job in self.jobs.values_mut() {
+            match (&job.person, job.state) {
+                (None, _) => job.state = JobState::Open,
+                (Some(_), JobState::Open) => job.state = JobState::Filled,
+                _ => {}
+            }
+        }
         self.by_email = self
             .jobs
             .values()
@@ -142,6 +77,12 @@ impl OrgState {
                 Some((email.to_lowercase(), j.id.clone()))
             })
             .collect();
+        self.by_person = self
+            .jobs
+            .values()
+            .filter_map(|j| Some((j.person.as_ref()?.id.clone(), j.id.clone())))
+            .collect();
+        self.history.reindex();
     }
 
     /// Adds a group (no duplicate check; the seed does that).
@@ -159,19 +100,42 @@ impl OrgState {
         &self.users
     }
 
-    /// Inserts or replaces a job, keeping the email index current.
+    /// Inserts or replaces a job, keeping the indexes current.
     pub fn insert_job(&mut self, job: Job) {
-        if let Some(email) = self
-            .jobs
-            .get(&job.id)
-            .and_then(|old| old.person.as_ref()?.work_email.as_ref())
+        self.unindex_job(&job.id);
+        if let Some(person) = &job.person {
+            if let Some(email) = &person.work_email {
+                self.by_email.insert(email.to_lowercase(), job.id.clone());
+            }
+            self.by_person.insert(person.id.clone(), job.id.clone());
+        }
+        self.jobs.insert(job.id.clone(), job);
+    }
+
+    fn unindex_job(&mut self, id: &str) {
+        let Some(old) = self.jobs.get(id).and_then(|j| j.person.as_ref()) else {
+            return;
+        };
+        if let Some(email) = &old.work_email
+            && self.by_email.get(&email.to_lowercase()).map(String::as_str) == Some(id)
         {
             self.by_email.remove(&email.to_lowercase());
         }
-        if let Some(email) = job.person.as_ref().and_then(|p| p.work_email.as_ref()) {
-            self.by_email.insert(email.to_lowercase(), job.id.clone());
+        if self.by_person.get(&old.id).map(String::as_str) == Some(id) {
+            self.by_person.remove(&old.id);
         }
-        self.jobs.insert(job.id.clone(), job);
+    }
+
+    /// Removes a job and returns it; the jobs it managed are given its manager instead.
+    pub fn remove_job(&mut self, id: &str) -> Option<Job> {
+        self.unindex_job(id);
+        let job = self.jobs.remove(id)?;
+        for other in self.jobs.values_mut() {
+            if other.manager.as_deref() == Some(id) {
+                other.manager = job.manager.clone();
+            }
+        }
+        Some(job)
     }
 
     /// The job with this id.
@@ -192,11 +156,33 @@ impl OrgState {
             .map(|(_, j)| j)
     }
 
-    /// The filled job whose person has this work email (case-insensitive).
+    /// The job (FILLED, DEPART or START) whose person has this work email (case-insensitive).
     pub fn job_by_email(&self, email: &str) -> Option<&Job> {
         self.by_email
             .get(&email.trim().to_lowercase())
             .and_then(|id| self.jobs.get(id))
+    }
+
+    /// The job of the person with this id, if they are in one.
+    pub fn job_by_person(&self, person_id: &str) -> Option<&Job> {
+        self.by_person
+            .get(person_id)
+            .and_then(|id| self.jobs.get(id))
+    }
+
+    /// People in jobs with a person id strictly greater than `from` (all when `None`), by
+    /// person id, each with their job.
+    pub fn people_in_jobs_after<'a>(
+        &'a self,
+        from: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a Person, &'a Job)> + 'a {
+        let lower = from.map_or(Bound::Unbounded, Bound::Excluded);
+        self.by_person
+            .range::<str, _>((lower, Bound::Unbounded))
+            .filter_map(|(_, job_id)| {
+                let job = self.jobs.get(job_id)?;
+                Some((job.person.as_ref()?, job))
+            })
     }
 
     /// The group with this id.
@@ -262,7 +248,7 @@ impl OrgState {
             }
             Attr::StartDate => parse_date(raw)
                 .map(Resolved::Date)
-                .ok_or_else(|| format!("start date `{raw}` is not YYYY-MM-DD or M/D/YYYY")),
+                .ok_or_else(|| format!("start date `{raw}` is not M/D/YYYY or YYYY-MM-DD")),
             Attr::Employment => Employment::parse(raw)
                 .map(Resolved::Employment)
                 .ok_or_else(|| format!("unknown employment type `{raw}`")),
@@ -270,6 +256,9 @@ impl OrgState {
                 Some(other) if other.id != job_id => {
                     Err(format!("work email `{raw}` is already used"))
                 }
+                _ if self.history.former_by_email(raw).is_some() => Err(format!(
+                    "work email `{raw}` belongs to a former person; rehire them with it instead"
+                )),
                 _ => Ok(Resolved::Text(attr, raw.to_string())),
             },
             _ => Ok(Resolved::Text(attr, raw.to_string())),
@@ -356,12 +345,9 @@ fn set_on_job(job: &mut Job, value: Resolved) {
     *slot = text;
 }
 
-/// Parses `YYYY-MM-DD` or `M/D/YYYY`.
+/// Parses an import cell's date: `M/D/YYYY` or `YYYY-MM-DD` (see [`crate::dates::parse_cell`]).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%m/%d/%Y"))
-        .ok()
+    crate::dates::parse_cell(raw)
 }
 
 #[cfg(test)]

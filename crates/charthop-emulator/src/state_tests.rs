@@ -19,16 +19,7 @@ fn org() -> OrgState {
             work_email: Some(email.into()),
             ..Person::default()
         };
-        s.insert_job(Job {
-            id: id.into(),
-            person: Some(person),
-            title: None,
-            department: None,
-            location: None,
-            manager: None,
-            start_date: None,
-            employment: None,
-        });
+        s.insert_job(Job::new(id.into(), Some(person)));
     }
     s
 }
@@ -87,4 +78,23 @@ fn dates_and_employment_parse_both_spellings() {
     assert_eq!(Employment::parse("ex-pat"), Some(Employment::Expat));
     assert_eq!(Employment::parse("PART"), Some(Employment::Part));
     assert_eq!(Employment::parse("half"), None);
+}
+
+#[test]
+fn removing_a_job_hands_its_reports_to_its_manager_and_unindexes_it() {
+    let mut s = org();
+    s.apply("j2", Resolved::Manager("j1".into()));
+    let mut j3 = Job::new("j3".into(), None);
+    j3.manager = Some("j2".into());
+    s.insert_job(j3);
+    assert!(s.remove_job("j2").is_some());
+    assert_eq!(s.job("j3").and_then(|j| j.manager.as_deref()), Some("j1"));
+    assert!(s.job_by_email("b@x.com").is_none());
+    assert!(s.job_by_person("pj2").is_none());
+    assert_eq!(s.job_by_person("pj1").map(|j| j.id.as_str()), Some("j1"));
+    let people: Vec<&str> = s
+        .people_in_jobs_after(None)
+        .map(|(p, _)| p.id.as_str())
+        .collect();
+    assert_eq!(people, vec!["pj1"]);
 }

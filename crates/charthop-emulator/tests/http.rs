@@ -7,6 +7,7 @@ use charthop_emulator::{Config, Emulator};
 use serde_json::{Value, json};
 
 mod api;
+mod lifecycle;
 
 const TOKEN: &str = "test-token";
 const ORG: &str = "acme";
@@ -250,7 +251,7 @@ async fn open_filled_excludes_open_jobs_and_bad_filters_are_400() {
         ))
         .await;
     assert_eq!(tenured["data"].as_array().map(Vec::len), Some(4));
-    let (status, body) = h.get(&format!("/v2/org/{ORG}/job?q=is:open")).await;
+    let (status, body) = h.get(&format!("/v2/org/{ORG}/job?q=is:manager")).await;
     assert_eq!(status, 400);
     assert!(
         body["message"].as_str().unwrap_or_default().contains("is:"),

@@ -1,5 +1,6 @@
 //! Unauthenticated, unlogged admin views and switches under `/_emulator/` for manual runs:
-//! the request log, the jobs, fault rules, the app webhook target and process update history.
+//! the request log, the jobs, the clock, fault rules, the app webhook target and process
+//! update history.
 
 use std::sync::Arc;
 
@@ -21,8 +22,7 @@ pub async fn requests(State(shared): State<Arc<Shared>>) -> Json<Vec<RequestReco
 
 /// Every job (open ones too) in minimal format with every field code.
 pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
-    let today = shared.today();
-    let state = lock(&shared.org);
+    let (state, today) = shared.org_now();
     let rows = state
         .jobs()
         .map(|job| {
@@ -36,6 +36,43 @@ pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
         })
         .collect();
     Json(rows)
+}
+
+/// `{"date": "YYYY-MM-DD", "explicit": bool}`: the clock's today, and whether it was set
+/// (`--today` or `POST`) rather than taken from the system's UTC date.
+pub async fn today(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let (state, today) = shared.org_now();
+    Json(json!({ "date": today.to_string(), "explicit": state.clock.is_some() }))
+}
+
+/// Sets the clock: body `{"date": "YYYY-MM-DD"}` (or `{"date": null}` to follow the system's
+/// UTC date again); what comes due by the new today is carried out at once, and the setting
+/// is kept in the state file. Answers like `GET`. 400 for any other body; 500 when the state
+/// file cannot be written.
+pub async fn set_today(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let v: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    let date = match v.get("date") {
+        Some(Value::String(s)) => Some(
+            crate::dates::parse_iso(s)
+                .ok_or_else(|| ApiError::bad_request(format!("date `{s}` must be YYYY-MM-DD")))?,
+        ),
+        Some(Value::Null) => None,
+        _ => {
+            return Err(ApiError::bad_request(
+                r#"expected {"date": "YYYY-MM-DD"} or {"date": null}"#,
+            ));
+        }
+    };
+    let today = shared
+        .set_today(date)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(
+        json!({ "date": today.to_string(), "explicit": date.is_some() }),
+    ))
 }
 
 /// The fault rules in force.

@@ -15,7 +15,8 @@ use axum::{Extension, Json};
 use serde_json::json;
 
 use crate::faults::Fault;
-use crate::import_csv::{self, Applier, ParsedCsv, RowKind, RowOutcome};
+use crate::import_csv::{self, ParsedCsv};
+use crate::import_row::{Applier, ImportContext, RowKind, RowOutcome};
 use crate::log::{ImportFlags, UploadRecord};
 use crate::process::{EMULATOR_USER_ID, ImportResults, Process, ProcessEvent, Status, now_iso};
 use crate::query::{last_param, query_pairs};
@@ -103,6 +104,14 @@ fn parse_flags(params: &[(String, String)]) -> Result<ImportFlags, ApiError> {
             "`{name}` must be true or false, not `{v}`"
         ))),
     };
+    let default_change_date = get("defaultChangeDate").filter(|d| !d.is_empty());
+    if let Some(d) = &default_change_date
+        && crate::dates::parse_iso(d).is_none()
+    {
+        return Err(ApiError::bad_request(format!(
+            "`defaultChangeDate` must be YYYY-MM-DD, not `{d}`"
+        )));
+    }
     Ok(ImportFlags {
         upsert: flag("upsert")?,
         create_groups: flag("createGroups")?,
@@ -112,7 +121,10 @@ fn parse_flags(params: &[(String, String)]) -> Result<ImportFlags, ApiError> {
         notify_app_name: get("notifyAppName"),
         import_source: get("importSource"),
         parent_process_id: get("parentProcessId"),
-        default_change_date: get("defaultChangeDate"),
+        default_change_date,
+        update_types: get("updateTypes"),
+        disable_sync_hire_date: flag("disableSyncHireDate")?,
+        disable_overwrite_person: flag("disableOverwritePerson")?,
     })
 }
 
@@ -122,6 +134,8 @@ fn options(flags: &ImportFlags) -> serde_json::Value {
         "createGroups": flags.create_groups,
         "skipErrors": flags.skip_errors,
         "importDryRun": flags.import_dry_run,
+        "disableSyncHireDate": flags.disable_sync_hire_date,
+        "disableOverwritePerson": flags.disable_overwrite_person,
     });
     let extra = [
         ("notifyUserIds", &flags.notify_user_ids),
@@ -129,6 +143,7 @@ fn options(flags: &ImportFlags) -> serde_json::Value {
         ("importSource", &flags.import_source),
         ("parentProcessId", &flags.parent_process_id),
         ("defaultChangeDate", &flags.default_change_date),
+        ("updateTypes", &flags.update_types),
     ];
     if let Some(map) = options.as_object_mut() {
         for (key, value) in extra {
@@ -160,10 +175,23 @@ async fn run(shared: Arc<Shared>, id: String, csv: ParsedCsv, flags: ImportFlags
         e.process.start_at = Some(now_iso());
     });
 
-    let mut scratch = lock(&shared.org).clone();
+    let (mut scratch, today) = {
+        let (org, today) = shared.org_now();
+        (org.clone(), today)
+    };
+    let ctx = ImportContext {
+        upsert: flags.upsert,
+        create_groups: flags.create_groups,
+        default_change_date: flags
+            .default_change_date
+            .as_deref()
+            .and_then(crate::dates::parse_iso),
+        today,
+        process_id: Some(id.clone()),
+    };
     let total = csv.rows.len();
     let step = (total / 10).max(1);
-    let mut applier = Applier::new(&csv, flags.upsert, flags.create_groups);
+    let mut applier = Applier::new(&csv, ctx.clone());
     for (i, row) in csv.rows.iter().enumerate() {
         applier.apply(&mut scratch, row);
         if (i + 1) % step == 0 || i + 1 == total {
@@ -176,9 +204,9 @@ async fn run(shared: Arc<Shared>, id: String, csv: ParsedCsv, flags: ImportFlags
     drop(scratch);
 
     let (outcomes, applied, save_error) = {
-        let mut live = lock(&shared.org);
+        let (mut live, today) = shared.org_now();
         let mut next = live.clone();
-        let mut applier = Applier::new(&csv, flags.upsert, flags.create_groups);
+        let mut applier = Applier::new(&csv, ImportContext { today, ..ctx });
         let outcomes: Vec<RowOutcome> = csv
             .rows
             .iter()
@@ -231,8 +259,8 @@ fn summarize(
         .collect();
     let mut results = ImportResults {
         rows: outcomes.len(),
-        created: count(|k| *k == RowKind::Created),
-        updated: count(|k| *k == RowKind::Updated),
+        created: count(|k| matches!(k, RowKind::Created | RowKind::Rehired)),
+        updated: count(|k| matches!(k, RowKind::Updated | RowKind::Departed)),
         errors: errors.len(),
     };
     let mut listed = errors
@@ -283,7 +311,11 @@ fn event(outcome: &RowOutcome) -> ProcessEvent {
     let (kind, updates) = match &outcome.kind {
         RowKind::Failed(message) => ("ERROR", vec![json!({"type": "ERROR", "payload": {"errorMessage": message}})]),
         other => (
-            if *other == RowKind::Created { "HIRE" } else { "UPDATE" },
+            match other {
+                RowKind::Created | RowKind::Rehired => "HIRE",
+                RowKind::Departed => "DEPART",
+                _ => "UPDATE",
+            },
             outcome
                 .updates
                 .iter()

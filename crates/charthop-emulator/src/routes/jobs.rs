@@ -1,4 +1,5 @@
-//! `findJobs`: `GET /v2/org/{orgId}/job` with `fields`, `format`, `q`, `limit`, `from`.
+//! `findJobs`: `GET /v2/org/{orgId}/job` with `fields`, `format`, `q`, `limit`, `from`, and the
+//! row shaping (`format=minimal` flat, `json` nested) `findPersons` shares.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use crate::carrot;
 use crate::faults::Fault;
 use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
 use crate::query::{last_param, query_pairs};
-use crate::shared::{ActiveFaults, ApiError, Shared, lock};
+use crate::shared::{ActiveFaults, ApiError, Shared};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;
@@ -34,19 +35,7 @@ pub async fn find_jobs(
     let param = |name: &str| last_param(&params, name);
 
     let fields = parse_fields(param("fields").unwrap_or(DEFAULT_FIELDS))?;
-    let minimal = match param("format")
-        .unwrap_or("json")
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "minimal" => true,
-        "json" | "json-extended" | "json-readable" => false,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "unsupported format `{other}`"
-            )));
-        }
-    };
+    let minimal = is_minimal(param("format"))?;
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let filter = param("q")
         .filter(|q| !q.trim().is_empty())
@@ -54,10 +43,12 @@ pub async fn find_jobs(
         .transpose()
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
-    let today = match param("date").filter(|d| !d.is_empty()) {
-        None => shared.today(),
-        Some(raw) => chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| ApiError::bad_request(format!("date `{raw}` must be YYYY-MM-DD")))?,
+    let as_of = match param("date").filter(|d| !d.is_empty()) {
+        None => None,
+        Some(raw) => Some(
+            crate::dates::parse_iso(raw)
+                .ok_or_else(|| ApiError::bad_request(format!("date `{raw}` must be YYYY-MM-DD")))?,
+        ),
     };
     if faults.has(&Fault::EmptyPage) {
         // Any id after `from` sorts after `from` + "0" (ids are 24 characters), so following
@@ -66,7 +57,8 @@ pub async fn find_jobs(
         return Ok(Json(serde_json::json!({ "data": [], "next": next })));
     }
 
-    let state = lock(&shared.org);
+    let (state, now) = shared.org_now();
+    let today = as_of.unwrap_or(now);
     let mut matching = state.jobs_after(from).filter(|job| {
         filter.as_ref().is_none_or(|f| {
             f.matches(&|code| code.value(job, &state, today).map(|v| value_text(&v)))
@@ -80,11 +72,7 @@ pub async fn find_jobs(
             let values = fields
                 .iter()
                 .filter_map(|(key, code)| Some((key.as_str(), code.value(job, &state, today)?)));
-            if minimal {
-                flat(values)
-            } else {
-                nested(values)
-            }
+            shape(values, minimal)
         })
         .collect();
     let mut body = Map::new();
@@ -101,15 +89,45 @@ pub async fn find_jobs(
 
 /// Splits `fields` on commas, keeping each code as the client spelled it.
 fn parse_fields(raw: &str) -> Result<Vec<(String, FieldCode)>, ApiError> {
+    parse_codes(raw, FieldCode::parse)
+}
+
+/// Splits a `fields` list on commas and parses each code with `parse`, keeping each code as
+/// the client spelled it; a 400 `unknown field` naming the first unknown one.
+pub fn parse_codes<F>(
+    raw: &str,
+    parse: impl Fn(&str) -> Option<F>,
+) -> Result<Vec<(String, F)>, ApiError> {
     raw.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            FieldCode::parse(s)
+            parse(s)
                 .map(|code| (s.to_string(), code))
                 .ok_or_else(|| ApiError::bad_request(format!("unknown field `{s}`")))
         })
         .collect()
+}
+
+/// The `format` parameter: `true` for `minimal`, `false` for `json` (the default),
+/// `json-extended` and `json-readable`; a 400 for anything else.
+pub fn is_minimal(raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw.unwrap_or("json").to_ascii_lowercase().as_str() {
+        "minimal" => Ok(true),
+        "json" | "json-extended" | "json-readable" => Ok(false),
+        other => Err(ApiError::bad_request(format!(
+            "unsupported format `{other}`"
+        ))),
+    }
+}
+
+/// One row: flat for `minimal`, nested otherwise.
+pub fn shape<'a>(values: impl Iterator<Item = (&'a str, Value)>, minimal: bool) -> Value {
+    if minimal {
+        flat(values)
+    } else {
+        nested(values)
+    }
 }
 
 /// `format=minimal`: one flat object keyed by the requested codes.

@@ -6,8 +6,10 @@
 
 pub mod admin;
 pub mod app;
+pub mod changes;
 pub mod import;
 pub mod jobs;
+pub mod persons;
 pub mod process;
 pub mod users;
 

@@ -1,0 +1,209 @@
+//! People as `findPersons` serves them: everyone in a job (FILLED, DEPART or START) and, with
+//! `includeAll`, former people, in person-id order ([`people_after`]); the person field codes
+//! ([`PersonField`]) and their values.
+//!
+//! It does not shape rows on the wire or page them (see `routes::persons`). Layering: above
+//! `state` (jobs, the history's former people), `fields` (display names) and `carrot` (it gives
+//! Carrot its field codes through [`Fields`]).
+
+use serde_json::Value;
+
+use crate::carrot::Fields;
+use crate::fields::display_name;
+use crate::model::STORED;
+use crate::state::{Job, OrgState, Person};
+
+/// One person, with their job when they have one.
+#[derive(Clone, Copy, Debug)]
+pub struct PersonRow<'a> {
+    /// The person.
+    pub person: &'a Person,
+    /// Their job; `None` for a former person.
+    pub job: Option<&'a Job>,
+}
+
+/// A person field code the emulator can answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonField {
+    /// `id`: the person id
+    Id,
+    /// `personId` (same as `id`)
+    PersonId,
+    /// `jobId`: their job's id (none for a former person)
+    JobId,
+    /// `name`: preferred or first name, then last name
+    Name,
+    /// `name.first`
+    NameFirst,
+    /// `name.last`
+    NameLast,
+    /// `name.pref`
+    NamePref,
+    /// `contact.workEmail`
+    WorkEmail,
+    /// `contact.homeEmail`
+    HomeEmail,
+    /// `contact.workPhone`
+    WorkPhone,
+    /// `contact.employee`
+    EmployeeId,
+    /// `startDateOrg`: the start of their latest stint, ISO
+    StartDateOrg,
+    /// `endDateOrg`: their last day (departing or former), ISO
+    EndDateOrg,
+    /// One of [`STORED`], by index.
+    Stored(u8),
+}
+
+/// Every named code with its canonical spelling.
+pub const ALL: [(&str, PersonField); 13] = [
+    ("id", PersonField::Id),
+    ("personId", PersonField::PersonId),
+    ("jobId", PersonField::JobId),
+    ("name", PersonField::Name),
+    ("name.first", PersonField::NameFirst),
+    ("name.last", PersonField::NameLast),
+    ("name.pref", PersonField::NamePref),
+    ("contact.workEmail", PersonField::WorkEmail),
+    ("contact.homeEmail", PersonField::HomeEmail),
+    ("contact.workPhone", PersonField::WorkPhone),
+    ("contact.employee", PersonField::EmployeeId),
+    ("startDateOrg", PersonField::StartDateOrg),
+    ("endDateOrg", PersonField::EndDateOrg),
+];
+
+/// The codes `findPersons` returns when `fields` is absent.
+pub const DEFAULT_FIELDS: &str =
+    "id,name,contact.workEmail,contact.employee,startDateOrg,endDateOrg";
+
+impl PersonField {
+    /// Parses a code ignoring ASCII case; `None` for an unknown code.
+    pub fn parse(raw: &str) -> Option<PersonField> {
+        let raw = raw.trim();
+        ALL.iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(raw))
+            .map(|(_, f)| *f)
+            .or_else(|| {
+                let i = STORED
+                    .iter()
+                    .position(|(code, _)| code.eq_ignore_ascii_case(raw))?;
+                Some(PersonField::Stored(u8::try_from(i).ok()?))
+            })
+    }
+
+    /// The value of this field for `row` (always a string), or `None` when unset or empty.
+    pub fn value(self, row: PersonRow<'_>) -> Option<Value> {
+        let p = row.person;
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+        let text = match self {
+            PersonField::Id | PersonField::PersonId => Some(p.id.clone()),
+            PersonField::JobId => row.job.map(|j| j.id.clone()),
+            PersonField::Name => display_name(p),
+            PersonField::NameFirst => p.first_name.clone(),
+            PersonField::NameLast => p.last_name.clone(),
+            PersonField::NamePref => p.pref_name.clone(),
+            PersonField::WorkEmail => p.work_email.clone(),
+            PersonField::HomeEmail => p.home_email.clone(),
+            PersonField::WorkPhone => p.work_phone.clone(),
+            PersonField::EmployeeId => p.employee_id.clone(),
+            PersonField::StartDateOrg => match row.job {
+                Some(job) => date(job.start_date),
+                None => date(p.start_date_org),
+            },
+            PersonField::EndDateOrg => date(p.end_date),
+            PersonField::Stored(i) => {
+                let code = STORED.get(usize::from(i))?.0;
+                p.extra.get(code).cloned()
+            }
+        };
+        text.filter(|s| !s.is_empty()).map(Value::String)
+    }
+}
+
+impl Fields for PersonField {
+    fn field(name: &str) -> Option<Self> {
+        PersonField::parse(name)
+    }
+
+    fn is_filter(_name: &str) -> Option<(Self, &'static str)> {
+        None
+    }
+
+    const IS_FILTERS: &'static str = "none on people";
+}
+
+/// People with a person id strictly greater than `from` (all when `None`), by person id:
+/// everyone in a job, and former people too when `include_all`.
+pub fn people_after<'a>(
+    org: &'a OrgState,
+    from: Option<&'a str>,
+    include_all: bool,
+) -> impl Iterator<Item = PersonRow<'a>> + 'a {
+    let mut in_jobs = org.people_in_jobs_after(from).peekable();
+    let mut former = include_all
+        .then(|| org.history.former_after(from))
+        .into_iter()
+        .flatten()
+        .peekable();
+    std::iter::from_fn(move || {
+        let from_jobs = match (in_jobs.peek(), former.peek()) {
+            (Some((p, _)), Some(f)) => p.id <= f.id,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if from_jobs {
+            in_jobs.next().map(|(person, job)| PersonRow {
+                person,
+                job: Some(job),
+            })
+        } else {
+            former.next().map(|person| PersonRow { person, job: None })
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Org;
+
+    fn person(id: &str, email: &str) -> Person {
+        Person {
+            id: id.into(),
+            work_email: Some(email.into()),
+            first_name: Some("Ada".into()),
+            last_name: Some("L".into()),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn former_people_interleave_by_id_only_with_include_all() {
+        let mut org = OrgState::new(Org {
+            id: "a".repeat(24),
+            slug: "t".into(),
+            name: "T".into(),
+        });
+        for (job, p) in [("j1", "p1"), ("j3", "p3")] {
+            org.insert_job(Job::new(job.into(), Some(person(p, &format!("{p}@x")))));
+        }
+        let mut gone = person("p2", "p2@x");
+        gone.end_date = crate::dates::parse_iso("2024-05-31");
+        org.history.add_former(gone);
+        let ids = |all: bool, from: Option<&str>| -> Vec<String> {
+            people_after(&org, from, all)
+                .map(|r| r.person.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(false, None), vec!["p1", "p3"]);
+        assert_eq!(ids(true, None), vec!["p1", "p2", "p3"]);
+        assert_eq!(ids(true, Some("p1")), vec!["p2", "p3"]);
+        let row = people_after(&org, Some("p1"), true).next();
+        let value = |f: &str| row.and_then(|r| PersonField::parse(f)?.value(r));
+        assert_eq!(value("endDateOrg"), Some(Value::from("2024-05-31")));
+        assert_eq!(value("JOBID"), None);
+        assert_eq!(value("name"), Some(Value::from("Ada L")));
+        assert!(PersonField::parse("tenure").is_none());
+    }
+}

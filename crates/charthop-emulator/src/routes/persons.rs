@@ -1,0 +1,92 @@
+//! `findPersons`: `GET /v2/org/{orgId}/person` with `q`, `fields`, `from`, `limit`,
+//! `includeAll` and `format`, paged like `findJobs` (by person id).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::{Extension, Json};
+use serde_json::{Map, Value};
+
+use crate::carrot;
+use crate::faults::Fault;
+use crate::fields::value_text;
+use crate::people::{DEFAULT_FIELDS, PersonField, people_after};
+use crate::query::{last_param, query_pairs};
+use crate::routes::jobs::{is_minimal, parse_codes, shape};
+use crate::shared::{ActiveFaults, ApiError, Shared};
+
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 10_000;
+
+/// Answers `{"data":[rows], "next": last person id}` (`next` only when more rows remain), rows
+/// sorted by person id and strictly after `from`: people in a job (FILLED, DEPART or START),
+/// and with `includeAll=true` former people too. 400 on an unknown field, a bad `format`,
+/// `limit`, `includeAll` or `q` (Carrot over person fields; no `is:` filters).
+///
+/// Faults, as for `findJobs`: `empty_page` answers no rows with a `next` that still leads to
+/// them; `repeat_cursor` answers `next` equal to the `from` sent.
+pub async fn find_persons(
+    State(shared): State<Arc<Shared>>,
+    Path(org_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    faults: Option<Extension<ActiveFaults>>,
+) -> Result<Json<Value>, ApiError> {
+    let faults = faults.map(|Extension(f)| f).unwrap_or_default();
+    shared.check_org(&org_id)?;
+    let params = query_pairs(raw.as_deref());
+    let param = |name: &str| last_param(&params, name);
+    let fields = parse_codes(
+        param("fields").unwrap_or(DEFAULT_FIELDS),
+        PersonField::parse,
+    )?;
+    let minimal = is_minimal(param("format"))?;
+    let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
+    let include_all = match param("includeAll") {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("true") => true,
+        Some(v) if v.eq_ignore_ascii_case("false") => false,
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "`includeAll` must be true or false, not `{v}`"
+            )));
+        }
+    };
+    let filter = param("q")
+        .filter(|q| !q.trim().is_empty())
+        .map(carrot::parse_for::<PersonField>)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    let from = param("from").filter(|f| !f.is_empty());
+    if faults.has(&Fault::EmptyPage) {
+        let next = format!("{}0", from.unwrap_or_default());
+        return Ok(Json(serde_json::json!({ "data": [], "next": next })));
+    }
+
+    let (state, _) = shared.org_now();
+    let mut matching = people_after(&state, from, include_all).filter(|row| {
+        filter
+            .as_ref()
+            .is_none_or(|f| f.matches(&|code| code.value(*row).map(|v| value_text(&v))))
+    });
+    let page: Vec<_> = matching.by_ref().take(limit).collect();
+    let more = matching.next().is_some();
+    let data: Vec<Value> = page
+        .iter()
+        .map(|row| {
+            let values = fields
+                .iter()
+                .filter_map(|(key, code)| Some((key.as_str(), code.value(*row)?)));
+            shape(values, minimal)
+        })
+        .collect();
+    let mut body = Map::new();
+    if faults.has(&Fault::RepeatCursor)
+        && let Some(from) = from
+    {
+        body.insert("next".into(), Value::String(from.to_string()));
+    } else if more && let Some(last) = page.last() {
+        body.insert("next".into(), Value::String(last.person.id.clone()));
+    }
+    body.insert("data".into(), Value::Array(data));
+    Ok(Json(Value::Object(body)))
+}
