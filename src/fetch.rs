@@ -3,8 +3,9 @@
 //! Pages through `findJobs` with [`ROSTER_QUERY`] (filled jobs, and jobs held by an announced
 //! future hire), `format=minimal` and exactly the fields the mapping owns, re-sending every
 //! filter on each page; only a missing `next` ends the walk, and a cursor seen twice is an
-//! error (never a loop). [`fetch_former_people`] pages through `findPersons` with `includeAll`
-//! the same way, for telling a rehire from a new hire. [`export`] streams a roster out as CSV
+//! error (never a loop). [`fetch_former_people`] looks the rows no roster person matches up
+//! with `findPersons` (`includeAll`, a few rows a query, paged the same way), for telling a
+//! rehire from a new hire. [`export`] streams a roster out as CSV
 //! or JSON for `payroll-sync roster`.
 
 mod arena;
@@ -74,15 +75,26 @@ pub async fn fetch_roster(
     Ok(roster)
 }
 
-/// Fetches every ChartHop person, former people included (`findPersons` with `includeAll`),
-/// with the payroll key field `key_field`, the work email, the name and the last day in the
-/// org (`endDateOrg`), `page_size` a page, indexed by `indexes` as pages arrive. Rows are
-/// keyed by person id ([`PersonRef::job_id`] gives it).
+/// How many export rows one `findPersons` lookup asks about: each adds its key and email to
+/// the query's lists, which keeps the URL well under common 8 KiB limits.
+pub const FORMER_LOOKUP_BATCH: usize = 40;
+
+/// Looks up ChartHop's people, former people included (`findPersons` with `includeAll`), who
+/// have one of `keys` as their payroll key field `key_field` or one of `emails` as their work
+/// email: one query per [`FORMER_LOOKUP_BATCH`] rows (Carrot lists, `key:"a","b" ||
+/// contact.workEmail:"c","d"`), each paged `page_size` a page, so the cost follows the rows
+/// that need it, not the size of the org. Returns the key, the work email, the name and the
+/// last day in the org (`endDateOrg`) of each, indexed by `indexes` as pages arrive; rows are
+/// keyed by person id ([`PersonRef::job_id`] gives it). `:` matches substrings, so callers
+/// match exactly on the result; a person may appear twice (found by key and by email).
 ///
-/// Fails like [`fetch_roster`].
+/// A value that cannot be quoted in Carrot (it holds both quote marks) is left out of the
+/// lookup. Fails like [`fetch_roster`].
 pub async fn fetch_former_people(
     client: &Client,
     key_field: &str,
+    keys: &[String],
+    emails: &[String],
     page_size: u32,
     indexes: &[(&str, crate::textindex::Fold)],
 ) -> Result<Roster, ApiError> {
@@ -92,25 +104,71 @@ pub async fn fetch_former_people(
             fields.push(f.to_string());
         }
     }
-    let query = PersonQuery {
-        fields,
-        q: None,
-        include_all: true,
-        limit: page_size,
-    };
     let mut people = Roster::people_with_indexes(indexes);
-    let mut pages = JobPages::persons(client, query);
-    let mut current = pages.next_raw().await?;
-    while let Some(body) = current {
-        let (page, path) = (pages.pages(), pages.path());
-        let parse = async { people.push_page_json(&body) };
-        let (next, parsed) = tokio::join!(pages.next_raw(), parse);
-        parsed.map_err(|e| ApiError::Decode {
-            method: "GET".into(),
-            path,
-            message: format!("page {page} of the people: {e}"),
-        })?;
-        current = next?;
+    let batches = keys.len().max(emails.len()).div_ceil(FORMER_LOOKUP_BATCH);
+    for b in 0..batches {
+        let part = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .skip(b * FORMER_LOOKUP_BATCH)
+                .take(FORMER_LOOKUP_BATCH)
+                .filter_map(|v| quoted(v))
+                .collect()
+        };
+        let terms: Vec<String> = [(key_field, part(keys)), ("contact.workEmail", part(emails))]
+            .into_iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(field, values)| format!("{field}:{}", values.join(",")))
+            .collect();
+        if terms.is_empty() {
+            continue;
+        }
+        let query = PersonQuery {
+            fields: fields.clone(),
+            q: Some(terms.join(" || ")),
+            include_all: true,
+            limit: page_size,
+        };
+        let mut pages = JobPages::persons(client, query);
+        let mut current = pages.next_raw().await?;
+        while let Some(body) = current {
+            let (page, path) = (pages.pages(), pages.path());
+            let parse = async { people.push_page_json(&body) };
+            let (next, parsed) = tokio::join!(pages.next_raw(), parse);
+            parsed.map_err(|e| ApiError::Decode {
+                method: "GET".into(),
+                path,
+                message: format!("page {page} of the people: {e}"),
+            })?;
+            current = next?;
+        }
     }
     Ok(people)
+}
+
+/// `value` as a Carrot string literal (double quotes, else single quotes); `None` when it
+/// holds both kinds of quote mark or is blank.
+fn quoted(value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        None
+    } else if !v.contains('"') {
+        Some(format!("\"{v}\""))
+    } else if !v.contains('\'') {
+        Some(format!("'{v}'"))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn values_are_quoted_for_carrot_or_left_out() {
+        assert_eq!(quoted(" a@x.com ").as_deref(), Some("\"a@x.com\""));
+        assert_eq!(quoted("O\"Neil").as_deref(), Some("'O\"Neil'"));
+        assert_eq!(quoted("it's \"x\""), None);
+        assert_eq!(quoted("  "), None);
+    }
 }

@@ -1,8 +1,10 @@
 //! Recorded `findJobs` pages served over HTTP with no latency, so `plan` (the real binary, or
 //! the library in-process) takes its roster from the recording through the real client.
 //!
-//! Only `GET /v2/org/{org}/job` is served: the `from` parameter picks the page that the
-//! recording's `index.json` says it asks for; an unknown cursor is a 400.
+//! `GET /v2/org/{org}/job` is served from the recording: the `from` parameter picks the page
+//! that the recording's `index.json` says it asks for; an unknown cursor is a 400.
+//! `GET /v2/org/{org}/person` (the former-people lookup of the export's new hires) answers an
+//! empty page: the bench org has no former people, so every unmatched row is a new hire.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,6 +47,15 @@ async fn find_jobs(State(pages): State<Arc<Pages>>, RawQuery(q): RawQuery) -> Re
     }
 }
 
+/// `findPersons`: nobody (see the module doc).
+async fn find_persons() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"data":[]}"#,
+    )
+        .into_response()
+}
+
 /// Serves `pages` on 127.0.0.1 (an ephemeral port) on the current runtime; returns the base
 /// URL.
 pub async fn serve(pages: Arc<Pages>) -> std::io::Result<String> {
@@ -52,6 +63,7 @@ pub async fn serve(pages: Arc<Pages>) -> std::io::Result<String> {
     let addr = listener.local_addr()?;
     let app = axum::Router::new()
         .route("/v2/org/{org}/job", get(find_jobs))
+        .route("/v2/org/{org}/person", get(find_persons))
         .with_state(pages);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

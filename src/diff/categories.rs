@@ -3,62 +3,19 @@
 //! field-level changes and every owned field's target value.
 //!
 //! This file dispatches on the match and the row's place in the lifecycle (`lifecycle`);
-//! hires are made here, updates and managers in `update`, departures in `departure`.
-
-use std::collections::BTreeMap;
+//! hires are made here, updates and managers in `update`, departures in `departure`; the
+//! outcome shapes they share (conflict, rejection) in `outcome`.
 
 use super::former::FormerMatch;
 use super::keys::WORK_EMAIL;
 use super::lifecycle::Life;
 use super::matching::{Context, How, Outcome};
+pub(super) use super::outcome::rejected;
+use super::outcome::{blank, conflict, iso, reject};
 use super::update::{email_change, resolve_manager, update};
 use super::{Category, ConflictKind, RowChange};
 use crate::fetch::PersonRef;
-use crate::mapping::{Desired, Rejection, Trust, Value};
-
-/// A row the mapping rejected.
-pub(super) fn rejected(r: &Rejection) -> RowChange {
-    let mut out = blank(r.row);
-    out.category = Category::Rejected;
-    out.name = r.name.as_deref().unwrap_or_default().to_string();
-    out.matched = "not mapped".into();
-    out.reason = Some(rejection_reason(r));
-    out
-}
-
-/// A rejection as a plan's reason: the column (or field) and why.
-fn rejection_reason(r: &Rejection) -> String {
-    match &r.column {
-        Some(c) => format!("column `{c}` (field `{}`): {}", r.field, r.reason),
-        None => format!("field `{}`: {}", r.field, r.reason),
-    }
-}
-
-/// An empty outcome for export row `row`.
-fn blank(row: usize) -> RowChange {
-    RowChange {
-        row,
-        category: Category::Unchanged,
-        key: None,
-        name: String::new(),
-        job_id: None,
-        charthop_email: None,
-        matched: String::new(),
-        changes: vec![],
-        target: BTreeMap::new(),
-        termination_date: None,
-        departure: None,
-        effective_date: None,
-        person_id: None,
-        conflict: None,
-        reason: None,
-    }
-}
-
-/// An ISO 8601 day.
-pub(super) fn iso(day: chrono::NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
+use crate::mapping::{Desired, Trust, Value};
 
 /// The row for a mapped export row and its match outcome.
 pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange {
@@ -85,10 +42,16 @@ pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange
                 out.matched = "no match: left, and not in ChartHop".into();
                 out
             }
-            Life::Unclear(kind, reason) => {
-                out.matched = "no match".into();
-                conflict(out, kind, reason)
-            }
+            Life::Unclear(kind, reason) => match left_on_that_day(ctx, d) {
+                Some(why) => {
+                    out.matched = why;
+                    out
+                }
+                None => {
+                    out.matched = "no match".into();
+                    conflict(out, kind, reason)
+                }
+            },
             Life::Active => hire(ctx, d, out),
         },
         Outcome::Matched { person, how } => {
@@ -108,6 +71,18 @@ pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange
                 );
             };
             match life {
+                // The dates contradict the status, but ChartHop already records the
+                // termination date as their last day: nothing to do, nothing to guess.
+                Life::Unclear(..)
+                    if d.termination_date.is_some()
+                        && super::departure::recorded_end(person) == d.termination_date =>
+                {
+                    out.matched = format!(
+                        "{}; ChartHop records the termination date as the last day",
+                        out.matched
+                    );
+                    out
+                }
                 Life::Unclear(kind, reason) => conflict(out, kind, reason),
                 Life::Leaving { date, scheduled } => {
                     super::departure::departure(ctx, d, person, date, scheduled, current, out)
@@ -171,30 +146,23 @@ fn future_start(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>) -> Option
     })
 }
 
-pub(super) fn conflict(mut out: RowChange, kind: ConflictKind, reason: String) -> RowChange {
-    out.category = Category::Conflict;
-    out.conflict = Some(kind);
-    out.reason = Some(reason);
-    out.changes.clear();
-    out.target.clear();
-    out.termination_date = None;
-    out.departure = None;
-    out
-}
-
-pub(super) fn reject(mut out: RowChange, reason: String) -> RowChange {
-    out.category = Category::Rejected;
-    out.reason = Some(reason);
-    out.changes.clear();
-    out.target.clear();
-    out.termination_date = None;
-    out.departure = None;
-    out
-}
-
-/// A row rejected for a problem the mapping found in a detail (a departure's reason code).
-pub(super) fn reject_with(out: RowChange, r: &Rejection) -> RowChange {
-    reject(out, rejection_reason(r))
+/// For a row no roster person matches whose dates contradict its status: how it matched when
+/// ChartHop has exactly one former person for it who left on the row's termination date (the
+/// export is behind, ChartHop is not: nothing to do). `None` otherwise.
+fn left_on_that_day(ctx: &Context<'_>, d: &Desired) -> Option<String> {
+    let former = ctx.former.as_ref()?;
+    let day = d.termination_date?;
+    let FormerMatch::One(i) = former.find(d.key.as_deref(), ctx.email(d).as_deref()) else {
+        return None;
+    };
+    let p = former.person(i);
+    (super::compare::iso_day(p.end_date) == Some(day)).then(|| {
+        format!(
+            "no match: {} left ChartHop on {}, the termination date",
+            p.name,
+            iso(day)
+        )
+    })
 }
 
 /// A row no roster person matches: a rehire when it is a former ChartHop person, else a new

@@ -17,6 +17,15 @@ use super::matching::{Context, How, Outcome};
 use super::repeats::{self, Repeats};
 use crate::mapping::Desired;
 
+/// The export rows no roster person matches that may be former people: how many, and the
+/// payroll keys and work emails to look them up by (each list in export order).
+#[derive(Debug, Default, Clone)]
+pub struct Unmatched {
+    pub rows: usize,
+    pub keys: Vec<String>,
+    pub emails: Vec<String>,
+}
+
 /// The second pass: everything but the export emails of managers ChartHop does not know.
 pub(super) struct Survey {
     repeats: Repeats,
@@ -32,8 +41,8 @@ pub(super) struct Survey {
     wanted: HashSet<String>,
     last_manager: String,
     /// Rows no roster person matches that do not say the person left: a former person may be
-    /// one of them (a rehire).
-    pub unmatched: usize,
+    /// one of them (a rehire). Their payroll keys and work emails, to look them up by.
+    pub unmatched: Unmatched,
 }
 
 impl Survey {
@@ -48,7 +57,7 @@ impl Survey {
             overrides: HashMap::new(),
             wanted: HashSet::new(),
             last_manager: String::new(),
-            unmatched: 0,
+            unmatched: Unmatched::default(),
         }
     }
 
@@ -67,7 +76,13 @@ impl Survey {
         }
         let outcome = ctx.match_row(d, email.as_deref(), false);
         if outcome == Outcome::NoMatch && !d.left_status {
-            self.unmatched += 1;
+            self.unmatched.rows += 1;
+            if let Some(k) = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+                self.unmatched.keys.push(k.to_string());
+            }
+            if let Some(e) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                self.unmatched.emails.push(e.to_lowercase());
+            }
         }
         if let Outcome::Matched { person, .. } = outcome {
             match self.first_claim[person] {

@@ -85,9 +85,10 @@ impl<'a> Former<'a> {
                     .map(|i| i as usize),
             );
         }
-        found.sort_unstable();
-        found.dedup();
         found.retain(|&i| self.is_former(i));
+        // One person may be listed twice (looked up by key and by email): by id, once.
+        found.sort_unstable_by_key(|&i| (self.people.person(i).job_id(), i));
+        found.dedup_by_key(|i| self.people.person(*i).job_id());
         match found.as_slice() {
             [] => FormerMatch::None,
             [one] => FormerMatch::One(*one),

@@ -112,6 +112,10 @@ fn people() -> Roster {
 }
 
 fn run(rows: &[Row], with_former: bool) -> ChangeSet {
+    run_on(roster(), rows, with_former)
+}
+
+fn run_on(roster: Roster, rows: &[Row], with_former: bool) -> ChangeSet {
     let m = Mapping::parse(Path::new("t.toml"), MAPPING).unwrap_or_else(|e| panic!("{e}"));
     let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     let bound = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
@@ -128,7 +132,6 @@ fn run(rows: &[Row], with_former: bool) -> ChangeSet {
         }
     }
     let spool = w.finish().expect("spool");
-    let roster = roster();
     let people = people();
     let mut set = ChangeSet::default();
     let mut prepared =
@@ -429,4 +432,61 @@ fn moves_into_departments_nobody_is_in_are_noted() {
         "{}",
         legal.message
     );
+}
+
+#[test]
+fn an_active_status_after_the_last_day_chart_hop_records_is_unchanged_else_a_conflict() {
+    // The export still says Active on the day after a termination date has passed: ChartHop
+    // already records that last day (a DEPART job on its last day, or a former person), so
+    // there is nothing to do; any other day is still a contradiction to resolve by hand.
+    let mut jobs = vec![job("1", "1", "a@x.com", "Sales", "2015-01-05", &[])];
+    jobs.push(job(
+        "5",
+        "5",
+        "e@x.com",
+        "Sales",
+        "2019-05-06",
+        &[("state", "DEPART"), ("personEndDate", "2026-11-27")],
+    ));
+    let active = |key, email, term| -> Row {
+        [
+            key,
+            email,
+            "F",
+            "Sales",
+            "04/01/2016",
+            "Active",
+            term,
+            "",
+            "",
+        ]
+    };
+    let cs = run_on(
+        Roster::new(jobs),
+        &[
+            A,
+            // ChartHop's DEPART job, its last day the as-of date.
+            active("5", "e@x.com", "11/27/2026"),
+            // Former One, who left on the export's termination date.
+            active("50", "f1@x.com", "06/30/2023"),
+            // Former Two, who left on another day than the export says.
+            active("60", "f2@x.com", "03/31/2022"),
+        ],
+        true,
+    );
+    let r = row(&cs, 3);
+    assert_eq!(r.category, Category::Unchanged, "{r:#?}");
+    assert!(
+        r.matched.contains("records the termination date"),
+        "{}",
+        r.matched
+    );
+    let r = row(&cs, 4);
+    assert_eq!(r.category, Category::Unchanged, "{r:#?}");
+    assert!(
+        r.matched.contains("left ChartHop on 2023-06-30"),
+        "{}",
+        r.matched
+    );
+    assert_eq!(row(&cs, 5).conflict, Some(ConflictKind::ContradictoryDates));
 }

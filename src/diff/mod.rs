@@ -20,6 +20,7 @@ mod keys;
 mod lifecycle;
 mod matching;
 mod notes;
+mod outcome;
 mod repeats;
 pub mod spool;
 mod update;
@@ -33,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fetch::Roster;
 use crate::mapping::{Desired, Mapping, Rejection};
-pub use departure::{DEPARTURE_FIELDS, recorded_end};
+pub use departure::{DEPARTURE_FIELDS, lifecycle_fields, recorded_end};
 use facts::Survey;
 use keys::WORK_EMAIL;
 use matching::{Context, Outcome};
@@ -369,7 +370,7 @@ pub fn run(
 /// (only when [`Prepared::unmatched`] says a row could be one).
 pub struct Prepared<'a> {
     ctx: Context<'a>,
-    unmatched: usize,
+    unmatched: facts::Unmatched,
 }
 
 /// The survey passes of [`run`] over the spooled rows. Fails only when reading the spool fails.
@@ -383,7 +384,7 @@ pub fn prepare<'a>(
     let mut ctx = Context::new(mapping, roster, as_of);
     let mut survey = Survey::new(sighting.finish()?, roster.len());
     each_mapped(rows, |d| survey.row(&ctx, d))?;
-    let unmatched = survey.unmatched;
+    let unmatched = std::mem::take(&mut survey.unmatched);
     let (facts, wanted) = survey.finish();
     ctx.facts = facts;
     if let Some(mut wanted) = wanted {
@@ -397,7 +398,13 @@ impl<'a> Prepared<'a> {
     /// Rows that no roster person matches and that do not say the person left: each could be
     /// a rehire. Zero means ChartHop's former people need not be fetched.
     pub fn unmatched(&self) -> usize {
-        self.unmatched
+        self.unmatched.rows
+    }
+
+    /// The payroll keys and the work emails of the rows [`Prepared::unmatched`] counts: what
+    /// ChartHop's former people are looked up by.
+    pub fn unmatched_keys_and_emails(&self) -> (&[String], &[String]) {
+        (&self.unmatched.keys, &self.unmatched.emails)
     }
 
     /// The mapping's payroll key field, which former people are looked up by.

@@ -3,10 +3,10 @@
 //! mapping trusts the payroll id.
 
 use super::FieldChange;
-use super::categories::reject;
 use super::compare::same;
 use super::keys::WORK_EMAIL;
 use super::matching::Context;
+use super::outcome::reject;
 use super::{Category, RowChange};
 use crate::fetch::PersonRef;
 use crate::mapping::{Desired, Trust};

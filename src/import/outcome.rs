@@ -82,10 +82,14 @@ pub async fn collect(
             let row: usize = event.entity("row")?.parse().ok()?;
             keys_in_file.get(row.checked_sub(2)?).cloned()
         };
-        let key = by_line()
-            .or_else(|| event.entity("workEmail"))
-            .unwrap_or_default()
-            .to_lowercase();
+        // The email ChartHop names wins when it is one of this file's rows; else the line.
+        let named = event.entity("workEmail").map(|e| e.trim().to_lowercase());
+        let key = named
+            .clone()
+            .filter(|e| payroll_rows.contains_key(e))
+            .or_else(|| by_line().map(|k| k.to_lowercase()))
+            .or(named)
+            .unwrap_or_default();
         let error = event.error();
         out.push(RowOutcome {
             file: file.name.clone(),

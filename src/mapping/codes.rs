@@ -76,7 +76,9 @@ pub fn check(code: &str) -> Result<(), String> {
 /// -> `contact.workEmail`): ChartHop ignores case, the roster's keys and this tool's lookups do
 /// not, so every code is kept in one spelling. `None` for a code that is not built in.
 pub fn canonical(code: &str) -> Option<String> {
-    built_in().into_iter().find(|c| c.eq_ignore_ascii_case(code))
+    built_in()
+        .into_iter()
+        .find(|c| c.eq_ignore_ascii_case(code))
 }
 
 /// True for the fields a departure writes (`endDate`, `depart`, ...): a mapping describes them

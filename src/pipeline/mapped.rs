@@ -194,13 +194,15 @@ async fn roster_for(
     .await?)
 }
 
-/// The fields a mapping compares: its key, its fallback and every mapped field.
+/// The fields a mapping compares (its key, its fallback and every mapped field), and the
+/// lifecycle fields the diff reads ([`crate::diff::lifecycle_fields`]).
 pub(super) fn roster_fields(mapping: &Mapping) -> Vec<String> {
     let mut fields = vec![mapping.key.charthop_field.clone()];
     if let Some((_, f)) = &mapping.key.fallback {
         fields.push(f.clone());
     }
     fields.extend(mapping.fields.iter().map(|f| f.code.clone()));
+    fields.extend(crate::diff::lifecycle_fields(mapping).map(str::to_string));
     fields
 }
 

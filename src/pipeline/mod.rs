@@ -101,7 +101,8 @@ pub async fn plan(
     if prepared.unmatched() > 0 {
         // Rows nobody in the roster matches: each may be a person who left (a rehire).
         progress.stage(Stage::FetchingFormer);
-        former = fetch_former(settings, client, prepared.key_field()).await?;
+        let (keys, emails) = prepared.unmatched_keys_and_emails();
+        former = fetch_former(settings, client, prepared.key_field(), keys, emails).await?;
         prepared.with_former(&former);
     }
     let (mut outline, fingerprint) =
@@ -208,13 +209,18 @@ pub async fn plan(
     })
 }
 
-/// ChartHop's people, former ones included, indexed by the payroll key and the work email.
-async fn fetch_former(settings: &Settings, client: &Client, key: &str) -> Result<Roster, Error> {
+/// ChartHop's people with one of these payroll keys or work emails, former ones included,
+/// indexed by the payroll key and the work email.
+async fn fetch_former(
+    settings: &Settings,
+    client: &Client,
+    key: &str,
+    keys: &[String],
+    emails: &[String],
+) -> Result<Roster, Error> {
     let indexes = [(key, Fold::Trim), ("contact.workEmail", Fold::TrimLower)];
-    Ok(
-        crate::fetch::fetch_former_people(client, key, settings.charthop.page_size, &indexes)
-            .await?,
-    )
+    let page = settings.charthop.page_size;
+    Ok(crate::fetch::fetch_former_people(client, key, keys, emails, page, &indexes).await?)
 }
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.

@@ -12,6 +12,7 @@ use super::safe::{self, SensitiveField};
 use super::*;
 use crate::diff::{Category, ChangeSet, Outline, RowChange, Sink};
 use crate::fsutil::HashingWriter;
+use crate::mapping::Trust;
 
 /// Rows of each category (other than updates and departures) that the reports list.
 pub const LISTED: usize = 2_000;
@@ -105,11 +106,19 @@ impl Writer {
             upsert: false,
             create_groups: false,
         };
-        let emails = csv::email_changes(inputs.mapping, &listed, &self.cells)
-            .map_err(to_io)
-            .map_err(werr(EMAIL_CHANGES_FILE))?;
-        write_atomic(&dir.join(EMAIL_CHANGES_FILE), &emails.bytes)
-            .map_err(werr(EMAIL_CHANGES_FILE))?;
+        // email_changes.csv only when the mapping trusts the payroll key with work emails;
+        // departures.csv only when it says how a departure is read: otherwise neither can
+        // have rows, and an empty file would only puzzle a reviewer.
+        let emails = if inputs.mapping.key.trust == Trust::Payroll {
+            let file = csv::email_changes(inputs.mapping, &listed, &self.cells)
+                .map_err(to_io)
+                .map_err(werr(EMAIL_CHANGES_FILE))?;
+            write_atomic(&dir.join(EMAIL_CHANGES_FILE), &file.bytes)
+                .map_err(werr(EMAIL_CHANGES_FILE))?;
+            Some(ref_of(EMAIL_CHANGES_FILE, &file))
+        } else {
+            None
+        };
         let updates = csv::updates(inputs.mapping, &listed, &self.cells)
             .map_err(to_io)
             .map_err(werr(UPDATES_FILE))?;
@@ -127,40 +136,45 @@ impl Writer {
             file.commit().map_err(werr(NEW_HIRES_FILE))?;
             sha
         };
-        let departures = csv::departures(
-            inputs.mapping,
-            &listed,
-            &self.cells,
-            &csv::DepartureDefaults {
-                backfill: inputs.departures.backfill,
-                default_type: inputs.departures.default_type.as_deref(),
-            },
-        )
-        .map_err(to_io)
-        .map_err(werr(DEPARTURES_FILE))?;
-        write_atomic(&dir.join(DEPARTURES_FILE), &departures.bytes)
-            .map_err(werr(DEPARTURES_FILE))?;
-        let departures_ref = ref_of(DEPARTURES_FILE, &departures);
+        let departures = match inputs.mapping.departure {
+            Some(_) => {
+                let file = csv::departures(
+                    inputs.mapping,
+                    &listed,
+                    &self.cells,
+                    &csv::DepartureDefaults {
+                        backfill: inputs.departures.backfill,
+                        default_type: inputs.departures.default_type.as_deref(),
+                    },
+                )
+                .map_err(to_io)
+                .map_err(werr(DEPARTURES_FILE))?;
+                write_atomic(&dir.join(DEPARTURES_FILE), &file.bytes)
+                    .map_err(werr(DEPARTURES_FILE))?;
+                Some(ref_of(DEPARTURES_FILE, &file))
+            }
+            None => None,
+        };
         // Upload order, one import phase each: people get their new work emails first (the
         // other files name them by it), then new hires and rehires (managers before their
         // reports, new departments created), then updates (which may need a new hire or a new
         // department), then departures.
-        let mut files = vec![
-            ref_of(EMAIL_CHANGES_FILE, &emails),
-            ChangeFileRef {
-                name: NEW_HIRES_FILE.to_string(),
-                sha256: hires_sha,
-                rows: hire_rows,
-                upsert: true,
-                create_groups: inputs.mapping.create_groups,
-            },
-            ref_of(UPDATES_FILE, &updates),
-        ];
-        let departures_file = if inputs.departures.hold {
-            Some(departures_ref)
-        } else {
-            files.push(departures_ref);
-            None
+        let mut files: Vec<ChangeFileRef> = emails.into_iter().collect();
+        files.push(ChangeFileRef {
+            name: NEW_HIRES_FILE.to_string(),
+            sha256: hires_sha,
+            rows: hire_rows,
+            upsert: true,
+            create_groups: inputs.mapping.create_groups,
+        });
+        files.push(ref_of(UPDATES_FILE, &updates));
+        let departures_file = match departures {
+            Some(file) if inputs.departures.hold => Some(file),
+            Some(file) => {
+                files.push(file);
+                None
+            }
+            None => None,
         };
         let doc = PlanDoc {
             schema_version: SCHEMA_VERSION,

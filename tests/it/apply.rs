@@ -198,7 +198,7 @@ fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
     )));
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("finished with errors on 1 row(s)"), "{err}");
+    assert!(err.contains("ChartHop refused 1 row(s)"), "{err}");
     assert!(
         err.contains("payroll row 5 (kofi.asante@acme.example)"),
         "{err}"
@@ -411,8 +411,18 @@ fn new_departments_are_created_only_when_the_mapping_allows_it() {
     )));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let uploads = emu.uploads();
-    assert!(!uploads[0].flags.create_groups, "never for updates");
-    assert!(uploads[1].flags.upsert && uploads[1].flags.create_groups);
+    let upload = |name: &str| {
+        uploads
+            .iter()
+            .find(|u| u.file_name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{name} uploaded: {uploads:#?}"))
+    };
+    assert!(
+        !upload("updates.csv").flags.create_groups,
+        "never for updates"
+    );
+    let hires = upload("new_hires.csv");
+    assert!(hires.flags.upsert && hires.flags.create_groups);
     assert_eq!(
         roster_by_email(&emu)["kofi.asante@acme.example"]["department"],
         "Robotics Lab"

@@ -110,7 +110,8 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
     }
     assert_eq!(after.len(), before.len() + exp.new_hires.len());
 
-    // Exactly one upload of existing people with upsert=false, then one of new hires with upsert=true.
+    // Exactly one upload of new hires with upsert=true (first, so the updates can name them as
+    // managers), then one of existing people with upsert=false.
     let uploads = emu.uploads();
     assert_eq!(uploads.len(), 2, "{uploads:#?}");
     let emails = |u: &charthop_emulator::UploadRecord| -> BTreeSet<String> {
@@ -119,16 +120,18 @@ fn sync_brings_chart_hop_in_step_with_the_export() {
             .map(|r| r["Work Email"].to_lowercase())
             .collect()
     };
-    assert!(!uploads[0].flags.upsert);
-    assert_eq!(emails(&uploads[0]), exp.updates.keys().cloned().collect());
+    assert_eq!(uploads[0].file_name.as_deref(), Some("new_hires.csv"));
+    assert!(uploads[0].flags.upsert);
+    assert_eq!(emails(&uploads[0]), exp.new_hires.iter().cloned().collect());
+    assert_eq!(uploads[1].file_name.as_deref(), Some("updates.csv"));
+    assert!(!uploads[1].flags.upsert);
+    assert_eq!(emails(&uploads[1]), exp.updates.keys().cloned().collect());
     assert!(
-        uploads[0]
+        uploads[1]
             .rows
             .iter()
             .all(|r| before.contains_key(&r["Work Email"].to_lowercase()))
     );
-    assert!(uploads[1].flags.upsert);
-    assert_eq!(emails(&uploads[1]), exp.new_hires.iter().cloned().collect());
 
     // A second plan is empty and a second sync uploads nothing.
     let out = plan(&emu, tmp.path(), "payroll/acme.csv", "plan2");

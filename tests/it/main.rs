@@ -10,6 +10,7 @@ mod conformance;
 mod end_to_end;
 mod files;
 mod fuzz_corpus;
+mod lifecycle;
 mod mapping;
 mod peak;
 mod privacy;

@@ -203,9 +203,9 @@ fn adp_rows_map_to_typed_chart_hop_values() {
         Some("+14155550100")
     );
     assert_eq!(
-        v("NW0000001", "endDate").as_deref(),
-        Some(""),
-        "no termination date: a clear"
+        v("NW0000001", "endDate"),
+        None,
+        "a termination date is read by [departure], never written as a field"
     );
     assert_eq!(v("NW0000002", "manager").as_deref(), Some("NW0000001"));
 }

@@ -118,7 +118,7 @@ fn the_fixture_plan_reads_the_same_masked_and_unmasked() {
     );
     assert!(
         !masked.join("departures.csv").exists(),
-        "departures are off by default"
+        "a mapping without [departure] finds no departures: no departures.csv"
     );
 }
 
@@ -132,7 +132,6 @@ fn every_category_and_conflict_kind_through_the_binary() {
     let m = sensitive_mapping(tmp.path(), "acme-departures.toml", DEPARTURE);
     let mut c = cmd(&emu, tmp.path());
     c.env("PAYROLL_SYNC_PLAN_NOW", NOW)
-        .env("PAYROLL_SYNC_PLAN_DEPARTURES", "true")
         .args([
             "plan",
             "--input",
@@ -152,6 +151,7 @@ fn every_category_and_conflict_kind_through_the_binary() {
         ("new_hires", 6),
         ("updates", 8),
         ("departures", 2),
+        ("scheduled_departures", 1),
         ("conflicts", 3),
         ("rejected", 1),
         ("absent", 3),
@@ -174,6 +174,9 @@ fn every_category_and_conflict_kind_through_the_binary() {
     assert_eq!(by_key("3001")[0]["conflict"], "email_owned_by_other");
     assert_eq!(by_key("1030")[0]["category"], "departure");
     assert_eq!(by_key("1051")[0]["termination_date"], "2026-04-30");
+    assert_eq!(by_key("1051")[0]["category"], "departure");
+    assert_eq!(by_key("1032")[0]["category"], "scheduled_departure");
+    assert_eq!(by_key("1032")[0]["termination_date"], "2026-06-30");
     let rejected: Vec<_> = rows
         .iter()
         .filter(|r| r["category"] == "rejected")

@@ -84,8 +84,12 @@ pub fn scenario_export(dir: &Path) -> PathBuf {
     for r in rdr.records() {
         let mut r: Vec<String> = r.unwrap().iter().map(String::from).collect();
         let (status, end) = match r[0].as_str() {
-            "1030" => ("Terminated", ""),
-            "1051" => ("Active", "04/30/2026"),
+            // Left, as the status and the date say.
+            "1030" => ("Terminated", "04/24/2026"),
+            // Left, as the date alone says (a blank status).
+            "1051" => ("", "04/30/2026"),
+            // Still active, leaving after the plan's as-of date: a scheduled departure.
+            "1032" => ("Active", "06/30/2026"),
             _ => ("Active", ""),
         };
         r.extend([status.into(), end.into()]);

@@ -9,7 +9,7 @@ use crate::people::Change;
 use crate::{Person, Spec};
 
 /// The export's header.
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 16] = [
     "Employee ID",
     "First Name",
     "Last Name",
@@ -24,8 +24,15 @@ pub const HEADER: [&str; 15] = [
     "Manager ID",
     "Employment Type",
     "Status",
+    "Termination Date",
     "Cost Center",
 ];
+
+/// The termination date of every departed person.
+const DEPARTED_ON: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2025, 6, 30) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// A cell of the export: text, or (for a workbook) a number or a date.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +45,7 @@ pub(super) enum Cell {
 /// The export row of `p`, as cells. `as_text` gives the CSV form of numbers and dates (dates
 /// in one of three layouts, salaries grouped with two decimals); otherwise ids and salaries
 /// are numbers and hire dates are dates, as in a workbook.
-pub(super) fn cells(p: &Person, as_text: bool) -> [Cell; 15] {
+pub(super) fn cells(p: &Person, as_text: bool) -> [Cell; 16] {
     let n = p.noise;
     let pad = |s: &str, bit: u64| match (n >> bit) % 16 {
         0 => format!("  {s}"),
@@ -88,6 +95,13 @@ pub(super) fn cells(p: &Person, as_text: bool) -> [Cell; 15] {
         (_, 0) => "On Leave",
         _ => "Active",
     };
+    // A departure's last day: after every hire date the generator makes (2005-2024), before
+    // any day the bench runs on.
+    let termination = match (p.change, as_text) {
+        (Change::Departed, true) => text(DEPARTED_ON.format("%m/%d/%Y").to_string()),
+        (Change::Departed, false) => Cell::Date(DEPARTED_ON),
+        _ => text(String::new()),
+    };
     let title = p.export_title();
     let title = if (n >> 28).is_multiple_of(40) {
         format!("{title} ")
@@ -109,6 +123,7 @@ pub(super) fn cells(p: &Person, as_text: bool) -> [Cell; 15] {
         manager,
         text(employment),
         text(status.to_string()),
+        termination,
         text(format!("CC-{:03}", p.department * 10 + p.location)),
     ]
 }

@@ -11,8 +11,10 @@ use crate::people::{DEPARTMENTS, LOCATIONS, job_id, person_id};
 use crate::{Person, Spec};
 
 /// The fields `plan` asks `findJobs` for with the bench mapping, in the order it asks: `jobId`,
-/// `name`, the key, the fallback, then every mapped field not named yet.
-pub const PAGE_FIELDS: [&str; 12] = [
+/// `name`, the key, the fallback, every mapped field not named yet, then what the diff reads of
+/// each person's lifecycle (`personId`; with a `[departure]` section, `state`, `personEndDate`
+/// and `upcoming`; unset ones are left out of a row, `upcoming` is always there).
+pub const PAGE_FIELDS: [&str; 16] = [
     "jobId",
     "name",
     "contact.employee",
@@ -25,6 +27,10 @@ pub const PAGE_FIELDS: [&str; 12] = [
     "manager",
     "startDate",
     "employment",
+    "personId",
+    "state",
+    "personEndDate",
+    "upcoming",
 ];
 
 /// The org's slug.
@@ -105,6 +111,9 @@ fn row(p: &Person) -> Value {
     }
     put("startDate", p.hire.to_string());
     put("employment", p.employment().1.to_string());
+    put("personId", person_id(p.index));
+    put("state", "FILLED".to_string());
+    m.insert("upcoming".to_string(), Value::Array(Vec::new()));
     Value::Object(m)
 }
 

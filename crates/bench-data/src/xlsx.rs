@@ -76,18 +76,14 @@ pub fn write_xlsx(path: &Path, spec: &Spec) -> std::io::Result<()> {
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
     );
     out.push_str(&format!(
-        r#"<dimension ref="A1:O{}"/><sheetData>"#,
+        r#"<dimension ref="A1:{}{}"/><sheetData>"#,
+        char::from(b'A' + (HEADER.len() - 1) as u8),
         spec.rows + 1
     ));
     let header: Vec<Cell> = HEADER.iter().map(|h| Cell::Text(h.to_string())).collect();
     write_row(&mut out, 1, &header, &mut strings);
-    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
     for i in 0..spec.rows {
         let row = cells(&spec.person(i), false);
-        let row = row.map(|c| match c {
-            Cell::Date(d) => Cell::Number((d - epoch).num_days() as f64),
-            other => other,
-        });
         write_row(&mut out, i + 2, &row, &mut strings);
         if out.len() > 60 * 1024 {
             zip.write_all(out.as_bytes())?;
@@ -119,7 +115,7 @@ pub fn write_xlsx(path: &Path, spec: &Spec) -> std::io::Result<()> {
     zip.finish().map_err(zerr)?.flush()
 }
 
-/// Appends one `<row>`; a date cell here is already its serial number (style 1 marks it).
+/// Appends one `<row>`; a date cell is written as its serial number, with the date style (1).
 fn write_row(out: &mut String, r: usize, cells: &[Cell], strings: &mut Strings) {
     use std::fmt::Write as _;
     let _ = write!(out, r#"<row r="{r}">"#);
@@ -131,14 +127,14 @@ fn write_row(out: &mut String, r: usize, cells: &[Cell], strings: &mut Strings) 
                 let id = strings.id(t);
                 let _ = write!(out, r#"<c r="{col}{r}" t="s"><v>{id}</v></c>"#);
             }
-            // Column I holds the hire date.
-            Cell::Number(f) if c == 8 => {
-                let _ = write!(out, r#"<c r="{col}{r}" s="1"><v>{f}</v></c>"#);
+            Cell::Date(d) => {
+                let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+                let serial = (*d - epoch).num_days();
+                let _ = write!(out, r#"<c r="{col}{r}" s="1"><v>{serial}</v></c>"#);
             }
             Cell::Number(f) => {
                 let _ = write!(out, r#"<c r="{col}{r}"><v>{f}</v></c>"#);
             }
-            Cell::Date(_) => {}
         }
     }
     out.push_str("</row>");

@@ -116,6 +116,21 @@ pub fn header_attr(header: &str) -> Option<Attr> {
     })
 }
 
+/// The 1-based file line of the record that starts at byte `start`. Counted from the text itself:
+/// the CSV reader's own line count lags by one after a CRLF (it counts the `\n` of a line's
+/// terminator only when it reads the next record, whose start may then sit on that `\n`).
+fn file_line(text: &str, start: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = usize::try_from(start)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    let newlines = bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    u64::try_from(newlines).map_or(u64::MAX, |n| n + 1)
+}
+
 /// Parses the CSV text (BOM already stripped) and matches its header.
 ///
 /// Fails, with a message for a 400, on a missing header row, an unknown or duplicate column, a
@@ -151,7 +166,7 @@ pub fn parse(text: &str) -> Result<ParsedCsv, String> {
             Some(p) => format!("CSV line {}: {e}", p.line()),
             None => format!("CSV: {e}"),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| file_line(text, p.byte()));
         rows.push(CsvRow {
             line,
             cells: record.iter().map(str::to_string).collect(),
@@ -241,5 +256,12 @@ mod tests {
             vec![2, 3]
         );
         assert_eq!(ok.row_maps()[0].get("Title").map(String::as_str), Some("T"));
+        // CRLF line ends, and a quoted cell over two lines, count as the file shows them.
+        let crlf = parse("Work Email,Title\r\na@x,T\r\nb@x,\"two\r\nlines\"\r\nc@x,\r\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            crlf.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![2, 3, 5]
+        );
     }
 }

@@ -39,6 +39,8 @@ pub const JOB_COLUMNS: [&str; 15] = [
 
 /// The optional columns of a seed's `jobs.csv`: `end_date` (ISO, a person's last day) and
 /// `state` (`OPEN`, `FILLED`, `DEPART` or `START`; blank: from the person and the dates).
+/// Besides these, a column named by the code of a field the emulator stores as text
+/// ([`crate::model::STORED`], e.g. `base`, `name.middle`) seeds that field of the person.
 pub const OPTIONAL_JOB_COLUMNS: [&str; 2] = ["end_date", "state"];
 
 /// Reads and validates the seed in `dir`, as of `today`: a row with an empty `job_id` and an

@@ -195,6 +195,10 @@ fn person_from_row(row: &Row) -> Result<Person, Error> {
         work_email: opt("work_email"),
         home_email: opt("home_email"),
         work_phone: opt("work_phone"),
+        extra: crate::model::STORED
+            .iter()
+            .filter_map(|(code, _)| Some((code.to_string(), opt(code)?)))
+            .collect(),
         ..Person::default()
     })
 }

@@ -117,3 +117,18 @@ fn a_departure_already_past_at_load_leaves_an_open_backfill_and_a_former_person(
         Some(JobState::Filled)
     );
 }
+
+#[test]
+fn a_stored_field_column_seeds_the_person() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write_seed(dir.path(), "");
+    let jobs = "job_id,person_id,employee_id,first_name,last_name,pref_name,work_email,home_email,work_phone,title,department,location,manager_job_id,start_date,employment,base\n\
+        6a0000000000000000000001,7b0000000000000000000001,1,Ada,L,,ada@x.com,,,CEO,Eng,Remote,,2020-01-01,FULL,170000 USD\n";
+    std::fs::write(dir.path().join("jobs.csv"), jobs).unwrap_or_default();
+    let state = load(dir.path(), today()).unwrap_or_else(|e| panic!("{e}"));
+    let person = state
+        .job_by_email("ada@x.com")
+        .and_then(|j| j.person.as_ref())
+        .map(|p| p.extra.get("base").cloned());
+    assert_eq!(person, Some(Some("170000 USD".to_string())));
+}
