@@ -136,9 +136,13 @@ fn future_start(ctx: &Context<'_>, d: &Desired, person: PersonRef<'_>) -> Option
     }
     let theirs = ctx.field_cols[i].map_or("", |c| person.value(c));
     let started = super::compare::iso_day(theirs)?;
+    let column = ctx.mapping.fields[i]
+        .column
+        .as_deref()
+        .map_or_else(String::new, |c| format!(" (column `{c}`)"));
     (started <= ctx.as_of).then(|| {
         format!(
-            "the export starts this person on {}, after the plan's as-of date {}, but ChartHop shows them active since {}; if they left and come back, give the termination and rehire dates; otherwise fix the hire date",
+            "the export starts this person on {}{column}, after the plan's as-of date {}, but ChartHop shows them active since {}; if they left and come back, give the termination and rehire dates; otherwise fix the hire date",
             iso(*start),
             iso(ctx.as_of),
             iso(started)

@@ -46,18 +46,34 @@ impl Context<'_> {
             scheduled: date > as_of,
         };
         let day = |t: NaiveDate| t.format("%Y-%m-%d").to_string();
+        let m = self.mapping;
+        let named = |c: Option<&str>, what: &str| {
+            c.map_or_else(|| what.to_string(), |c| format!("{what} (column `{c}`)"))
+        };
+        let status = named(m.status_column(), "the status");
+        let term = named(m.termination_column(), "the termination date");
+        let hire = |h: NaiveDate| {
+            let col = if d.rehire_date == Some(h) {
+                m.rehire_column()
+            } else {
+                self.start_field.and_then(|i| m.fields[i].column.as_deref())
+            };
+            named(col, &format!("the hire or rehire date {}", day(h)))
+        };
         match (d.left_status, d.termination_date) {
             (true, None) => Life::Unclear(
                 ConflictKind::DepartureWithoutDate,
-                "the status says the person left, but the termination date is blank: ChartHop needs the last day worked, and a departure is never sent undated; fill in the termination date".into(),
+                format!(
+                    "{status} says the person left, but {term} is blank: ChartHop needs the last day worked, and a departure is never sent undated; fill in the termination date"
+                ),
             ),
             (true, Some(t)) => match hired {
                 Some(h) if h > t => Life::Unclear(
                     ConflictKind::ContradictoryDates,
                     format!(
-                        "the status says the person left on {}, but the hire or rehire date {} is later; fix the status (a rehire is active) or the dates",
+                        "{status} says the person left, on {} by {term}, but {} is later; fix the status (a rehire is active) or the dates",
                         day(t),
-                        day(h)
+                        hire(h)
                     ),
                 ),
                 _ => leaving(t),
@@ -69,9 +85,9 @@ impl Context<'_> {
                 _ => Life::Unclear(
                     ConflictKind::ContradictoryDates,
                     format!(
-                        "the status says active, but the termination date {} is past and no later hire or rehire date follows it{}: if the person was rehired, the rehire date is missing or before the termination; if they left, fix the status",
+                        "{status} says active, but {term}, {}, is past and no later hire or rehire date follows it{}: if the person was rehired, give the rehire date (it is missing or before the termination); if they left, fix the status",
                         day(t),
-                        hired.map_or(String::new(), |h| format!(" (the latest is {})", day(h)))
+                        hired.map_or(String::new(), |h| format!(" (the latest is {})", hire(h)))
                     ),
                 ),
             },

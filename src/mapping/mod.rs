@@ -147,6 +147,27 @@ impl Departure {
     }
 }
 
+impl Mapping {
+    /// The export column (by name) that `[departure] date` reads, for messages.
+    pub fn termination_column(&self) -> Option<&str> {
+        self.column_name(self.departure.as_ref()?.date_col?)
+    }
+
+    /// The export column (by name) that `[departure] rehire_date` reads, for messages.
+    pub fn rehire_column(&self) -> Option<&str> {
+        self.column_name(self.departure.as_ref()?.rehire_col?)
+    }
+
+    /// The export column (by name) that `[departure] from` reads, for messages.
+    pub fn status_column(&self) -> Option<&str> {
+        self.column_name(self.departure.as_ref()?.status.as_ref()?.0)
+    }
+
+    fn column_name(&self, col: usize) -> Option<&str> {
+        self.columns.names.get(col).map(String::as_str)
+    }
+}
+
 /// A row filter: rows matching `when` are left out and counted.
 #[derive(Debug, Clone)]
 pub struct Skip {

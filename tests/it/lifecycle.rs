@@ -295,3 +295,81 @@ fn emu_department_of_refused(dir: &Path, row: usize) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The rows whose lifecycle cells cannot be read, or contradict each other, each get a reason
+/// that names the column, the value and what to do; every other row is planned.
+#[test]
+fn unreadable_or_contradictory_lifecycle_rows_say_which_cell_and_what_to_do() {
+    let people = expected();
+    let emu = start();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = plan(&emu, tmp.path(), NIGHT, "plan");
+    assert_eq!(code(&out), 3, "changes are pending: {}", stderr(&out));
+    let doc = plan_json(&tmp.path().join("plan"));
+    let row_of = |case: &str| {
+        people
+            .iter()
+            .find(|p| p.case == case)
+            .and_then(|p| p.row)
+            .unwrap_or_else(|| panic!("the fixture has a {case} row"))
+    };
+    let reason = |case: &str| -> (String, String) {
+        let row = row_of(case) as u64;
+        let r = doc["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["row"].as_u64() == Some(row))
+            .unwrap_or_else(|| panic!("row {row} is in the plan"));
+        (
+            r["category"].as_str().unwrap_or_default().to_string(),
+            r["reason"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    for (case, category, needles) in [
+        (
+            "rejected_bad_termination_date",
+            "rejected",
+            &["column `Termination Date`", "`13/45/2026`", "fix the cell"][..],
+        ),
+        (
+            "rejected_unknown_termination_reason",
+            "rejected",
+            &["column `Termination Reason Code`", "`NCNS`", "add it there"][..],
+        ),
+        (
+            "conflict_rehire_before_termination",
+            "conflict",
+            &[
+                "column `Termination Date`",
+                "column `Rehire Date`",
+                "give the rehire date",
+            ][..],
+        ),
+        (
+            "conflict_future_start_for_active_person",
+            "conflict",
+            &["column `Hire Date`", "2027-01-15", "fix the hire date"][..],
+        ),
+        (
+            "conflict_departure_without_date",
+            "conflict",
+            &[
+                "column `Position Status`",
+                "column `Termination Date`",
+                "fill in the termination date",
+            ][..],
+        ),
+    ] {
+        let (got, why) = reason(case);
+        assert_eq!(got, category, "{case}: {why}");
+        for n in needles {
+            assert!(why.contains(n), "{case}: `{n}` not in: {why}");
+        }
+    }
+    // The other rows go on: every new hire and update of night 1 is planned.
+    let s = &doc["summary"];
+    let count = |night1: &str| people.iter().filter(|p| p.night1 == night1).count() as u64;
+    assert_eq!(s["new_hires"].as_u64(), Some(count("new_hire")));
+    assert_eq!(s["updates"].as_u64(), Some(count("update")));
+}
