@@ -169,7 +169,7 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         planned.dir.display(),
         planned.dir.display()
     ));
-    ui.summary(&planned.doc.summary);
+    ui.summary(&planned.doc);
     let tripped: Vec<_> = planned.doc.tripped().collect();
     if args.json {
         let out = serde_json::json!({
@@ -247,12 +247,16 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         Err(e) => {
             if req.out.join(crate::plan::PLAN_FILE).exists() {
                 ui.say(&format!("The plan is in {}", req.out.display()));
+                // What was planned, and its notes (they often name the cause of a refusal).
+                if let Ok(plan) = crate::plan::LoadedPlan::load(&req.out) {
+                    ui.summary(&plan.doc);
+                }
             }
             return Err(e);
         }
     };
     ui.say(&format!("Plan written to {}", planned.dir.display()));
-    ui.summary(&planned.doc.summary);
+    ui.summary(&planned.doc);
     if applied.record.uploads.is_empty() {
         ui.say("Nothing to change in ChartHop.");
     } else {

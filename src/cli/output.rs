@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Write};
 
 use super::Global;
-use crate::diff::Summary;
 use crate::pipeline::Error;
 
 /// How to talk to the person at the terminal.
@@ -49,12 +48,31 @@ impl Ui {
         }
     }
 
-    /// The plan's counts, aligned.
-    pub fn summary(&self, s: &Summary) {
+    /// The plan's counts, aligned: every category that writes to ChartHop is listed when it has
+    /// rows (new hires, updates and departures always), then the rows left out, then the
+    /// plan's notes (a department ChartHop will refuse, a work-email domain move), one line
+    /// each. Row contents never appear: counts, row numbers and the notes' own words.
+    pub fn summary(&self, plan: &crate::plan::PlanDoc) {
+        let s = &plan.summary;
         for (label, n, note) in [
             ("new hires", s.new_hires, ""),
+            (
+                "rehires",
+                s.rehires,
+                "  (former ChartHop people coming back)",
+            ),
             ("updates", s.updates, ""),
+            (
+                "email changes",
+                s.email_changes,
+                "  (new work emails, by payroll id)",
+            ),
             ("departures", s.departures, ""),
+            (
+                "scheduled",
+                s.scheduled_departures,
+                "  (departures after the as-of date: active until their last day)",
+            ),
             ("unchanged", s.unchanged, ""),
             (
                 "absent",
@@ -73,9 +91,15 @@ impl Ui {
                 continue;
             }
             self.say(&format!(
-                "  {label:<11}{n:>6}{}",
+                "  {label:<13}{n:>6}{}",
                 if n > 0 { note } else { "" }
             ));
+        }
+        if plan.import.departures_held && s.departures + s.scheduled_departures > 0 {
+            self.say("  departures are held back (`departures.hold`): departures.csv is for review, not uploaded");
+        }
+        for note in &plan.notes {
+            self.say(&format!("note: {}", note.message));
         }
     }
 }

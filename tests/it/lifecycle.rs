@@ -186,6 +186,13 @@ fn the_nightly_story_converges_night_after_night() {
     assert_eq!(refused.len(), 1, "the fixture has one refused row");
     let refused_row = refused[0].row.expect("a payroll row");
     let err = stderr(&out);
+    // The refusal was foretold at plan time, with its real cause.
+    assert!(
+        err.lines().any(|l| l.starts_with("note: ")
+            && l.contains("no new hire brings")
+            && l.contains("will refuse")),
+        "the plan warns of the department ChartHop will refuse: {err}"
+    );
     assert!(
         err.contains(&format!("payroll row {refused_row}")),
         "the terminal names the refused payroll row: {err}"
