@@ -76,25 +76,32 @@ pub async fn fetch_roster(
 }
 
 /// How many export rows one `findPersons` lookup asks about: each adds its key and email to
-/// the query's lists, which keeps the URL well under common 8 KiB limits.
-pub const FORMER_LOOKUP_BATCH: usize = 40;
+/// the query's lists, about 5 KB of URL for 100 rows, well under common 8 KiB limits.
+pub const FORMER_LOOKUP_BATCH: usize = 100;
+
+/// How many lookups are in flight at once.
+const FORMER_LOOKUPS_IN_FLIGHT: usize = 8;
 
 /// Looks up ChartHop's people, former people included (`findPersons` with `includeAll`), who
 /// have one of `keys` as their payroll key field `key_field` or one of `emails` as their work
-/// email: one query per [`FORMER_LOOKUP_BATCH`] rows (Carrot lists, `key:"a","b" ||
-/// contact.workEmail:"c","d"`), each paged `page_size` a page, so the cost follows the rows
-/// that need it, not the size of the org. Returns the key, the work email, the name and the
-/// last day in the org (`endDateOrg`) of each, indexed by `indexes` as pages arrive; rows are
-/// keyed by person id ([`PersonRef::job_id`] gives it). `:` matches substrings, so callers
-/// match exactly on the result; a person may appear twice (found by key and by email).
+/// email, and returns their key, work email, name and last day in the org (`endDateOrg`),
+/// indexed by `indexes`; rows are keyed by person id ([`PersonRef::job_id`] gives it).
 ///
-/// A value that cannot be quoted in Carrot (it holds both quote marks) is left out of the
-/// lookup. Fails like [`fetch_roster`].
+/// The cost follows the rows that need it: one query per [`FORMER_LOOKUP_BATCH`] rows (Carrot
+/// lists, `key:"a","b" || contact.workEmail:"c","d"`), a few in flight at once, each paged
+/// `page_size` a page. When that would take more requests than walking every person once
+/// (an export of mostly new people: more batches than `org_size / page_size` pages), it walks
+/// every person instead. `:` matches substrings, so callers match exactly on the result; a
+/// person may appear twice (found by key and by email). A value that cannot be quoted in
+/// Carrot (it holds both quote marks) is left out of the lookup.
+///
+/// Fails like [`fetch_roster`].
 pub async fn fetch_former_people(
     client: &Client,
     key_field: &str,
     keys: &[String],
     emails: &[String],
+    org_size: usize,
     page_size: u32,
     indexes: &[(&str, crate::textindex::Fold)],
 ) -> Result<Roster, ApiError> {
@@ -104,45 +111,75 @@ pub async fn fetch_former_people(
             fields.push(f.to_string());
         }
     }
-    let mut people = Roster::people_with_indexes(indexes);
+    let query = |q: Option<String>| PersonQuery {
+        fields: fields.clone(),
+        q,
+        include_all: true,
+        limit: page_size,
+    };
     let batches = keys.len().max(emails.len()).div_ceil(FORMER_LOOKUP_BATCH);
-    for b in 0..batches {
-        let part = |list: &[String]| -> Vec<String> {
-            list.iter()
-                .skip(b * FORMER_LOOKUP_BATCH)
-                .take(FORMER_LOOKUP_BATCH)
-                .filter_map(|v| quoted(v))
-                .collect()
-        };
-        let terms: Vec<String> = [(key_field, part(keys)), ("contact.workEmail", part(emails))]
-            .into_iter()
-            .filter(|(_, values)| !values.is_empty())
-            .map(|(field, values)| format!("{field}:{}", values.join(",")))
-            .collect();
-        if terms.is_empty() {
-            continue;
+    let walk_pages = org_size.div_ceil(page_size.max(1) as usize) + 1;
+    let queries: Vec<PersonQuery> = if batches > walk_pages {
+        vec![query(None)]
+    } else {
+        (0..batches)
+            .filter_map(|b| {
+                let part = |list: &[String]| -> Vec<String> {
+                    list.iter()
+                        .skip(b * FORMER_LOOKUP_BATCH)
+                        .take(FORMER_LOOKUP_BATCH)
+                        .filter_map(|v| quoted(v))
+                        .collect()
+                };
+                let terms: Vec<String> =
+                    [(key_field, part(keys)), ("contact.workEmail", part(emails))]
+                        .into_iter()
+                        .filter(|(_, values)| !values.is_empty())
+                        .map(|(field, values)| format!("{field}:{}", values.join(",")))
+                        .collect();
+                (!terms.is_empty()).then(|| query(Some(terms.join(" || "))))
+            })
+            .collect()
+    };
+    let mut people = Roster::people_with_indexes(indexes);
+    let mut pending = queries.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < FORMER_LOOKUPS_IN_FLIGHT {
+            let Some(q) = pending.next() else { break };
+            let client = client.clone();
+            running.spawn(async move { person_pages(&client, q).await });
         }
-        let query = PersonQuery {
-            fields: fields.clone(),
-            q: Some(terms.join(" || ")),
-            include_all: true,
-            limit: page_size,
+        let Some(done) = running.join_next().await else {
+            break;
         };
-        let mut pages = JobPages::persons(client, query);
-        let mut current = pages.next_raw().await?;
-        while let Some(body) = current {
-            let (page, path) = (pages.pages(), pages.path());
-            let parse = async { people.push_page_json(&body) };
-            let (next, parsed) = tokio::join!(pages.next_raw(), parse);
-            parsed.map_err(|e| ApiError::Decode {
+        let pages = done.map_err(|e| ApiError::Decode {
+            method: "GET".into(),
+            path: format!("/v2/org/{}/person", client.org()),
+            message: format!("a people lookup stopped: {e}"),
+        })??;
+        for (page, path, body) in pages {
+            people.push_page_json(&body).map_err(|e| ApiError::Decode {
                 method: "GET".into(),
                 path,
                 message: format!("page {page} of the people: {e}"),
             })?;
-            current = next?;
         }
     }
     Ok(people)
+}
+
+/// Every page of one `findPersons` query: (page number, path, JSON bytes).
+async fn person_pages(
+    client: &Client,
+    query: PersonQuery,
+) -> Result<Vec<(u32, String, Vec<u8>)>, ApiError> {
+    let mut pages = JobPages::persons(client, query);
+    let mut out = Vec::new();
+    while let Some(body) = pages.next_raw().await? {
+        out.push((pages.pages(), pages.path(), body));
+    }
+    Ok(out)
 }
 
 /// `value` as a Carrot string literal (double quotes, else single quotes); `None` when it

@@ -7,13 +7,15 @@
 //! Imports follow that direction only: a stage uses the stages before it and the shared
 //! leaves, never a later stage. The leaves, which never import a stage: [`settings`] (the one
 //! reader of the environment), [`charthop`] (the API client), [`fsutil`] (private files and
-//! hashes), [`clock`], [`secret`], [`failure`] (the kinds of failure), [`guard`] (the guard
+//! hashes), [`catalogue`] (the org's field catalogue), [`clock`], [`secret`], [`failure`] (the
+//! kinds of failure), [`guard`] (the guard
 //! policy: counts against limits), [`progress`] (the progress trait), [`suggest`] and
 //! [`textindex`] (text helpers), [`lock`] (the run lock). [`ledger`] (the run log) records a
 //! change set's counts, so it sits above [`diff`], used only by [`pipeline`]. Every stage
 //! has its own error type; the app-wide [`pipeline::Error`] and the exit-code table
 //! ([`pipeline::exit`]) are at the top, where the stages' errors meet.
 
+pub mod catalogue;
 pub mod charthop;
 pub mod cli;
 pub mod clock;

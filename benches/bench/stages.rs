@@ -96,12 +96,18 @@ impl Progress for Stages {
 }
 
 impl Stages {
-    /// Each stage's duration, the last one ending at `end`.
+    /// Each stage's duration, the last one ending at `end`; a stage entered twice (the diff
+    /// resumes after the former-people lookup) sums its spans, listed where it first began.
     pub fn durations(&self, end: Instant) -> Vec<(Stage, Duration)> {
         let m = self.marks.lock().map(|m| m.clone()).unwrap_or_default();
-        m.iter()
-            .enumerate()
-            .map(|(i, (s, t))| (*s, m.get(i + 1).map_or(end, |n| n.1) - *t))
-            .collect()
+        let mut out: Vec<(Stage, Duration)> = Vec::new();
+        for (i, (s, t)) in m.iter().enumerate() {
+            let d = m.get(i + 1).map_or(end, |n| n.1) - *t;
+            match out.iter_mut().find(|(o, _)| o == s) {
+                Some((_, sum)) => *sum += d,
+                None => out.push((*s, d)),
+            }
+        }
+        out
     }
 }

@@ -11,13 +11,15 @@
 //! - `client`: the client itself (where, who, how patiently);
 //! - `transport`: the one request loop (send, judge the answer, retry);
 //! - the API areas, each an `impl Client` block: `jobs` (`findJobs`), `imports`
-//!   (`importDataCsv`), `persons` (`findPersons`), [`processes`] (processes and users);
+//!   (`importDataCsv`), `persons` (`findPersons`), [`fields`] (the field catalogue),
+//!   [`processes`] (processes and users);
 //! - [`paging`]: walking `findJobs` cursors safely.
 
 mod body;
 mod client;
 pub mod clock;
 mod error;
+pub mod fields;
 mod imports;
 mod jobs;
 pub mod paging;
@@ -31,6 +33,7 @@ pub mod wire;
 pub use client::{Client, ClientConfig};
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::ApiError;
+pub use fields::{Builtin, EnumValue, FieldDef};
 pub use imports::ImportFlags;
 pub use jobs::JobQuery;
 pub use paging::JobPages;

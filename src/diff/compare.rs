@@ -80,9 +80,25 @@ pub fn same(kind: Kind, code: &str, current: &str, desired: &Value) -> bool {
     match desired {
         // A clear is done when ChartHop's value is blank.
         Value::Clear => return current.trim().is_empty(),
-        // Money: the same amount, in the same currency when ChartHop names one.
+        // Money: the same amount, in the same currency when ChartHop names one, and at the
+        // pay interval the field stands for (`base` is yearly, `hourly` hourly) when ChartHop's
+        // value names one (a base comp read as `31 USD/HOURLY`).
         Value::Money { amount, currency } => {
-            return parse_money_loose(current).is_some_and(|(a, c)| {
+            let (money, interval) = match current.rsplit_once('/') {
+                Some((m, i)) => (m, Some(i.trim())),
+                None => (current, None),
+            };
+            let wanted = match code {
+                "base" => Some("YEARLY"),
+                "hourly" => Some("HOURLY"),
+                _ => None,
+            };
+            if let (Some(have), Some(want)) = (interval, wanted)
+                && !have.eq_ignore_ascii_case(want)
+            {
+                return false;
+            }
+            return parse_money_loose(money).is_some_and(|(a, c)| {
                 a == *amount && c.is_none_or(|c| c.eq_ignore_ascii_case(currency))
             });
         }
@@ -304,5 +320,37 @@ mod tests {
         assert!(!same(Kind::Date, "startDate", "2027-01-12", &d));
         assert!(!same(Kind::Date, "startDate", "2027-01-11junk", &d));
         assert!(!same(Kind::Date, "startDate", "", &d));
+    }
+
+    #[test]
+    fn money_compares_by_amount_currency_and_interval() {
+        let m = |a: &str, c: &str| Value::Money {
+            amount: Decimal::parse_plain(a, '.').unwrap_or_else(|| panic!("{a}")),
+            currency: c.to_string(),
+        };
+        // ChartHop's object, read as text by the roster, in another notation: the same.
+        assert!(same(Kind::Money, "base", "85000.0 USD", &m("85000", "USD")));
+        assert!(same(
+            Kind::Money,
+            "base",
+            "85000 USD/YEARLY",
+            &m("85000.00", "USD")
+        ));
+        assert!(same(Kind::Money, "base", "85000", &m("85000", "USD")));
+        // Another amount, another currency, another interval: a change.
+        assert!(!same(Kind::Money, "base", "85001 USD", &m("85000", "USD")));
+        assert!(!same(Kind::Money, "base", "85000 EUR", &m("85000", "USD")));
+        assert!(!same(
+            Kind::Money,
+            "base",
+            "85000 USD/HOURLY",
+            &m("85000", "USD")
+        ));
+        assert!(same(
+            Kind::Money,
+            "hourly",
+            "31 USD/HOURLY",
+            &m("31", "USD")
+        ));
     }
 }

@@ -226,7 +226,8 @@ impl<'de> de::Deserialize<'de> for Cell<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cell<'de>, A::Error> {
                 let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Cell(Some(Cow::Owned(v.to_string()))))
+                let text = money_text(&v).unwrap_or_else(|| v.to_string());
+                Ok(Cell(Some(Cow::Owned(text))))
             }
         }
         d.deserialize_any(V)
@@ -235,9 +236,57 @@ impl<'de> de::Deserialize<'de> for Cell<'de> {
 
 use serde::Deserialize as _;
 
+/// ChartHop's money objects as the text the diff compares: a `Money` (`{amount, currency}`)
+/// as `85000 USD`, a base comp (`{interval, pay: Money, ..}`) as `85000 USD/YEARLY`; `None`
+/// for any other object (kept as compact JSON). An amount may be a JSON number or a string.
+pub(super) fn money_text(v: &serde_json::Value) -> Option<String> {
+    let obj = v.as_object()?;
+    if let Some(pay) = obj.get("pay") {
+        let pay = money_text(pay)?;
+        return Some(match obj.get("interval").and_then(|i| i.as_str()) {
+            Some(interval) => format!("{pay}/{interval}"),
+            None => pay,
+        });
+    }
+    let amount = match obj.get("amount")? {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.trim().to_string(),
+        _ => return None,
+    };
+    match obj.get("currency").and_then(|c| c.as_str()) {
+        Some(c) if !c.trim().is_empty() => Some(format!("{amount} {}", c.trim())),
+        _ => Some(amount),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::roster::Roster;
+
+    #[test]
+    fn money_objects_read_as_amount_and_currency() {
+        let m = |j: &str| super::money_text(&serde_json::from_str(j).unwrap_or_default());
+        assert_eq!(
+            m(r#"{"amount":85000,"currency":"USD"}"#).as_deref(),
+            Some("85000 USD")
+        );
+        assert_eq!(
+            m(r#"{"amount":"85000.50","currency":"EUR","places":2}"#).as_deref(),
+            Some("85000.50 EUR")
+        );
+        assert_eq!(
+            m(r#"{"interval":"HOURLY","pay":{"amount":31,"currency":"USD"}}"#).as_deref(),
+            Some("31 USD/HOURLY")
+        );
+        assert_eq!(m(r#"{"street1":"1 Main St"}"#), None);
+        let mut r = Roster::new(Vec::new());
+        r.push_page_json(
+            br#"{"data":[{"jobId":"j1","base":{"amount":85000.0,"currency":"USD"}}]}"#,
+        )
+        .unwrap_or_default();
+        let col = r.column("base");
+        assert_eq!(col.map(|c| r.person(0).value(c)), Some("85000.0 USD"));
+    }
 
     #[test]
     fn values_of_every_json_kind_and_escapes() {

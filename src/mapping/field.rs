@@ -81,6 +81,7 @@ pub(super) fn parse_part(
             default: Some(s.to_string()),
             table: None,
             required: false,
+            options: None,
         });
     }
     parse_as(r, name, item.span(), item, cx, &PART_KEYS, false)
@@ -280,7 +281,19 @@ fn parse_as(
         default,
         table,
         required,
+        options: None,
     })
+}
+
+/// A kind as prose, for messages (`text`, `a date`, ...).
+pub(super) fn kind_label(k: Kind) -> &'static str {
+    match k {
+        Kind::Text => "text",
+        Kind::Date => "a date",
+        Kind::Number => "a number",
+        Kind::Money => "money",
+        Kind::Boolean => "yes or no",
+    }
 }
 
 fn kind_name(k: Kind) -> &'static str {

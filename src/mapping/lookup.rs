@@ -20,6 +20,14 @@ pub struct ValueTable {
 }
 
 impl ValueTable {
+    /// Every value the table gives (its entries' right-hand sides), each once, sorted.
+    pub fn values(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.entries.values().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// The entry for a value (trimmed, exact case).
     pub fn get(&self, value: &str) -> Option<&str> {
         self.entries

@@ -17,6 +17,8 @@ mod error;
 mod field;
 mod lifecycle;
 mod lookup;
+mod options;
+mod org;
 mod row;
 mod selftest;
 pub mod sensitivity;
@@ -99,6 +101,9 @@ pub struct Field {
     /// Index into [`Mapping::tables`] (`map` or `lookup`).
     pub(crate) table: Option<usize>,
     pub(crate) required: bool,
+    /// An enum field's options in the org's catalogue (set by [`Mapping::against_catalogue`]):
+    /// each value is brought to the option's spelling, an unknown one rejects the row.
+    pub(crate) options: Option<std::sync::Arc<options::EnumOptions>>,
 }
 
 /// How a row finds its ChartHop person.
@@ -303,3 +308,7 @@ mod tests;
 #[cfg(test)]
 #[path = "lifecycle_tests.rs"]
 mod lifecycle_tests;
+
+#[cfg(test)]
+#[path = "org_tests.rs"]
+mod org_tests;

@@ -208,6 +208,11 @@ impl<'m> Bound<'m> {
                 *slot = None;
                 continue;
             }
+            if let Some(options) = &field.options
+                && let Err(reason) = options.normalize(buf)
+            {
+                return Err(self.reject(row, field, col, cells, reason));
+            }
             if let Err(reason) = typed_into(field.kind, buf, &m.defaults, slot) {
                 return Err(self.reject(row, field, col, cells, reason));
             }

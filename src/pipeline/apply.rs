@@ -159,6 +159,28 @@ async fn apply_locked(
     let fields = verify::fields(&plan.doc);
     // Resuming: part of the plan may already be in ChartHop, so drift is expected.
     let resuming = matches!(import::load_record(&plan.dir), Ok(Some(r)) if r.unfinished());
+    if options.check_drift && !resuming && !plan.doc.catalogue.is_unknown() {
+        // The fields the plan writes must mean what they meant when it was reviewed.
+        let now = crate::catalogue::Catalogue::fetch(client).await?;
+        let changed = plan.doc.catalogue.changed_in(&now);
+        if !changed.is_empty() {
+            return Err(Error::Stale {
+                details: format!(
+                    "the org's field catalogue changed in {} the plan writes ({})",
+                    if changed.len() == 1 {
+                        "a field"
+                    } else {
+                        "fields"
+                    },
+                    changed
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
     if options.check_drift && !resuming {
         progress.stage(Stage::FetchingRoster);
         let now = roster_now(settings, client, &fields, progress).await?;

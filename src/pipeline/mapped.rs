@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::catalogue::Catalogue;
 use crate::charthop::Client;
 use crate::diff;
 use crate::fetch::{Roster, fetch_roster};
@@ -23,6 +24,8 @@ pub(super) struct Mapped {
     /// Rows left out by `[[skip]]` rules.
     pub(super) skipped: usize,
     pub(super) input: InputRef,
+    /// The org's field catalogue as the mapping was checked against it.
+    pub(super) catalogue: plan::CatalogueRef,
 }
 
 /// Spooled rows in a scratch file (deleted by the system when closed, even after a crash).
@@ -117,6 +120,7 @@ fn map_rows(
         sighting,
         skipped,
         input,
+        catalogue: plan::CatalogueRef::default(),
     })
 }
 
@@ -131,7 +135,13 @@ pub(super) async fn map_and_fetch(
     sheet: Option<&str>,
     progress: &dyn Progress,
 ) -> Result<(Mapped, Roster), Error> {
-    let (mapping, mapping_sha256) = load_mapping(mapping_path)?;
+    let (mut mapping, mapping_sha256) = load_mapping(mapping_path)?;
+    // The org's real fields: codes in ChartHop's spelling, enum options, sensitivity.
+    let catalogue = Catalogue::fetch(client).await?;
+    for line in mapping.against_catalogue(&catalogue)? {
+        tracing::info!(adjustment = %line, "mapping checked against the org's fields");
+    }
+    let catalogue_ref = plan::CatalogueRef::of(&catalogue, &mapping);
     progress.stage(Stage::Reading);
     let for_rows = mapping.clone();
     let (input, sheet, limits) = (
@@ -162,11 +172,12 @@ pub(super) async fn map_and_fetch(
         }
         Ok::<(), Error>(())
     };
-    let (mapped, roster, ()) = tokio::try_join!(
+    let (mut mapped, roster, ()) = tokio::try_join!(
         reading,
         roster_for(settings, client, &mapping, progress),
         mapping_stage
     )?;
+    mapped.catalogue = catalogue_ref;
     Ok((mapped, roster))
 }
 

@@ -102,8 +102,10 @@ pub async fn plan(
         // Rows nobody in the roster matches: each may be a person who left (a rehire).
         progress.stage(Stage::FetchingFormer);
         let (keys, emails) = prepared.unmatched_keys_and_emails();
-        former = fetch_former(settings, client, prepared.key_field(), keys, emails).await?;
+        let key = prepared.key_field();
+        former = fetch_former(settings, client, key, keys, emails, roster.len()).await?;
         prepared.with_former(&former);
+        progress.stage(Stage::Diffing);
     }
     let (mut outline, fingerprint) =
         handoff::diff_into(prepared, &roster, &mapped.spool, &mut writer, kept.as_mut())
@@ -186,6 +188,7 @@ pub async fn plan(
         as_of,
         departures: settings.departures.clone(),
         show_sensitive: req.show_sensitive,
+        catalogue: mapped.catalogue.clone(),
     };
     let (doc, plan_sha256) = writer.finish(inputs, outline)?;
     tracing::info!(
@@ -217,10 +220,13 @@ async fn fetch_former(
     key: &str,
     keys: &[String],
     emails: &[String],
+    org_size: usize,
 ) -> Result<Roster, Error> {
     let indexes = [(key, Fold::Trim), ("contact.workEmail", Fold::TrimLower)];
     let page = settings.charthop.page_size;
-    Ok(crate::fetch::fetch_former_people(client, key, keys, emails, page, &indexes).await?)
+    let found =
+        crate::fetch::fetch_former_people(client, key, keys, emails, org_size, page, &indexes);
+    Ok(found.await?)
 }
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.

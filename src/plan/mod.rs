@@ -17,6 +17,7 @@ mod stream;
 
 pub use stream::{LISTED, Writer};
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,10 @@ pub struct PlanDoc {
     /// locations (`[import] create_groups`).
     #[serde(default)]
     pub create_groups: bool,
+    /// The org's field catalogue the mapping was checked against; `apply` refuses the plan
+    /// when a field it writes changed since.
+    #[serde(default, skip_serializing_if = "CatalogueRef::is_unknown")]
+    pub catalogue: CatalogueRef,
     /// The field that names a manager (its ChartHop value is the manager's job id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_field: Option<String>,
@@ -165,6 +170,51 @@ pub struct RosterRef {
     /// Fingerprint of the roster snapshot the plan was made against.
     pub sha256: String,
     pub fetched_at: String,
+}
+
+/// The org's field catalogue, as a plan records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueRef {
+    /// SHA-256 of the whole catalogue.
+    pub sha256: String,
+    /// How many fields it has.
+    pub fields: usize,
+    /// Each field the plan writes (the mapping's codes), with its own hash (`absent` when the
+    /// catalogue lacks it: a subfield's parent is hashed instead).
+    pub written: BTreeMap<String, String>,
+}
+
+impl CatalogueRef {
+    /// The record of `catalogue` for a plan with `mapping`.
+    pub fn of(catalogue: &crate::catalogue::Catalogue, mapping: &Mapping) -> CatalogueRef {
+        let parent = |code: &str| -> String {
+            match catalogue.get(code) {
+                Some(_) => code.to_string(),
+                None => code.split('.').next().unwrap_or(code).to_string(),
+            }
+        };
+        let codes: Vec<String> = mapping.fields.iter().map(|f| parent(&f.code)).collect();
+        CatalogueRef {
+            sha256: catalogue.sha256(),
+            fields: catalogue.len(),
+            written: catalogue.field_hashes(codes.iter().map(String::as_str)),
+        }
+    }
+
+    /// True for a plan made before plans recorded the catalogue.
+    pub fn is_unknown(&self) -> bool {
+        self.sha256.is_empty()
+    }
+
+    /// The written fields whose definition differs in `now`, by code.
+    pub fn changed_in(&self, now: &crate::catalogue::Catalogue) -> Vec<String> {
+        let current = now.field_hashes(self.written.keys().map(String::as_str));
+        self.written
+            .iter()
+            .filter(|(code, hash)| current.get(*code) != Some(*hash))
+            .map(|(code, _)| code.clone())
+            .collect()
+    }
 }
 
 /// A change file and how it is to be imported.
@@ -300,6 +350,7 @@ pub struct PlanInputs<'a> {
     pub departures: crate::settings::DepartureSettings,
     /// Reports show sensitive fields (`--show-sensitive`); national ids stay hidden.
     pub show_sensitive: bool,
+    pub catalogue: CatalogueRef,
 }
 
 /// The warning for a value that will be sent to ChartHop (or shown in a report) and starts

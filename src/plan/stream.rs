@@ -207,6 +207,7 @@ impl Writer {
             absent: outline.absent,
             guards: inputs.guards,
             create_groups: inputs.mapping.create_groups,
+            catalogue: inputs.catalogue,
             manager_field: inputs
                 .mapping
                 .fields

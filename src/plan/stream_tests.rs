@@ -77,6 +77,7 @@ fn inputs<'a>(mapping: &'a Mapping) -> PlanInputs<'a> {
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
         departures: crate::settings::DepartureSettings::default(),
         show_sensitive: false,
+        catalogue: CatalogueRef::default(),
     }
 }
 
