@@ -20,6 +20,10 @@ pub struct ImportFlags {
     pub notify_user_ids: Vec<String>,
     /// `defaultChangeDate` (ISO 8601): the date of every row that carries none of its own.
     pub default_change_date: Option<String>,
+    /// `updateTypes`: the kinds of update the import may make (`title,comp,...`); `None`: all.
+    pub update_types: Option<String>,
+    /// `disableSyncHireDate`: ChartHop does not move hire dates.
+    pub disable_sync_hire_date: bool,
 }
 
 impl Client {
@@ -40,7 +44,10 @@ impl Client {
             ("createGroups", flags.create_groups.to_string()),
             ("skipErrors", flags.skip_errors.to_string()),
             ("importDryRun", flags.dry_run.to_string()),
-            ("disableSyncHireDate", "false".to_string()),
+            (
+                "disableSyncHireDate",
+                flags.disable_sync_hire_date.to_string(),
+            ),
             ("disableOverwritePerson", "false".to_string()),
         ];
         if let Some(s) = &flags.import_source {
@@ -48,6 +55,9 @@ impl Client {
         }
         if let Some(d) = &flags.default_change_date {
             params.push(("defaultChangeDate", d.clone()));
+        }
+        if let Some(t) = &flags.update_types {
+            params.push(("updateTypes", t.clone()));
         }
         if let Some(s) = &flags.notify_app_name {
             params.push(("notifyAppName", s.clone()));

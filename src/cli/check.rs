@@ -24,12 +24,33 @@ pub struct CheckArgs {
     /// Print the input report (rows, skipped, rejected, lookup misses) as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Also check the mapping against the ChartHop org's real fields (its field catalogue):
+    /// unknown, computed or mistyped fields, enum values it does not allow. Reads only; needs
+    /// the ChartHop settings (URL, org, token).
+    #[arg(long)]
+    pub org: bool,
 }
 
 /// Exit 0 when the mapping is valid and its tests pass (rejected rows are reported, not
-/// errors); 78 for mapping problems or failed tests; 65 for an unreadable export.
-pub fn run(config: Option<&std::path::Path>, args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
-    let mapping = Mapping::load(&args.mapping)?;
+/// errors); 78 for mapping problems or failed tests (or, with `--org`, fields the org does not
+/// have or cannot take); 65 for an unreadable export; with `--org`, ChartHop's errors (77 for
+/// a refused token, 75 when it is unavailable).
+pub async fn run(config: Option<&std::path::Path>, args: CheckArgs, ui: &Ui) -> Result<u8, Error> {
+    let mut mapping = Mapping::load(&args.mapping)?;
+    if args.org {
+        let settings = crate::settings::Settings::load(config)?;
+        let client = crate::pipeline::client(&settings)?;
+        let catalogue = crate::catalogue::Catalogue::fetch(&client).await?;
+        let adjusted = mapping.against_catalogue(&catalogue)?;
+        ui.say(&format!(
+            "{}: every field is one of the org's {} fields and can take the mapping's values",
+            args.mapping.display(),
+            catalogue.len()
+        ));
+        for line in adjusted {
+            ui.say(&format!("  {line}"));
+        }
+    }
     let failures = mapping.run_tests();
     if !failures.is_empty() {
         return Err(mapping.error(failures).into());

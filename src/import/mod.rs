@@ -14,18 +14,21 @@
 //! process it may have created is found with `findProcesses` and adopted instead of uploading
 //! twice. A run that died while polling resumes that process on the next run.
 
+mod flags;
 mod outcome;
 mod record;
 
 use std::time::{Duration, Instant};
 
 use crate::charthop::wire::{Process, ProcessStatus};
-use crate::charthop::{ApiError, Client, ImportFlags};
+use crate::charthop::{ApiError, Client};
 use crate::failure::Failure;
 use crate::plan::{ChangeFileRef, LoadedPlan, PlanError};
 use crate::progress::Progress;
 use crate::settings::ImportSettings;
 
+pub use flags::flags;
+use flags::tag;
 pub use outcome::RowOutcome;
 pub use record::{ApplyRecord, UploadRecord, check_not_applied, load_record};
 
@@ -125,42 +128,10 @@ impl Imported {
     }
 }
 
-/// The flags of one change file's upload, the same for the real import and the server's dry
-/// run (which differs only in `importDryRun`).
-pub fn flags(
-    plan: &LoadedPlan,
-    file: &ChangeFileRef,
-    settings: &ImportSettings,
-    options: &ImportOptions,
-    tag: &str,
-    dry_run: bool,
-) -> ImportFlags {
-    ImportFlags {
-        upsert: file.upsert,
-        create_groups: file.create_groups,
-        skip_errors: settings.skip_errors,
-        dry_run,
-        import_source: Some(tag.to_string()),
-        notify_app_name: settings.notify_app_name.clone(),
-        notify_user_ids: options.notify_user_ids.clone(),
-        default_change_date: Some(plan.doc.import.default_change_date.clone()),
-    }
-}
-
 /// True for an upload record whose import ended (the statuses a process ends with; the record
 /// also holds `UPLOADING`, `RUNNING` and `UNKNOWN` for uploads still to follow).
 fn ended(status: &str) -> bool {
     matches!(status, "DONE" | "DONE_WITH_ERRORS" | "ERROR")
-}
-
-/// The tag an upload of `file` carries (`importSource`): unique to the plan and the file.
-fn tag(settings: &ImportSettings, plan: &LoadedPlan, file: &str) -> String {
-    format!(
-        "{}:{}:{}",
-        settings.import_source,
-        &plan.hash[..12.min(plan.hash.len())],
-        file
-    )
 }
 
 /// Uploads the plan's non-empty change files in order, one phase each, and waits for each
@@ -314,18 +285,20 @@ async fn upload(
         path: path.clone(),
         message: e.to_string(),
     })?;
+    let flags = flags(plan, file, settings, options, tag, false);
     record.uploads.retain(|u| u.file != file.name);
     record.uploads.push(UploadRecord {
         file: file.name.clone(),
         upsert: file.upsert,
         rows: file.rows,
+        update_types: flags.update_types.clone(),
+        disable_sync_hire_date: flags.disable_sync_hire_date,
         import_source: tag.to_string(),
         process_id: None,
         status: "UPLOADING".into(),
         message: None,
     });
     record.save(&plan.dir)?;
-    let flags = flags(plan, file, settings, options, tag, false);
     tracing::info!(file = %file.name, rows = file.rows, upsert = file.upsert, "uploading");
     let process = match client.import_csv(&file.name, bytes.clone(), &flags).await {
         Ok(p) => p,

@@ -24,6 +24,12 @@ pub struct UploadRecord {
     pub file: String,
     pub upsert: bool,
     pub rows: usize,
+    /// `updateTypes` as sent (absent: ChartHop's default, every kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_types: Option<String>,
+    /// `disableSyncHireDate` as sent.
+    #[serde(default)]
+    pub disable_sync_hire_date: bool,
     /// The tag sent as `importSource`, unique to this plan and file.
     #[serde(default)]
     pub import_source: String,

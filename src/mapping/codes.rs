@@ -90,6 +90,23 @@ pub fn is_departure(code: &str) -> bool {
     )
 }
 
+/// The kind of update (`importDataCsv`'s `updateTypes`: `title, comp, group, relationship,
+/// data, other`) a change of field `code` is: `data` for the org's custom fields (any code
+/// that is not built in), `other` for the other built-in fields (names, contacts, dates,
+/// employment).
+pub fn update_type(code: &str) -> &'static str {
+    let lower = code.to_ascii_lowercase();
+    match lower.as_str() {
+        "title" => "title",
+        "base" | "hourly" | "currency" | "basecomp" => "comp",
+        c if c.starts_with("comp.") => "comp",
+        "department" | "location" => "group",
+        "manager" => "relationship",
+        _ if canonical(code).is_none() && !lower.contains('.') => "data",
+        _ => "other",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -103,5 +120,17 @@ mod tests {
             Err("contact.workEmail".into())
         );
         assert_eq!(super::check("costCenter"), Ok(()), "a custom field");
+    }
+
+    #[test]
+    fn every_field_has_its_kind_of_update() {
+        use super::update_type;
+        assert_eq!(update_type("title"), "title");
+        assert_eq!(update_type("base"), "comp");
+        assert_eq!(update_type("department"), "group");
+        assert_eq!(update_type("manager"), "relationship");
+        assert_eq!(update_type("perfRating"), "data");
+        assert_eq!(update_type("contact.workEmail"), "other");
+        assert_eq!(update_type("startDate"), "other");
     }
 }

@@ -153,6 +153,28 @@ impl Departure {
 }
 
 impl Mapping {
+    /// `updateTypes` for an import of updates: the kinds of update this mapping's fields can
+    /// make (`title, comp, group, relationship, data, other`), in that order, each once.
+    pub fn update_types(&self) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = self
+            .fields
+            .iter()
+            .map(|f| codes::update_type(&f.code))
+            .collect();
+        let order = ["title", "comp", "group", "relationship", "data", "other"];
+        kinds.sort_by_key(|k| order.iter().position(|o| o == k));
+        kinds.dedup();
+        kinds
+    }
+
+    /// True when the mapping owns the start date (else ChartHop is asked not to move hire
+    /// dates: `disableSyncHireDate`).
+    pub fn owns_start_date(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.code.eq_ignore_ascii_case("startDate"))
+    }
+
     /// The export column (by name) that `[departure] date` reads, for messages.
     pub fn termination_column(&self) -> Option<&str> {
         self.column_name(self.departure.as_ref()?.date_col?)

@@ -243,6 +243,15 @@ pub struct ImportPlan {
     pub departures_held: bool,
     /// The mapping has a `[departure]` section (without one, departures are never found).
     pub departures_mapped: bool,
+    /// `updateTypes` of the updates and email changes: only the kinds of update the mapping's
+    /// fields can make (least privilege). Empty in plans made before it was recorded (then
+    /// not sent).
+    #[serde(default)]
+    pub update_types: Vec<String>,
+    /// `disableSyncHireDate`: ChartHop must not move hire dates, unless the mapping owns the
+    /// start date.
+    #[serde(default)]
+    pub disable_sync_hire_date: bool,
 }
 
 /// A problem with a plan directory.

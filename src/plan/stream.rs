@@ -198,6 +198,13 @@ impl Writer {
                 backfill: inputs.departures.backfill,
                 departures_held: inputs.departures.hold,
                 departures_mapped: inputs.mapping.departure.is_some(),
+                update_types: inputs
+                    .mapping
+                    .update_types()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                disable_sync_hire_date: !inputs.mapping.owns_start_date(),
             },
             sensitive_fields: self.sensitive,
             show_sensitive: inputs.show_sensitive,
