@@ -56,17 +56,7 @@ impl RunLock {
     ///
     /// Fails with [`LockError::Held`] while another live run holds it.
     pub fn acquire(dir: &Path, org: &str) -> Result<RunLock, LockError> {
-        let safe: String = org
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(format!(".lock-{safe}"));
+        let path = lock_path(dir, org);
         let io = |source| LockError::Io {
             path: path.clone(),
             source,
@@ -127,6 +117,37 @@ impl RunLock {
             source: std::io::Error::other("the lock changed hands while taking it"),
         })
     }
+}
+
+/// Who holds the lock for `org` in `dir` now, without taking it: `Some("pid N on HOST, since
+/// T")` for a live run, `None` when it is free (no lock file, or a stale one a run would take
+/// over).
+pub fn holder(dir: &Path, org: &str) -> Option<String> {
+    let path = lock_path(dir, org);
+    let text = std::fs::read_to_string(&path).ok()?;
+    match serde_json::from_str::<Owner>(&text) {
+        Ok(o) if o.host != hostname() || alive(o.pid) => Some(format!(
+            "pid {} on {}, since {}",
+            o.pid, o.host, o.started_at
+        )),
+        Ok(_) => None,
+        Err(_) => Some("a run starting this instant (the lock file is being written)".into()),
+    }
+}
+
+/// The lock file of `org` in `dir`.
+fn lock_path(dir: &Path, org: &str) -> PathBuf {
+    let safe: String = org
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join(format!(".lock-{safe}"))
 }
 
 impl Drop for RunLock {

@@ -24,6 +24,7 @@ mod imports;
 mod jobs;
 pub mod paging;
 mod persons;
+pub mod probe;
 pub mod processes;
 pub mod retry;
 mod transport;

@@ -111,6 +111,9 @@ pub struct EmulatorArgs {
 pub async fn dispatch(cli: Cli, ui: &Ui) -> Result<u8, Error> {
     match cli.command {
         super::Command::Emulator(args) => emulator(args).await,
+        super::Command::Doctor(args) => {
+            super::doctor::run(cli.global.config.as_deref(), args, ui).await
+        }
         super::Command::Check(args) => {
             super::check::run(cli.global.config.as_deref(), args, ui).await
         }

@@ -5,6 +5,7 @@
 
 mod check;
 mod commands;
+mod doctor;
 mod inspect;
 mod output;
 mod progress;
@@ -83,6 +84,13 @@ pub enum Command {
     ///
     /// Example: payroll-sync check mappings/acme.toml --input fixtures/payroll/acme.csv
     Check(check::CheckArgs),
+    /// Check the setup before the first night: settings, token, org, import access, fields,
+    /// export, runs directory, lock, unfinished imports, clock. Changes nothing in ChartHop.
+    ///
+    /// One line per check, with the fix; the exit code is the worst finding's.
+    ///
+    /// Example: payroll-sync doctor --mapping mappings/acme.toml --input /data/payroll.csv
+    Doctor(doctor::DoctorArgs),
     /// Dry run: read, map, fetch the roster, diff, and write a plan directory to review.
     ///
     /// Sends ChartHop nothing but reads.

@@ -13,6 +13,7 @@ use crate::settings::Settings;
 use crate::textindex::Fold;
 
 mod apply;
+pub mod doctor;
 mod error;
 mod handoff;
 mod mapped;

@@ -19,6 +19,7 @@ mod departures;
 mod guards;
 mod read;
 mod serve;
+pub mod sources;
 
 use crate::failure::Failure;
 use departures::RawDepartures;
