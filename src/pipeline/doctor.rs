@@ -59,7 +59,12 @@ impl Finding {
         }
     }
 
-    fn fail(check: &'static str, detail: impl Into<String>, fix: Option<String>, code: u8) -> Finding {
+    fn fail(
+        check: &'static str,
+        detail: impl Into<String>,
+        fix: Option<String>,
+        code: u8,
+    ) -> Finding {
         Finding {
             check,
             level: Level::Fail,
@@ -93,7 +98,11 @@ pub fn exit_code(findings: &[Finding]) -> u8 {
         exit::OK => 0,
         _ => 1,
     };
-    findings.iter().map(|f| f.exit).max_by_key(|&c| rank(c)).unwrap_or(exit::OK)
+    findings
+        .iter()
+        .map(|f| f.exit)
+        .max_by_key(|&c| rank(c))
+        .unwrap_or(exit::OK)
 }
 
 /// Runs every check; a check that cannot run because an earlier one failed is left out (its
@@ -103,7 +112,10 @@ pub async fn doctor(req: &DoctorRequest) -> Vec<Finding> {
     let origins = crate::settings::sources::origins(req.config.as_deref(), std::env::vars());
     let settings = match Settings::load(req.config.as_deref()) {
         Ok(s) => {
-            out.push(Finding::ok("settings", format!("resolved: {}", origin_summary(&origins))));
+            out.push(Finding::ok(
+                "settings",
+                format!("resolved: {}", origin_summary(&origins)),
+            ));
             Some(s)
         }
         Err(e) => {
@@ -122,12 +134,7 @@ pub async fn doctor(req: &DoctorRequest) -> Vec<Finding> {
         }
     }
     match (&mapping, &req.input) {
-        (Some(Err(e)), _) => out.push(Finding::fail(
-            "mapping",
-            e.to_string(),
-            None,
-            exit::CONFIG,
-        )),
+        (Some(Err(e)), _) => out.push(Finding::fail("mapping", e.to_string(), None, exit::CONFIG)),
         (Some(Ok(m)), Some(input)) => out.push(export(m, input, req)),
         (Some(Ok(m)), None) => out.push(Finding::ok(
             "mapping",
@@ -327,7 +334,10 @@ fn files(settings: &Settings) -> Vec<Finding> {
         Some(who) => Finding::fail(
             "lock",
             format!("another run holds the lock: {who}"),
-            Some("wait for it to finish; a lock left by a crashed run is taken over automatically".into()),
+            Some(
+                "wait for it to finish; a lock left by a crashed run is taken over automatically"
+                    .into(),
+            ),
             exit::TEMPORARY,
         ),
         None => Finding::ok("lock", "free"),
@@ -360,8 +370,14 @@ mod tests {
     fn the_worst_finding_gives_the_exit_code() {
         let f = |code| Finding::fail("x", "", None, code);
         assert_eq!(exit_code(&[Finding::ok("a", "")]), 0);
-        assert_eq!(exit_code(&[f(exit::TEMPORARY), f(exit::CONFIG)]), exit::CONFIG);
-        assert_eq!(exit_code(&[f(exit::CONFIG), f(exit::AUTH), f(exit::BAD_INPUT)]), exit::AUTH);
+        assert_eq!(
+            exit_code(&[f(exit::TEMPORARY), f(exit::CONFIG)]),
+            exit::CONFIG
+        );
+        assert_eq!(
+            exit_code(&[f(exit::CONFIG), f(exit::AUTH), f(exit::BAD_INPUT)]),
+            exit::AUTH
+        );
         assert_eq!(exit_code(&[Finding::warn("w", "", "")]), 0);
     }
 }

@@ -46,7 +46,10 @@ pub fn origins(
             let origin = if env.iter().any(|k| k.eq_ignore_ascii_case(&var)) {
                 format!("environment ({var})")
             } else if in_file {
-                format!("file {}", file.map(|f| f.display().to_string()).unwrap_or_default())
+                format!(
+                    "file {}",
+                    file.map(|f| f.display().to_string()).unwrap_or_default()
+                )
             } else {
                 "default".to_string()
             };
@@ -66,7 +69,10 @@ mod tests {
         let o = super::origins(Some(&f), env);
         let of = |k: &str| o.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
         assert_eq!(of("charthop.url"), Some(format!("file {}", f.display())));
-        assert_eq!(of("charthop.org").as_deref(), Some("environment (PAYROLL_SYNC_CHARTHOP_ORG)"));
+        assert_eq!(
+            of("charthop.org").as_deref(),
+            Some("environment (PAYROLL_SYNC_CHARTHOP_ORG)")
+        );
         assert_eq!(of("plan.runs_dir").as_deref(), Some("default"));
     }
 }

@@ -252,6 +252,8 @@ async fn the_clients_requests_use_declared_parameters_with_declared_types() {
         notify_app_name: Some("Payroll Sync".into()),
         notify_user_ids: vec!["6c0000000000000000000001".into()],
         default_change_date: Some("2026-12-04".into()),
+        update_types: Some("title".into()),
+        disable_sync_hire_date: true,
     };
     let csv = b"Work Email,Title\nmargaret.okonkwo@acme.example,CEO\n".to_vec();
     let p = client

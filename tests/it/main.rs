@@ -4,6 +4,7 @@
 mod apply;
 mod bad_input;
 mod bench_data;
+mod catalogue;
 mod cli_errors;
 mod client;
 mod conformance;

@@ -1,0 +1,182 @@
+//! The org's field catalogue through the binary (issue 17): a mapping's codes in any case
+//! match as ChartHop spells them, unknown fields stop the plan with their place, `check --org`
+//! reads only, `apply` refuses a plan whose written fields changed, and `doctor` reports.
+
+use crate::support::*;
+
+/// acme's mapping with every code lower-cased, as a hand-edited mapping might have them.
+fn lower_cased(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(mapping("acme.toml")).expect("acme.toml");
+    let text = text
+        .replace("contact.workEmail", "contact.workemail")
+        .replace("contact.employee", "contact.EMPLOYEE")
+        .replace("[fields.startDate]", "[fields.startdate]");
+    let path = dir.join("lower.toml");
+    std::fs::write(&path, text).expect("write the mapping");
+    path
+}
+
+#[test]
+fn codes_in_another_case_plan_exactly_as_chart_hop_spells_them() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let m = lower_cased(tmp.path());
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        fixture("payroll/acme.csv").to_str().unwrap_or_default(),
+        "--mapping",
+        m.to_str().unwrap_or_default(),
+        "--out",
+        "lower",
+    ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lower = plan_json(&tmp.path().join("lower"));
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "exact");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exact = plan_json(&tmp.path().join("exact"));
+    assert_eq!(lower["summary"], exact["summary"]);
+    assert_eq!(lower["summary"]["conflicts"], 0);
+    assert_eq!(
+        std::fs::read(tmp.path().join("lower/updates.csv")).ok(),
+        std::fs::read(tmp.path().join("exact/updates.csv")).ok(),
+        "the same change files"
+    );
+}
+
+#[test]
+fn an_unknown_field_stops_the_plan_naming_the_mapping_line_and_a_suggestion() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(mapping("acme.toml")).expect("acme.toml")
+        + "\n[fields.\"Job Titel\"]\nfrom = \"Title\"\n";
+    let m = tmp.path().join("typo.toml");
+    std::fs::write(&m, text).expect("write");
+    for args in [
+        vec!["check", m.to_str().unwrap_or_default(), "--org"],
+        vec![
+            "plan",
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap_or_default(),
+            "--mapping",
+            m.to_str().unwrap_or_default(),
+            "--out",
+            "p",
+        ],
+    ] {
+        let out = run(cmd(&emu, tmp.path()).args(&args));
+        let err = stderr(&out);
+        assert_eq!(code(&out), 78, "{err}");
+        assert!(
+            err.contains("`Job Titel` is not a field of this ChartHop org"),
+            "{err}"
+        );
+        assert!(err.contains("typo.toml:"), "the mapping's line: {err}");
+        assert!(err.contains("did you mean `title`"), "{err}");
+    }
+    assert!(
+        !tmp.path().join("p/plan.json").exists(),
+        "no plan is written"
+    );
+    assert!(emu.uploads().is_empty());
+}
+
+#[test]
+fn check_org_reads_only_and_says_what_it_adjusted() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let m = lower_cased(tmp.path());
+    let out = run(cmd(&emu, tmp.path()).args(["check", m.to_str().unwrap_or_default(), "--org"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(err.contains("every field is one of the org's"), "{err}");
+    assert!(err.contains("is spelled `startDate` in ChartHop"), "{err}");
+    let writes = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(writes, 0, "check --org only reads");
+}
+
+#[test]
+fn apply_refuses_a_plan_whose_written_fields_changed_in_the_catalogue() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "p");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The plan as if the catalogue had another definition of `title` when it was made.
+    let path = tmp.path().join("p/plan.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("plan.json")).expect("json");
+    assert!(
+        doc["catalogue"]["written"]["title"].is_string(),
+        "{:#}",
+        doc["catalogue"]
+    );
+    doc["catalogue"]["written"]["title"] = serde_json::json!("0".repeat(64));
+    std::fs::write(&path, serde_json::to_vec(&doc).expect("json")).expect("write");
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "p"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("field catalogue changed") && err.contains("`title`"),
+        "{err}"
+    );
+    assert!(emu.uploads().is_empty(), "nothing uploaded");
+}
+
+#[test]
+fn doctor_reports_each_check_and_exits_with_the_worst() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let runs = tmp.path().join("runs");
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_PLAN_RUNS_DIR", &runs)
+        .args([
+            "doctor",
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap_or_default(),
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap_or_default(),
+            "--json",
+        ]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json");
+    let checks: Vec<&str> = doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["level"] == "ok")
+        .filter_map(|f| f["check"].as_str())
+        .collect();
+    for c in [
+        "settings",
+        "token",
+        "import_access",
+        "fields",
+        "export",
+        "runs_dir",
+        "lock",
+        "imports",
+        "clock",
+    ] {
+        assert!(checks.contains(&c), "{c} is ok: {doc:#}");
+    }
+    assert!(err.contains("✓ token"), "{err}");
+    // Nothing but a dry run was sent: ChartHop's data is unchanged.
+    assert!(
+        emu.uploads().iter().all(|u| u.flags.import_dry_run),
+        "{:#?}",
+        emu.uploads()
+    );
+    // A refused token: exit 77, with the fix.
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_TOKEN", "not-the-token")
+        .env("PAYROLL_SYNC_PLAN_RUNS_DIR", &runs)
+        .arg("doctor"));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 77, "{err}");
+    assert!(err.contains("✗ token") && err.contains("fix:"), "{err}");
+}
