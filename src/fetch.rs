@@ -83,8 +83,8 @@ pub const FORMER_LOOKUP_BATCH: usize = 100;
 const FORMER_LOOKUPS_IN_FLIGHT: usize = 8;
 
 /// Looks up ChartHop's people, former people included (`findPersons` with `includeAll`), who
-/// have one of `keys` as their payroll key field `key_field` or one of `emails` as their work
-/// email, and returns their key, work email, name and last day in the org (`endDateOrg`),
+/// have one of `wanted`'s keys as their payroll key field `key_field` or one of its emails as
+/// their work email (`None`: too many rows to name, walk everyone), and returns their key, work email, name and last day in the org (`endDateOrg`),
 /// indexed by `indexes`; rows are keyed by person id ([`PersonRef::job_id`] gives it).
 ///
 /// The cost follows the rows that need it: one query per [`FORMER_LOOKUP_BATCH`] rows (Carrot
@@ -99,8 +99,7 @@ const FORMER_LOOKUPS_IN_FLIGHT: usize = 8;
 pub async fn fetch_former_people(
     client: &Client,
     key_field: &str,
-    keys: &[String],
-    emails: &[String],
+    wanted: Option<(&[String], &[String])>,
     org_size: usize,
     page_size: u32,
     indexes: &[(&str, crate::textindex::Fold)],
@@ -117,9 +116,10 @@ pub async fn fetch_former_people(
         include_all: true,
         limit: page_size,
     };
+    let (keys, emails) = wanted.unwrap_or_default();
     let batches = keys.len().max(emails.len()).div_ceil(FORMER_LOOKUP_BATCH);
     let walk_pages = org_size.div_ceil(page_size.max(1) as usize) + 1;
-    let queries: Vec<PersonQuery> = if batches > walk_pages {
+    let queries: Vec<PersonQuery> = if wanted.is_none() || batches > walk_pages {
         vec![query(None)]
     } else {
         (0..batches)

@@ -5,6 +5,8 @@
 //! that the recording's `index.json` says it asks for; an unknown cursor is a 400.
 //! `GET /v2/org/{org}/person` (the former-people lookup of the export's new hires) answers an
 //! empty page: the bench org has no former people, so every unmatched row is a new hire.
+//! `GET /v1/org/{org}/field` (the field catalogue) answers the bench org's fields
+//! ([`bench_data::catalogue_page`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -56,6 +58,11 @@ async fn find_persons() -> Response {
         .into_response()
 }
 
+/// `findFields`: the bench org's catalogue.
+async fn find_fields() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], bench_data::catalogue_page()).into_response()
+}
+
 /// Serves `pages` on 127.0.0.1 (an ephemeral port) on the current runtime; returns the base
 /// URL.
 pub async fn serve(pages: Arc<Pages>) -> std::io::Result<String> {
@@ -64,6 +71,7 @@ pub async fn serve(pages: Arc<Pages>) -> std::io::Result<String> {
     let app = axum::Router::new()
         .route("/v2/org/{org}/job", get(find_jobs))
         .route("/v2/org/{org}/person", get(find_persons))
+        .route("/v1/org/{org}/field", get(find_fields))
         .with_state(pages);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

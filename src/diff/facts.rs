@@ -17,8 +17,14 @@ use super::matching::{Context, How, Outcome};
 use super::repeats::{self, Repeats};
 use crate::mapping::Desired;
 
+/// How many unmatched rows are named one by one for the former-people lookup; beyond it the
+/// lookup walks every person (100 queries of 100 rows already cost more than walking most
+/// orgs), and memory stays small however many new people an export has.
+pub const MAX_LISTED: usize = 10_000;
+
 /// The export rows no roster person matches that may be former people: how many, and the
-/// payroll keys and work emails to look them up by (each list in export order).
+/// payroll keys and work emails to look them up by (each list in export order; both empty
+/// when there are more than [`MAX_LISTED`] rows).
 #[derive(Debug, Default, Clone)]
 pub struct Unmatched {
     pub rows: usize,
@@ -77,11 +83,17 @@ impl Survey {
         let outcome = ctx.match_row(d, email.as_deref(), false);
         if outcome == Outcome::NoMatch && !d.left_status {
             self.unmatched.rows += 1;
-            if let Some(k) = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-                self.unmatched.keys.push(k.to_string());
-            }
-            if let Some(e) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                self.unmatched.emails.push(e.to_lowercase());
+            if self.unmatched.rows > MAX_LISTED {
+                // So many that walking every person is cheaper than naming them: forget them.
+                self.unmatched.keys = Vec::new();
+                self.unmatched.emails = Vec::new();
+            } else {
+                if let Some(k) = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+                    self.unmatched.keys.push(k.to_string());
+                }
+                if let Some(e) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                    self.unmatched.emails.push(e.to_lowercase());
+                }
             }
         }
         if let Outcome::Matched { person, .. } = outcome {

@@ -402,9 +402,11 @@ impl<'a> Prepared<'a> {
     }
 
     /// The payroll keys and the work emails of the rows [`Prepared::unmatched`] counts: what
-    /// ChartHop's former people are looked up by.
-    pub fn unmatched_keys_and_emails(&self) -> (&[String], &[String]) {
-        (&self.unmatched.keys, &self.unmatched.emails)
+    /// ChartHop's former people are looked up by; `None` when there are too many to name
+    /// (then every person is to be walked).
+    pub fn unmatched_keys_and_emails(&self) -> Option<(&[String], &[String])> {
+        (self.unmatched.rows <= facts::MAX_LISTED)
+            .then_some((&self.unmatched.keys[..], &self.unmatched.emails[..]))
     }
 
     /// The mapping's payroll key field, which former people are looked up by.

@@ -102,9 +102,9 @@ pub async fn plan(
     if prepared.unmatched() > 0 {
         // Rows nobody in the roster matches: each may be a person who left (a rehire).
         progress.stage(Stage::FetchingFormer);
-        let (keys, emails) = prepared.unmatched_keys_and_emails();
+        let wanted = prepared.unmatched_keys_and_emails();
         let key = prepared.key_field();
-        former = fetch_former(settings, client, key, keys, emails, roster.len()).await?;
+        former = fetch_former(settings, client, key, wanted, roster.len()).await?;
         prepared.with_former(&former);
         progress.stage(Stage::Diffing);
     }
@@ -213,20 +213,18 @@ pub async fn plan(
     })
 }
 
-/// ChartHop's people with one of these payroll keys or work emails, former ones included,
-/// indexed by the payroll key and the work email.
+/// ChartHop's people with one of these payroll keys or work emails (`None`: everyone), former
+/// ones included, indexed by the payroll key and the work email.
 async fn fetch_former(
     settings: &Settings,
     client: &Client,
     key: &str,
-    keys: &[String],
-    emails: &[String],
+    wanted: Option<(&[String], &[String])>,
     org_size: usize,
 ) -> Result<Roster, Error> {
     let indexes = [(key, Fold::Trim), ("contact.workEmail", Fold::TrimLower)];
     let page = settings.charthop.page_size;
-    let found =
-        crate::fetch::fetch_former_people(client, key, keys, emails, org_size, page, &indexes);
+    let found = crate::fetch::fetch_former_people(client, key, wanted, org_size, page, &indexes);
     Ok(found.await?)
 }
 

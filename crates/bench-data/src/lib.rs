@@ -18,7 +18,7 @@ mod xlsx;
 
 pub use export::{HEADER, write_csv};
 pub use people::{Change, Person, person};
-pub use roster::{ORG, PAGE_FIELDS, page_file, write_pages, write_seed};
+pub use roster::{ORG, PAGE_FIELDS, catalogue_page, page_file, write_pages, write_seed};
 pub use xlsx::write_xlsx;
 
 /// The generator's fixed seed.

@@ -157,3 +157,30 @@ pub fn write_pages(dir: &Path, spec: &Spec, page_size: usize) -> std::io::Result
 pub fn page_file(n: usize) -> String {
     format!("page-{n:05}.json")
 }
+
+/// The `findFields` answer (`builtin=all`, one page) the bench org gives: the built-in fields
+/// the bench mapping writes, with their ChartHop types (`employment` an enum of its options).
+pub fn catalogue_page() -> String {
+    let field = |name: &str, label: &str, kind: &str| {
+        serde_json::json!({"id": format!("f-{name}"), "name": name, "label": label, "type": kind,
+            "plural": "SINGLE", "isUnique": false, "isRequired": false, "sensitive": "GLOBAL",
+            "builtIn": true})
+    };
+    let mut employment = field("employment", "Employment", "ENUM");
+    employment["values"] = serde_json::json!(["FULL", "PART", "TEMP", "CONTRACT", "INTERN"]
+        .iter()
+        .map(|v| serde_json::json!({"name": v}))
+        .collect::<Vec<_>>());
+    let data = vec![
+        field("contact.workEmail", "Work Email", "EMAIL"),
+        field("contact.employee", "Employee ID", "STRING"),
+        field("name", "Name", "NAME"),
+        field("title", "Title", "STRING"),
+        field("department", "Department", "GROUP"),
+        field("location", "Location", "GROUP"),
+        field("manager", "Manager", "PERSON"),
+        field("startDate", "Start Date", "DATE"),
+        employment,
+    ];
+    serde_json::json!({ "data": data }).to_string()
+}
