@@ -251,7 +251,12 @@ fn the_nightly_story_converges_night_after_night() {
     let emails: BTreeMap<String, String> = emu
         .people()
         .into_iter()
-        .filter_map(|p| Some((p.get("id")?.clone(), p.get("contact.workEmail")?.to_lowercase())))
+        .filter_map(|p| {
+            Some((
+                p.get("id")?.clone(),
+                p.get("contact.workEmail")?.to_lowercase(),
+            ))
+        })
         .collect();
     let processes: Vec<String> = emu.uploads().iter().map(|u| u.process_id.clone()).collect();
     let mut dated = 0;
@@ -282,9 +287,19 @@ fn the_nightly_story_converges_night_after_night() {
         .iter()
         .find(|r| r["category"] == "rehire")
         .expect("a rehire row");
-    let email = rehire["target"]["contact.workEmail"].as_str().unwrap_or_default();
-    let same: Vec<&String> = emails.iter().filter(|(_, e)| *e == email).map(|(id, _)| id).collect();
-    assert_eq!(same, vec![rehire["person_id"].as_str().unwrap_or_default()], "{email}");
+    let email = rehire["target"]["contact.workEmail"]
+        .as_str()
+        .unwrap_or_default();
+    let same: Vec<&String> = emails
+        .iter()
+        .filter(|(_, e)| *e == email)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        same,
+        vec![rehire["person_id"].as_str().unwrap_or_default()],
+        "{email}"
+    );
 
     // The rehire was found by looking up only the rows no roster person matches: a few
     // findPersons queries naming their keys and emails, never a walk of the whole org.
