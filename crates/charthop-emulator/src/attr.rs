@@ -1,11 +1,14 @@
-//! What an import column or a test can set on a job ([`Attr`]), and a value checked against
-//! the org and ready to store ([`Resolved`]).
+//! What an import column or a test can set on a job ([`Attr`]: the built-in fields; custom
+//! fields are named by their catalogue handle instead), and a value checked against the org and
+//! ready to store ([`Resolved`]).
 //!
 //! Plain data: the checks and the storing are `state`'s. Layering: above `model` (the
-//! [`STORED`](crate::model::STORED) table, group kinds, employment types); below `state`.
+//! [`STORED`](crate::model::STORED) table, group kinds, employment types), `custom_value` (a
+//! checked custom value) and `values`; below `state`.
 
 use chrono::NaiveDate;
 
+use crate::custom_value::CustomSet;
 use crate::model::{Employment, GroupKind, STORED};
 
 /// An attribute an import column or a test can set.
@@ -61,7 +64,7 @@ impl Attr {
             Attr::ManagerJobId => "manager",
             Attr::StartDate => "startDate",
             Attr::Employment => "employment",
-            Attr::Stored(i) => STORED.get(usize::from(i)).map_or("", |(code, _)| code),
+            Attr::Stored(i) => STORED.get(usize::from(i)).copied().unwrap_or_default(),
         }
     }
 }
@@ -81,6 +84,8 @@ pub enum Resolved {
     Employment(Employment),
     /// Clears the attribute.
     Clear(Attr),
+    /// A custom field's value.
+    Custom(CustomSet),
 }
 
 impl Resolved {
@@ -92,6 +97,7 @@ impl Resolved {
             Resolved::Date(d) => d.to_string(),
             Resolved::Employment(e) => e.code().to_string(),
             Resolved::Clear(_) => String::new(),
+            Resolved::Custom(set) => crate::values::text(&set.value),
         }
     }
 }
@@ -122,7 +128,7 @@ impl Attr {
             .into_iter()
             .find(|a| a.code() == code)
             .or_else(|| {
-                let i = STORED.iter().position(|(c, _)| *c == code)?;
+                let i = STORED.iter().position(|c| *c == code)?;
                 Some(Attr::Stored(u8::try_from(i).ok()?))
             })
     }

@@ -14,14 +14,18 @@
 //!
 //! `field:value` is a case-insensitive substring match (`field:*` = non-empty, `field:` =
 //! empty); `=`/`!=` compare ignoring case, numerically when both sides are numbers; `<`..`>=`
-//! compare numerically or as text (ISO dates order correctly). `is:open`, `is:start` and
+//! compare numerically or as text (ISO dates order correctly). A field holding a list (an
+//! ENUM_MULTI) matches when any of its values does (`!=`: when none equals); money compares by
+//! its amount. `is:open`, `is:start` and
 //! `is:depart` stand for `state=OPEN`, `state=START` and `state=DEPART` on jobs. Not supported:
 //! `!` negation, other `is:` filters, functions such as `date(..)`; those are rejected with a
 //! message naming them.
 //!
-//! Layering: above `fields` (job field codes); `people` gives it person field codes through
-//! [`Fields`].
+//! Layering: above `fields` (job field codes) and `catalogue`; `people` gives it person field
+//! codes through [`Fields`]. The caller names the codes a filter may use (a catalogue's custom
+//! fields among them).
 
+use crate::catalogue::Catalogue;
 use crate::fields::FieldCode;
 
 /// A comparison operator.
@@ -45,8 +49,6 @@ pub enum Op {
 
 /// The field codes a filter may name.
 pub trait Fields: Copy {
-    /// The field this code names (ignoring case); `None` for an unknown code.
-    fn field(name: &str) -> Option<Self>;
     /// What `is:<name>` stands for, as `field = value`; `None` when it is not supported.
     fn is_filter(name: &str) -> Option<(Self, &'static str)>;
     /// The `is:` names supported, for messages.
@@ -54,10 +56,6 @@ pub trait Fields: Copy {
 }
 
 impl Fields for FieldCode {
-    fn field(name: &str) -> Option<Self> {
-        FieldCode::parse(name)
-    }
-
     fn is_filter(name: &str) -> Option<(Self, &'static str)> {
         let value = ["OPEN", "START", "DEPART"]
             .into_iter()
@@ -98,19 +96,21 @@ enum Tok {
     Quoted(String),
 }
 
-/// Parses a `q` string over job field codes. Fails with a message naming the unsupported or
-/// malformed part, or an unknown field code.
-pub fn parse(q: &str) -> Result<Expr, String> {
-    parse_for::<FieldCode>(q)
+/// Parses a `q` string over job field codes (built-in, and the custom fields of
+/// `catalogue`). Fails with a message naming the unsupported or malformed part, or an unknown
+/// field code.
+pub fn parse(q: &str, catalogue: &Catalogue) -> Result<Expr, String> {
+    parse_for(q, &|name| FieldCode::parse_in(name, catalogue))
 }
 
-/// Parses a `q` string over the field codes `F`. Fails like [`parse`].
-pub fn parse_for<F: Fields>(q: &str) -> Result<Expr<F>, String> {
+/// Parses a `q` string over the field codes `F`, which `field` names (ignoring case; `None`
+/// for an unknown code). Fails like [`parse`].
+pub fn parse_for<F: Fields>(q: &str, field: &dyn Fn(&str) -> Option<F>) -> Result<Expr<F>, String> {
     let toks = tokenize(q)?;
     let mut p = Parser {
         toks,
         pos: 0,
-        fields: std::marker::PhantomData,
+        field,
     };
     let expr = p.or()?;
     match p.toks.get(p.pos) {
@@ -193,13 +193,13 @@ fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !"()&|:=!<>\"',".contains(c)
 }
 
-struct Parser<F> {
+struct Parser<'f, F> {
     toks: Vec<Tok>,
     pos: usize,
-    fields: std::marker::PhantomData<F>,
+    field: &'f dyn Fn(&str) -> Option<F>,
 }
 
-impl<F: Fields> Parser<F> {
+impl<F: Fields> Parser<'_, F> {
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos)
     }
@@ -254,7 +254,7 @@ impl<F: Fields> Parser<F> {
                 if name.eq_ignore_ascii_case("is") {
                     return self.is_filter(op);
                 }
-                let field = F::field(&name).ok_or_else(|| format!("unknown field `{name}`"))?;
+                let field = (self.field)(&name).ok_or_else(|| format!("unknown field `{name}`"))?;
                 let values = self.values(op, &name)?;
                 Ok(Expr::Cmp { field, op, values })
             }
@@ -305,14 +305,21 @@ impl<F: Fields> Parser<F> {
 }
 
 impl<F: Copy> Expr<F> {
-    /// Whether a row matches; `lookup` gives a field's text, `None` when unset.
-    pub fn matches(&self, lookup: &dyn Fn(F) -> Option<String>) -> bool {
+    /// Whether a row matches; `lookup` gives a field's texts (several for a list, see
+    /// [`crate::values::texts`]; none when unset).
+    pub fn matches(&self, lookup: &dyn Fn(F) -> Vec<String>) -> bool {
         match self {
             Expr::And(parts) => parts.iter().all(|p| p.matches(lookup)),
             Expr::Or(parts) => parts.iter().any(|p| p.matches(lookup)),
             Expr::Cmp { field, op, values } => {
-                let actual = lookup(*field).unwrap_or_default();
-                compare(&actual, *op, values)
+                let mut actual = lookup(*field);
+                if actual.is_empty() {
+                    actual.push(String::new());
+                }
+                match op {
+                    Op::Ne => !actual.iter().any(|a| compare(a, Op::Eq, values)),
+                    _ => actual.iter().any(|a| compare(a, *op, values)),
+                }
             }
         }
     }

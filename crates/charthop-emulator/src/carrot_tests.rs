@@ -2,16 +2,42 @@
 
 use super::*;
 
-fn row(field: FieldCode) -> Option<String> {
-    match field {
-        FieldCode::Open => Some("filled".into()),
-        FieldCode::JobId => Some("6a01".into()),
-        FieldCode::Department => Some("Customer Success".into()),
-        FieldCode::Tenure => Some("14".into()),
-        FieldCode::StartDate => Some("2020-05-01".into()),
-        FieldCode::State => Some("DEPART".into()),
-        _ => None,
-    }
+use crate::catalogue::{CustomField, Entity, Kind, NOT_SENSITIVE};
+
+fn row(field: FieldCode) -> Vec<String> {
+    let texts: &[&str] = match field {
+        FieldCode::Open => &["filled"],
+        FieldCode::JobId => &["6a01"],
+        FieldCode::Department => &["Customer Success"],
+        FieldCode::Tenure => &["14"],
+        FieldCode::StartDate => &["2020-05-01"],
+        FieldCode::State => &["DEPART"],
+        FieldCode::Custom(0) => &["GO", "RUST"],
+        _ => &[],
+    };
+    texts.iter().map(|t| t.to_string()).collect()
+}
+
+/// A catalogue with one custom field, `skills` (handle 0).
+fn catalogue() -> Catalogue {
+    Catalogue::new(vec![CustomField {
+        id: "5e0000000000000000000001".into(),
+        name: "skills".into(),
+        label: "Skills".into(),
+        description: None,
+        kind: Kind::EnumMulti,
+        values: Vec::new(),
+        entity: Entity::Person,
+        sensitive: NOT_SENSITIVE.into(),
+        readonly: false,
+        calc: None,
+        expr: None,
+        auto_add: false,
+    }])
+}
+
+fn parse(q: &str) -> Result<Expr, String> {
+    super::parse(q, &catalogue())
 }
 
 fn eval(q: &str) -> Result<bool, String> {
@@ -35,6 +61,16 @@ fn comparisons_lists_and_grouping() {
     assert_eq!(eval("department:eng,success"), Ok(true));
     assert_eq!(eval("title:"), Ok(true));
     assert_eq!(eval("title:* || (open:open or tenure!=14)"), Ok(false));
+}
+
+#[test]
+fn custom_fields_filter_by_code_and_lists_match_any_of_their_values() {
+    assert_eq!(eval("SKILLS=rust"), Ok(true));
+    assert_eq!(eval("skills:ru"), Ok(true));
+    assert_eq!(eval("skills!=go"), Ok(false));
+    assert_eq!(eval("skills!=java"), Ok(true));
+    assert_eq!(eval("skills=java"), Ok(false));
+    assert!(super::parse("skills=go", &Catalogue::default()).is_err());
 }
 
 #[test]

@@ -28,7 +28,18 @@ pub enum Error {
         /// The parser's error.
         source: csv::Error,
     },
-    /// A JSON file (`org.json` or the state file) cannot be parsed.
+    /// A field of the seed's `fields.json` is wrong; names the file, the field (its code, or
+    /// `#N` for the N-th entry without one) and what is wrong.
+    #[error("seed `{}` field `{field}`: {message}", .file.display())]
+    SeedField {
+        /// The seed file.
+        file: PathBuf,
+        /// The field's code as written, or `#N`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A JSON file (`org.json`, `fields.json` or the state file) cannot be parsed.
     #[error("parsing `{}`: {source}", .file.display())]
     Json {
         /// The file.

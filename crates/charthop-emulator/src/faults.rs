@@ -53,11 +53,11 @@ pub enum Fault {
     /// `importDataCsv`: the upload is accepted and its process runs (the rows ARE applied),
     /// but the connection is dropped instead of answering.
     DropAfterProcessCreated,
-    /// `findJobs`, `findPersons`: answer an empty page whose `next` still leads on (no rows
-    /// are lost).
+    /// `findJobs`, `findPersons`, `findFields`: answer an empty page whose `next` still leads
+    /// on (no rows are lost).
     EmptyPage,
-    /// `findJobs`, `findPersons`: answer with `next` equal to the `from` the client sent (a
-    /// looping cursor).
+    /// `findJobs`, `findPersons`, `findFields`: answer with `next` equal to the `from` the
+    /// client sent (a looping cursor).
     RepeatCursor,
 }
 
@@ -114,7 +114,7 @@ impl Fault {
 pub struct FaultRule {
     /// An operation id (`findJobs`, `findPersons`, `findChanges`, `importDataCsv`,
     /// `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`,
-    /// `runInstalledApp`) or `*` for all.
+    /// `runInstalledApp`, `findFields`, `getBuiltinFields`) or `*` for all.
     pub operation: String,
     /// What happens.
     pub fault: Fault,
@@ -144,7 +144,7 @@ impl FaultRule {
 }
 
 /// The operation ids the emulator implements.
-pub const OPERATIONS: [&str; 10] = [
+pub const OPERATIONS: [&str; 12] = [
     "findJobs",
     "findPersons",
     "findChanges",
@@ -155,6 +155,8 @@ pub const OPERATIONS: [&str; 10] = [
     "findProcesses",
     "findUsers",
     "runInstalledApp",
+    "findFields",
+    "getBuiltinFields",
 ];
 
 /// Checks a rule before it is stored: a known operation (or `*`) and a valid fault.
@@ -207,6 +209,8 @@ pub fn operation(method: &str, path: &str) -> Option<&'static str> {
         ("GET", ["v1", "org", _, "process", _, "events"]) => "getProcessEvents",
         ("GET", ["v1", "user"]) => "findUsers",
         ("POST", ["v1", "app", "org", _, "install", _, "run"]) => "runInstalledApp",
+        ("GET", ["v1", "org", _, "field"]) => "findFields",
+        ("GET", ["v1", "org", _, "field", "built-in"]) => "getBuiltinFields",
         _ => return None,
     })
 }
@@ -262,6 +266,12 @@ mod tests {
         assert_eq!(operation("GET", "/v1/user"), Some("findUsers"));
         assert_eq!(operation("GET", "/v2/org/a/person"), Some("findPersons"));
         assert_eq!(operation("GET", "/v1/org/a/change"), Some("findChanges"));
+        assert_eq!(operation("GET", "/v1/org/a/field"), Some("findFields"));
+        assert_eq!(
+            operation("GET", "/v1/org/a/field/built-in"),
+            Some("getBuiltinFields")
+        );
+        assert_eq!(operation("GET", "/v1/org/a/field/5e01"), None);
         assert_eq!(operation("DELETE", "/v2/org/acme/job"), None);
     }
 

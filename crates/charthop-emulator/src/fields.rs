@@ -1,17 +1,21 @@
 //! Field codes (`fields=`, Carrot filters) and their values on a job, including its lifecycle
 //! (`state`, `upcoming`, `personStartDate`, `personEndDate`).
 //!
-//! Codes are matched case-insensitively. Values are computed from [`OrgState`]; this module
-//! does not decide how rows are shaped on the wire (see `routes::jobs`).
+//! Codes are matched case-insensitively; the org's custom fields answer by their code too
+//! ([`FieldCode::parse_in`]). Values are computed from [`OrgState`]; a stored MONEY field
+//! (`base`, `hourly`) is served as the spec's `Money` object. This module does not decide how
+//! rows are shaped on the wire (see `routes::jobs`).
 //!
-//! Layering: this sits above `state` (it reads jobs, groups and the history's scheduled
-//! changes through it and maps codes to [`Attr`]) and `model` (the [`STORED`] table); neither
-//! of them knows field codes.
+//! Layering: this sits above `state` (it reads jobs, groups, the catalogue and the history's
+//! scheduled changes through it and maps codes to [`Attr`]), `model` (the [`STORED`] table),
+//! `builtin` (stored fields' types), `money` and `values`; none of them knows field codes.
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use crate::catalogue::{Catalogue, Entity, Kind};
 use crate::model::STORED;
+use crate::money::Money;
 use crate::state::{Attr, Job, OrgState, Person};
 
 /// A field code the emulator can answer.
@@ -73,6 +77,9 @@ pub enum FieldCode {
     Tenure,
     /// One of [`STORED`], by index: a built-in field kept as text.
     Stored(u8),
+    /// One of the org's custom fields, by catalogue handle: the job's value for a JOB field,
+    /// its person's for a PERSON field.
+    Custom(u16),
 }
 
 /// Every code with its canonical spelling, in the order the admin view lists them.
@@ -119,19 +126,44 @@ impl FieldCode {
             .or_else(|| {
                 STORED
                     .iter()
-                    .position(|(code, _)| code.eq_ignore_ascii_case(raw))
+                    .position(|code| code.eq_ignore_ascii_case(raw))
                     .and_then(|i| u8::try_from(i).ok())
                     .map(FieldCode::Stored)
             })
     }
 
-    /// Every code the emulator answers, canonical spelling first: [`ALL`] then [`STORED`].
+    /// Parses a built-in code as [`FieldCode::parse`] does, else the code of one of the org's
+    /// custom fields (ignoring ASCII case); `None` for an unknown code.
+    pub fn parse_in(raw: &str, catalogue: &Catalogue) -> Option<FieldCode> {
+        FieldCode::parse(raw).or_else(|| {
+            catalogue
+                .find(raw)
+                .map(|(handle, _)| FieldCode::Custom(handle))
+        })
+    }
+
+    /// Every built-in code the emulator answers, canonical spelling first: [`ALL`] then
+    /// [`STORED`].
     pub fn every() -> impl Iterator<Item = (&'static str, FieldCode)> {
         ALL.iter().copied().chain(
-            STORED.iter().enumerate().filter_map(|(i, (code, _))| {
-                Some((*code, FieldCode::Stored(u8::try_from(i).ok()?)))
-            }),
+            STORED
+                .iter()
+                .enumerate()
+                .filter_map(|(i, code)| Some((*code, FieldCode::Stored(u8::try_from(i).ok()?)))),
         )
+    }
+
+    /// Every code the emulator answers for this org: [`FieldCode::every`], then the custom
+    /// fields in catalogue order.
+    pub fn every_in(catalogue: &Catalogue) -> Vec<(String, FieldCode)> {
+        FieldCode::every()
+            .map(|(code, f)| (code.to_string(), f))
+            .chain(
+                catalogue
+                    .fields()
+                    .map(|(handle, f)| (f.name.clone(), FieldCode::Custom(handle))),
+            )
+            .collect()
     }
 
     /// The value of this field on `job`, or `None` when unset or empty. `tenure` is a JSON
@@ -145,6 +177,21 @@ impl FieldCode {
         }
         if self == FieldCode::Upcoming {
             return Some(upcoming(job, org));
+        }
+        if let FieldCode::Custom(handle) = self {
+            return custom(
+                job,
+                org.catalogue.get(handle)?.entity,
+                &org.catalogue,
+                handle,
+            );
+        }
+        if let FieldCode::Stored(i) = self
+            && let Some(code) = STORED.get(usize::from(i))
+            && crate::builtin::get(code).is_some_and(|f| f.kind == Kind::Money)
+        {
+            let text = self.text(job, org)?;
+            return Some(Money::parse(&text).map_or(Value::String(text), |m| m.to_value()));
         }
         self.text(job, org)
             .filter(|s| !s.is_empty())
@@ -210,13 +257,31 @@ impl FieldCode {
                 .and_then(|p| p.work_email.clone()),
             FieldCode::StartDate => job.start_date.map(|d| d.to_string()),
             FieldCode::Employment => job.employment.map(|e| e.code().to_string()),
-            FieldCode::Tenure => None,
+            FieldCode::Tenure | FieldCode::Custom(_) => None,
             FieldCode::Stored(i) => {
-                let code = STORED.get(usize::from(i))?.0;
-                person.and_then(|p| p.extra.get(code).cloned())
+                let code = STORED.get(usize::from(i))?;
+                person.and_then(|p| p.extra.get(*code).cloned())
             }
         }
     }
+}
+
+/// The value of custom field `handle` on `job` (JOB) or its person (PERSON).
+fn custom(job: &Job, entity: Entity, catalogue: &Catalogue, handle: u16) -> Option<Value> {
+    let code = &catalogue.get(handle)?.name;
+    match entity {
+        Entity::Job => job.custom.get(code).cloned(),
+        Entity::Person => job.person.as_ref()?.custom.get(code).cloned(),
+    }
+}
+
+/// Every custom value of `job` and its person, by code, in catalogue order: what a full job
+/// object holds under `fields`.
+pub fn custom_values(job: &Job, catalogue: &Catalogue) -> serde_json::Map<String, Value> {
+    catalogue
+        .fields()
+        .filter_map(|(handle, f)| Some((f.name.clone(), custom(job, f.entity, catalogue, handle)?)))
+        .collect()
 }
 
 /// A person's display name: preferred (else first) name, then last name; `None` when both
@@ -262,14 +327,6 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
         months -= 1;
     }
     months
-}
-
-/// Renders a value as the plain text used by the admin view and Carrot comparisons.
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

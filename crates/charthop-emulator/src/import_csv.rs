@@ -1,12 +1,15 @@
 //! The CSV side of `importDataCsv`: parsing the upload and matching its header to columns
-//! ([`Column`]: a field, the `Job ID` key, or a lifecycle column such as `End Date`).
+//! ([`Column`]: a built-in field, a custom field of the org, the `Job ID` key, or a lifecycle
+//! column such as `End Date`).
 //!
 //! Pure and synchronous; applying a row is `import_row`'s, the async process around it
 //! (progress, status, persistence) `routes::import`'s. Row numbers are file lines with the
-//! header as line 1. Layering: above `state` (attributes) and `model`; below `import_row`.
+//! header as line 1. Layering: above `state` (attributes), `catalogue`, `builtin` (stored
+//! fields' labels) and `model`; below `import_row`.
 
 use std::collections::BTreeMap;
 
+use crate::catalogue::Catalogue;
 use crate::state::Attr;
 
 /// What a header names.
@@ -28,6 +31,8 @@ pub enum Column {
     DepartReason,
     /// `Date`: the row's effective date.
     Date,
+    /// A custom field of the org, by catalogue handle.
+    Custom(u16),
 }
 
 /// A CSV upload whose header has been matched to columns.
@@ -108,9 +113,10 @@ pub fn header_attr(header: &str) -> Option<Attr> {
         "homeemail" | "contacthomeemail" => Attr::HomeEmail,
         "workphone" | "contactworkphone" => Attr::WorkPhone,
         other => {
-            let i = crate::model::STORED
-                .iter()
-                .position(|(code, label)| squash(code) == other || squash(label) == other)?;
+            let i = crate::model::STORED.iter().position(|code| {
+                squash(code) == other
+                    || crate::builtin::get(code).is_some_and(|f| squash(f.label) == other)
+            })?;
             Attr::Stored(u8::try_from(i).ok()?)
         }
     })
@@ -131,12 +137,35 @@ fn file_line(text: &str, start: u64) -> u64 {
     u64::try_from(newlines).map_or(u64::MAX, |n| n + 1)
 }
 
-/// Parses the CSV text (BOM already stripped) and matches its header.
+/// The column a header names among the built-in ones ([`header_column`]), else the custom field
+/// whose code it is (ignoring case and surrounding spaces: custom fields are imported by code,
+/// never by label).
 ///
-/// Fails, with a message for a 400, on a missing header row, an unknown or duplicate column, a
-/// missing Work Email column (unless there is a Job ID column), or a CSV syntax error (naming
-/// its line).
-pub fn parse(text: &str) -> Result<ParsedCsv, String> {
+/// Fails, with a message for a 400, on an unknown header, or a custom field an import cannot
+/// write (read-only, or computed by `calc`/`expr`): ChartHop refuses such a file.
+pub fn column_in(header: &str, catalogue: &Catalogue) -> Result<Column, String> {
+    if let Some(column) = header_column(header) {
+        return Ok(column);
+    }
+    let (handle, field) = catalogue
+        .find(header)
+        .ok_or_else(|| format!("unknown column `{header}`"))?;
+    match field.not_importable() {
+        Some(why) => Err(format!(
+            "column `{header}`: the field `{}` cannot be imported: {why}",
+            field.name
+        )),
+        None => Ok(Column::Custom(handle)),
+    }
+}
+
+/// Parses the CSV text (BOM already stripped) and matches its header against the built-in
+/// columns and the org's custom fields in `catalogue`.
+///
+/// Fails, with a message for a 400, on a missing header row, an unknown, duplicate or
+/// not importable column (see [`column_in`]), a missing Work Email column (unless there is a
+/// Job ID column), or a CSV syntax error (naming its line).
+pub fn parse(text: &str, catalogue: &Catalogue) -> Result<ParsedCsv, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -151,7 +180,7 @@ pub fn parse(text: &str) -> Result<ParsedCsv, String> {
     }
     let mut columns = Vec::with_capacity(headers.len());
     for header in &headers {
-        let column = header_column(header).ok_or_else(|| format!("unknown column `{header}`"))?;
+        let column = column_in(header, catalogue)?;
         if columns.contains(&column) {
             return Err(format!("duplicate column `{header}`"));
         }
@@ -198,7 +227,7 @@ mod tests {
     fn other_built_in_fields_match_by_code_or_label() {
         let base = crate::model::STORED
             .iter()
-            .position(|(c, _)| *c == "base")
+            .position(|c| *c == "base")
             .unwrap() as u8;
         assert_eq!(header_attr("Base"), Some(Attr::Stored(base)));
         assert_eq!(header_attr("base"), Some(Attr::Stored(base)));
@@ -231,6 +260,51 @@ mod tests {
             Some(Column::Field(Attr::WorkEmail))
         );
         assert_eq!(header_column("Backfill"), None);
+    }
+
+    fn parse(text: &str) -> Result<ParsedCsv, String> {
+        super::parse(text, &Catalogue::default())
+    }
+
+    #[test]
+    fn custom_fields_are_columns_by_code_only_and_computed_ones_refuse_the_file() {
+        use crate::catalogue::{CustomField, Entity, Kind, NOT_SENSITIVE};
+        let field = |name: &str, expr: Option<&str>| CustomField {
+            id: "5e0000000000000000000001".into(),
+            name: name.into(),
+            label: "National ID".into(),
+            description: None,
+            kind: Kind::String,
+            values: Vec::new(),
+            entity: Entity::Person,
+            sensitive: NOT_SENSITIVE.into(),
+            readonly: false,
+            calc: None,
+            expr: expr.map(str::to_string),
+            auto_add: false,
+        };
+        let c = Catalogue::new(vec![
+            field("nationalId", None),
+            field("annualCost", Some("base * 1.3")),
+        ]);
+        assert_eq!(column_in(" NATIONALID ", &c), Ok(Column::Custom(0)));
+        assert_eq!(
+            column_in("National ID", &c).err().as_deref(),
+            Some("unknown column `National ID`"),
+            "a custom field's label is not its header"
+        );
+        assert_eq!(column_in("Title", &c), Ok(Column::Field(Attr::Title)));
+        let err = super::parse("Work Email,annualcost\n", &c)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("column `annualcost`: the field `annualCost` cannot be imported")
+                && err.contains("expr `base * 1.3`"),
+            "{err}"
+        );
+        let ok =
+            super::parse("Work Email,nationalId\na@x,1\n", &c).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok.columns[1], Column::Custom(0));
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //!
 //! Pure and synchronous: no HTTP, no clock of its own (the import passes today). Layering:
 //! above `import_csv` (the parsed file), `import_depart` (departure cells), `lifecycle`,
-//! `state`, `history`, `dates` and `ids`; below `routes::import`.
+//! `state` (custom fields' cells too), `catalogue`, `history`, `dates` and `ids`; below
+//! `routes::import`.
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::catalogue::Entity;
 use crate::dates::parse_cell;
 use crate::history::ChangeType;
 use crate::import_csv::{Column, CsvRow, ParsedCsv};
@@ -43,7 +45,7 @@ pub struct RowOutcome {
     /// What the row did.
     pub kind: RowKind,
     /// Field code and value per cell applied.
-    pub updates: Vec<(&'static str, String)>,
+    pub updates: Vec<(String, String)>,
 }
 
 /// The flags and context of one import.
@@ -158,27 +160,39 @@ impl<'a> Applier<'a> {
         let by_job_id = self.cell(row, Column::JobId).is_some();
         let mut resolved = Vec::new();
         for (column, raw) in self.csv.columns.iter().zip(&row.cells) {
-            let (Column::Field(attr), raw) = (*column, raw.trim()) else {
+            let raw = raw.trim();
+            if raw.is_empty() {
                 continue;
+            }
+            let (code, on_person) = match *column {
+                Column::Field(Attr::WorkEmail) if !by_job_id => continue,
+                Column::Field(attr) => {
+                    if attr == Attr::ManagerEmail && raw.eq_ignore_ascii_case(&email) {
+                        return Err("a person cannot manage themself".into());
+                    }
+                    (attr.code().to_string(), attr.is_person())
+                }
+                Column::Custom(handle) => match state.catalogue.get(handle) {
+                    Some(f) => (f.name.clone(), f.entity == Entity::Person),
+                    None => continue,
+                },
+                _ => continue,
             };
-            if raw.is_empty() || (attr == Attr::WorkEmail && !by_job_id) {
-                continue;
-            }
-            if attr == Attr::ManagerEmail && raw.eq_ignore_ascii_case(&email) {
-                return Err("a person cannot manage themself".into());
-            }
-            if open_job && attr.is_person() {
+            if open_job && on_person {
                 return Err(format!(
-                    "job `{job_id}` is open: it has no person to set `{}` on",
-                    attr.code()
+                    "job `{job_id}` is open: it has no person to set `{code}` on"
                 ));
             }
-            let value = state.resolve(&job_id, attr, raw, self.ctx.create_groups)?;
-            let shown = match &value {
-                Resolved::Date(_) | Resolved::Employment(_) => value.display(),
-                _ => raw.to_string(),
+            let value = match *column {
+                Column::Custom(handle) => state.resolve_custom(handle, raw)?,
+                Column::Field(attr) => state.resolve(&job_id, attr, raw, self.ctx.create_groups)?,
+                _ => continue,
             };
-            resolved.push((attr, value, shown, raw.to_string()));
+            let shown = match &value {
+                Resolved::Group(..) | Resolved::Manager(_) => raw.to_string(),
+                _ => value.display(),
+            };
+            resolved.push((code, value, shown, raw.to_string()));
         }
         let new_start = resolved.iter().find_map(|(_, v, _, _)| match v {
             Resolved::Date(d) => Some(*d),
@@ -226,12 +240,13 @@ impl<'a> Applier<'a> {
                     }
                 };
                 state.insert_job(Job::new(job_id.clone(), Some(person)));
-                out.updates.push((Attr::WorkEmail.code(), email));
+                out.updates
+                    .push((Attr::WorkEmail.code().to_string(), email));
                 let mut fields = BTreeMap::new();
-                for (attr, value, shown, _) in resolved {
+                for (code, value, shown, _) in resolved {
                     state.apply(&job_id, value);
-                    fields.insert(attr.code().to_string(), shown.clone());
-                    out.updates.push((attr.code(), shown));
+                    fields.insert(code.clone(), shown.clone());
+                    out.updates.push((code, shown));
                 }
                 lifecycle::hire(state, &job_id, start, fields, self.stamp());
             }
@@ -312,7 +327,7 @@ impl<'a> Applier<'a> {
         state: &mut OrgState,
         job_id: &str,
         effective: NaiveDate,
-        resolved: Vec<(Attr, Resolved, String, String)>,
+        resolved: Vec<(String, Resolved, String, String)>,
         out: &mut RowOutcome,
     ) {
         if resolved.is_empty() {
@@ -330,14 +345,14 @@ impl<'a> Applier<'a> {
             job_id,
             self.stamp(),
         );
-        for (attr, value, shown, raw) in resolved {
+        for (code, value, shown, raw) in resolved {
             if change.done {
                 state.apply(job_id, value);
-                change.fields.insert(attr.code().to_string(), shown.clone());
+                change.fields.insert(code.clone(), shown.clone());
             } else {
-                change.fields.insert(attr.code().to_string(), raw);
+                change.fields.insert(code.clone(), raw);
             }
-            out.updates.push((attr.code(), shown));
+            out.updates.push((code, shown));
         }
         change.create_groups = self.ctx.create_groups;
         state.history.record(change);
@@ -355,7 +370,11 @@ impl<'a> Applier<'a> {
         if outcome == DepartOutcome::Unchanged {
             return Ok(());
         }
-        out.updates.extend(import_depart::reported(input));
+        out.updates.extend(
+            import_depart::reported(input)
+                .into_iter()
+                .map(|(code, value)| (code.to_string(), value)),
+        );
         Ok(())
     }
 }

@@ -46,7 +46,7 @@ fn org() -> OrgState {
 }
 
 fn run(state: &mut OrgState, csv: &str, upsert: bool, default: Option<&str>) -> Vec<RowOutcome> {
-    let parsed = crate::import_csv::parse(csv).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = crate::import_csv::parse(csv, &state.catalogue).unwrap_or_else(|e| panic!("{e}"));
     let ctx = ImportContext {
         upsert,
         create_groups: false,
@@ -79,7 +79,11 @@ fn a_future_end_date_departs_later_and_a_past_one_at_once() {
         None,
     );
     assert_eq!(out[0].kind, RowKind::Departed);
-    assert!(out[0].updates.contains(&("endDate", "2025-01-31".into())));
+    assert!(
+        out[0]
+            .updates
+            .contains(&("endDate".into(), "2025-01-31".into()))
+    );
     let bob = s
         .job("j2")
         .cloned()

@@ -40,9 +40,12 @@ use std::sync::Arc;
 
 mod attr;
 mod blocking;
+mod builtin;
 mod carrot;
+mod catalogue;
 mod config;
 mod conn;
+mod custom_value;
 mod dates;
 mod error;
 mod faults;
@@ -56,17 +59,21 @@ mod lifecycle;
 mod log;
 mod middleware;
 mod model;
+mod money;
 mod people;
 mod persist;
 mod process;
 mod query;
 mod routes;
 mod seed;
+mod seed_custom;
+mod seed_fields;
 mod seed_jobs;
 mod seed_table;
 mod server;
 mod shared;
 mod state;
+mod values;
 mod webhook;
 
 pub use blocking::run_blocking;
@@ -184,20 +191,23 @@ impl Emulator {
     }
 
     /// Every job with a person (FILLED, DEPART or START) as field code -> value (minimal
-    /// format; unset fields and an empty `upcoming` omitted, a non-empty one as JSON text).
+    /// format, custom fields by their code; unset fields and an empty `upcoming` omitted, a
+    /// non-empty one as JSON text, money as `85000 USD`, an option list as `A;B`).
     pub fn jobs(&self) -> Vec<BTreeMap<String, String>> {
         let (state, today) = self.shared.org_now();
+        let codes = fields::FieldCode::every_in(&state.catalogue);
         state
             .jobs()
             .filter(|job| job.person.is_some())
             .map(|job| {
-                fields::FieldCode::every()
+                codes
+                    .iter()
                     .filter_map(|(name, code)| {
                         let value = code.value(job, &state, today)?;
                         if value.as_array().is_some_and(Vec::is_empty) {
                             return None;
                         }
-                        Some((name.to_string(), fields::value_text(&value)))
+                        Some((name.clone(), values::text(&value)))
                     })
                     .collect()
             })
@@ -205,25 +215,36 @@ impl Emulator {
     }
 
     /// Every person, in a job or not (former people too), by person id, as person field code
-    /// -> value (`id`, `jobId`, names, contacts, `startDateOrg`, `endDateOrg`, stored fields;
-    /// unset ones omitted).
+    /// -> value (`id`, `jobId`, names, contacts, `startDateOrg`, `endDateOrg`, stored fields,
+    /// PERSON custom fields; unset ones omitted; text as [`Emulator::jobs`] gives it).
     pub fn people(&self) -> Vec<BTreeMap<String, String>> {
         let (state, _) = self.shared.org_now();
+        let stored = model::STORED.iter().enumerate().filter_map(|(i, name)| {
+            Some((
+                name.to_string(),
+                people::PersonField::Stored(u8::try_from(i).ok()?),
+            ))
+        });
+        let custom = state
+            .catalogue
+            .fields()
+            .filter(|(_, f)| f.entity == catalogue::Entity::Person)
+            .map(|(handle, f)| (f.name.clone(), people::PersonField::Custom(handle)));
+        let codes: Vec<(String, people::PersonField)> = people::ALL
+            .iter()
+            .map(|(name, code)| (name.to_string(), *code))
+            .chain(stored)
+            .chain(custom)
+            .collect();
         people::people_after(&state, None, true)
             .map(|row| {
-                people::ALL
+                codes
                     .iter()
-                    .map(|(name, code)| (*name, *code))
-                    .chain(
-                        model::STORED
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(i, (name, _))| {
-                                Some((*name, people::PersonField::Stored(u8::try_from(i).ok()?)))
-                            }),
-                    )
                     .filter_map(|(name, code)| {
-                        Some((name.to_string(), fields::value_text(&code.value(row)?)))
+                        Some((
+                            name.clone(),
+                            values::text(&code.value(row, &state.catalogue)?),
+                        ))
                     })
                     .collect()
             })
@@ -255,7 +276,8 @@ impl Emulator {
     /// Sets one field of the filled job with this work email, as if someone edited ChartHop
     /// directly. `code` is a settable field code (names, title, contacts, `department`,
     /// `location` (created if new), `manager` (a job id), `manager.contact.workEmail`,
-    /// `startDate`, `employment`); an empty value clears it. Persists like an import does.
+    /// `startDate`, `employment`, a stored field, or a custom field's code, checked by its
+    /// type); an empty value clears it. Persists like an import does.
     ///
     /// Fails with [`Error::UnknownPerson`], [`Error::InvalidField`] for an unsettable code or a
     /// rejected value, or [`Error::Io`] if the state file cannot be written.
@@ -264,15 +286,22 @@ impl Emulator {
             code: code.to_string(),
             message,
         };
-        let attr = fields::FieldCode::parse(code)
-            .and_then(fields::FieldCode::attr)
-            .ok_or_else(|| invalid("not a settable field code".into()))?;
         let (mut state, _) = self.shared.org_now();
+        let attr = fields::FieldCode::parse(code).and_then(fields::FieldCode::attr);
+        let custom = state.catalogue.find(code).map(|(handle, _)| handle);
+        if attr.is_none() && custom.is_none() {
+            return Err(invalid("not a settable field code".into()));
+        }
         let job_id = state
             .job_by_email(work_email)
             .map(|j| j.id.clone())
             .ok_or_else(|| Error::UnknownPerson(work_email.to_string()))?;
-        let resolved = state.resolve(&job_id, attr, value, true).map_err(invalid)?;
+        let resolved = match (attr, custom) {
+            (Some(attr), _) => state.resolve(&job_id, attr, value, true),
+            (None, Some(handle)) => state.resolve_custom(handle, value),
+            (None, None) => Err("not a settable field code".into()),
+        }
+        .map_err(invalid)?;
         state.apply(&job_id, resolved);
         match &self.shared.state_file {
             Some(file) => persist::save(file, &state),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::history::{Change, ChangeStatus, ChangeType, DepartType, Departure, Regret};
-use crate::state::{Attr, JobState, OrgState};
+use crate::state::{JobState, OrgState};
 
 /// When and by what a change is made.
 #[derive(Clone, Copy, Debug)]
@@ -157,8 +157,7 @@ pub fn apply_fields(
     }
     let mut resolved = Vec::new();
     for (code, raw) in fields {
-        let attr = Attr::from_code(code).ok_or_else(|| format!("unknown field `{code}`"))?;
-        resolved.push(state.resolve(job_id, attr, raw, create_groups)?);
+        resolved.push(state.resolve_code(job_id, code, raw, create_groups)?);
     }
     for value in resolved {
         state.apply(job_id, value);

@@ -1,7 +1,8 @@
 //! The plain data of an org: the org itself, groups, users, people and jobs (with their
 //! [`JobState`]), and how they are (de)serialized for the state file, and the table of the
-//! built-in fields a person keeps as plain text ([`STORED`]). No lookups, validation or
-//! transitions here (see `state` and `lifecycle`).
+//! built-in fields a person keeps as plain text ([`STORED`]), and where custom field values
+//! are kept (`custom` on a person or a job). No lookups, validation or transitions here (see
+//! `state` and `lifecycle`).
 //!
 //! Layering: the bottom of the org side; it uses only `dates` (ISO serde helpers).
 
@@ -89,6 +90,11 @@ impl Employment {
             .map_or("FULL", |(_, code, _)| code)
     }
 
+    /// Every type as `(code, label)`, e.g. `("FULL", "Full Time")`: the field's options.
+    pub fn options() -> impl Iterator<Item = (&'static str, &'static str)> {
+        Self::ALL.iter().map(|(_, code, label)| (*code, *label))
+    }
+
     /// Parses the enum (`FULL`) or the UI label (`Full Time`), ignoring case; `None` otherwise.
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
@@ -101,32 +107,30 @@ impl Employment {
     }
 }
 
-/// The other built-in ChartHop fields the emulator keeps as plain text on the person, with the
-/// label an import header may use (ChartHop's documented built-in codes). Matched like the others:
-/// by code or label, ignoring case, spaces and dots.
-pub const STORED: [(&str, &str); 20] = [
-    ("name.middle", "Middle Name"),
-    ("name.prefLast", "Pref Last"),
-    ("contact.mobilePhone", "Mobile Phone"),
-    ("contact.homePhone", "Home Phone"),
-    ("base", "Base"),
-    ("hourly", "Hourly"),
-    ("currency", "Currency"),
-    ("birthdate", "Birth Date"),
-    ("gender", "Gender"),
-    ("ethnicity", "Ethnicity"),
-    ("band", "Band"),
-    ("company", "Company"),
-    ("imageUrl", "Image URL"),
-    ("workAddress.street1", "Work Street"),
-    ("workAddress.city", "Work City"),
-    ("workAddress.state", "Work State"),
-    ("workAddress.country", "Work Country"),
-    ("workAddress.postal", "Work Postal Code"),
-    ("remoteWorkAddress.country", "Remote Work Country"),
-    // Not a built-in: a custom field orgs commonly define. Custom fields are not modeled yet;
-    // this one stands for them so personal data can be followed through a sync in tests.
-    ("nationalId", "National ID"),
+/// The other built-in ChartHop fields the emulator keeps as plain text on the person, by
+/// code (their labels, types and sensitivity are `builtin`'s). Matched like the others: by
+/// code or label, ignoring case, spaces and dots. Custom fields are not here: they are the
+/// org's catalogue (`catalogue`), their values `Person::custom` and `Job::custom`.
+pub const STORED: [&str; 19] = [
+    "name.middle",
+    "name.prefLast",
+    "contact.mobilePhone",
+    "contact.homePhone",
+    "base",
+    "hourly",
+    "currency",
+    "birthdate",
+    "gender",
+    "ethnicity",
+    "band",
+    "company",
+    "imageUrl",
+    "workAddress.street1",
+    "workAddress.city",
+    "workAddress.state",
+    "workAddress.country",
+    "workAddress.postal",
+    "remoteWorkAddress.country",
 ];
 
 /// The person filling a job. Unset values are `None`.
@@ -152,6 +156,10 @@ pub struct Person {
     /// by canonical code.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra: std::collections::BTreeMap<String, String>,
+    /// The values of the org's PERSON custom fields, by canonical code, as served (a string,
+    /// number, boolean, `Money` object or list of option names).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, serde_json::Value>,
     /// The last day worked: set while departing (job state DEPART) and on a former person
     /// (`personEndDate`, `endDateOrg`); cleared by a rehire.
     #[serde(
@@ -201,6 +209,11 @@ impl JobState {
             .map_or("FILLED", |(_, code)| code)
     }
 
+    /// Every state's API spelling, in order.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        Self::ALL.iter().map(|(_, code)| *code)
+    }
+
     /// Parses the API spelling ignoring case and surrounding spaces; `None` otherwise.
     pub fn parse(raw: &str) -> Option<JobState> {
         let raw = raw.trim();
@@ -246,6 +259,10 @@ pub struct Job {
     /// `person` when loaded).
     #[serde(default)]
     pub state: JobState,
+    /// The values of the org's JOB custom fields, by canonical code, as served; they stay with
+    /// the job when its person leaves.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl Job {
@@ -266,6 +283,7 @@ impl Job {
             start_date: None,
             employment: None,
             state,
+            custom: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -1,16 +1,18 @@
 //! People as `findPersons` serves them: everyone in a job (FILLED, DEPART or START) and, with
 //! `includeAll`, former people, in person-id order ([`people_after`]); the person field codes
-//! ([`PersonField`]) and their values.
+//! ([`PersonField`]: built-in ones, and the org's PERSON custom fields) and their values.
 //!
 //! It does not shape rows on the wire or page them (see `routes::persons`). Layering: above
-//! `state` (jobs, the history's former people), `fields` (display names) and `carrot` (it gives
-//! Carrot its field codes through [`Fields`]).
+//! `state` (jobs, the history's former people), `catalogue`, `builtin`, `money`, `fields`
+//! (display names) and `carrot` (it gives Carrot its field codes through [`Fields`]).
 
 use serde_json::Value;
 
 use crate::carrot::Fields;
+use crate::catalogue::{Catalogue, Entity, Kind};
 use crate::fields::display_name;
 use crate::model::STORED;
+use crate::money::Money;
 use crate::state::{Job, OrgState, Person};
 
 /// One person, with their job when they have one.
@@ -53,6 +55,8 @@ pub enum PersonField {
     EndDateOrg,
     /// One of [`STORED`], by index.
     Stored(u8),
+    /// One of the org's PERSON custom fields, by catalogue handle.
+    Custom(u16),
 }
 
 /// Every named code with its canonical spelling.
@@ -86,14 +90,28 @@ impl PersonField {
             .or_else(|| {
                 let i = STORED
                     .iter()
-                    .position(|(code, _)| code.eq_ignore_ascii_case(raw))?;
+                    .position(|code| code.eq_ignore_ascii_case(raw))?;
                 Some(PersonField::Stored(u8::try_from(i).ok()?))
             })
     }
 
-    /// The value of this field for `row` (always a string), or `None` when unset or empty.
-    pub fn value(self, row: PersonRow<'_>) -> Option<Value> {
+    /// Parses a built-in code as [`PersonField::parse`] does, else the code of one of the
+    /// org's PERSON custom fields (ignoring ASCII case); `None` otherwise (a JOB custom field
+    /// is not a person's).
+    pub fn parse_in(raw: &str, catalogue: &Catalogue) -> Option<PersonField> {
+        PersonField::parse(raw).or_else(|| {
+            let (handle, f) = catalogue.find(raw)?;
+            (f.entity == Entity::Person).then_some(PersonField::Custom(handle))
+        })
+    }
+
+    /// The value of this field for `row`, or `None` when unset or empty: a string, but a stored
+    /// MONEY field as the spec's `Money` object and a custom field as stored.
+    pub fn value(self, row: PersonRow<'_>, catalogue: &Catalogue) -> Option<Value> {
         let p = row.person;
+        if let PersonField::Custom(handle) = self {
+            return p.custom.get(&catalogue.get(handle)?.name).cloned();
+        }
         let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
         let text = match self {
             PersonField::Id | PersonField::PersonId => Some(p.id.clone()),
@@ -112,24 +130,36 @@ impl PersonField {
             },
             PersonField::EndDateOrg => date(p.end_date),
             PersonField::Stored(i) => {
-                let code = STORED.get(usize::from(i))?.0;
-                p.extra.get(code).cloned()
+                let code = STORED.get(usize::from(i))?;
+                let text = p.extra.get(*code).cloned().filter(|s| !s.is_empty())?;
+                if crate::builtin::get(code).is_some_and(|f| f.kind == Kind::Money)
+                    && let Some(money) = Money::parse(&text)
+                {
+                    return Some(money.to_value());
+                }
+                Some(text)
             }
+            PersonField::Custom(_) => None,
         };
         text.filter(|s| !s.is_empty()).map(Value::String)
     }
 }
 
 impl Fields for PersonField {
-    fn field(name: &str) -> Option<Self> {
-        PersonField::parse(name)
-    }
-
     fn is_filter(_name: &str) -> Option<(Self, &'static str)> {
         None
     }
 
     const IS_FILTERS: &'static str = "none on people";
+}
+
+/// Every PERSON custom value of `person`, by code, in catalogue order: what a full person
+/// object holds under `fields`.
+pub fn custom_values(person: &Person, catalogue: &Catalogue) -> serde_json::Map<String, Value> {
+    catalogue
+        .fields()
+        .filter_map(|(_, f)| Some((f.name.clone(), person.custom.get(&f.name)?.clone())))
+        .collect()
 }
 
 /// People with a person id strictly greater than `from` (all when `None`), by person id:
@@ -200,7 +230,7 @@ mod tests {
         assert_eq!(ids(true, None), vec!["p1", "p2", "p3"]);
         assert_eq!(ids(true, Some("p1")), vec!["p2", "p3"]);
         let row = people_after(&org, Some("p1"), true).next();
-        let value = |f: &str| row.and_then(|r| PersonField::parse(f)?.value(r));
+        let value = |f: &str| row.and_then(|r| PersonField::parse(f)?.value(r, &org.catalogue));
         assert_eq!(value("endDateOrg"), Some(Value::from("2024-05-31")));
         assert_eq!(value("JOBID"), None);
         assert_eq!(value("name"), Some(Value::from("Ada L")));

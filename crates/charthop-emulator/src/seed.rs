@@ -1,10 +1,12 @@
-//! Loads the seed directory (`org.json`, `groups.csv`, `users.csv`, `jobs.csv`) into an
-//! [`OrgState`] as of a given today, rejecting the first bad value with its file, row and
-//! column. `jobs.csv`'s optional `end_date` and `state` columns seed former people, departing
-//! people (DEPART) and announced hires (START); so does a `start_date` after today.
+//! Loads the seed directory (`org.json`, `groups.csv`, `users.csv`, `jobs.csv`, and the optional
+//! `fields.json` of custom fields) into an [`OrgState`] as of a given today, rejecting the first
+//! bad value with its file, row and column (or field). `jobs.csv`'s optional `end_date` and
+//! `state` columns seed former people, departing people (DEPART) and announced hires (START);
+//! so does a `start_date` after today. A column named by a custom field's code seeds its values.
 //!
 //! Does not read the persisted state file (see `persist`). Layering: above `seed_jobs` (what
-//! a row seeds), `seed_table` (reading the files), `state`, `lifecycle`, `ids` and `error`.
+//! a row seeds), `seed_fields` (the catalogue), `seed_custom` (custom values), `seed_table`
+//! (reading the files), `state`, `lifecycle`, `ids` and `error`.
 
 use std::path::Path;
 
@@ -13,6 +15,7 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::ids;
 use crate::lifecycle;
+use crate::seed_custom::{self, Holder};
 use crate::seed_jobs::{Entry, add_former, check_person_unique, entry, place};
 use crate::seed_table::{Table, read};
 use crate::state::{Group, GroupKind, Org, OrgState, User};
@@ -40,7 +43,8 @@ pub const JOB_COLUMNS: [&str; 15] = [
 /// The optional columns of a seed's `jobs.csv`: `end_date` (ISO, a person's last day) and
 /// `state` (`OPEN`, `FILLED`, `DEPART` or `START`; blank: from the person and the dates).
 /// Besides these, a column named by the code of a field the emulator stores as text
-/// ([`crate::model::STORED`], e.g. `base`, `name.middle`) seeds that field of the person.
+/// ([`crate::model::STORED`], e.g. `base`, `name.middle`) seeds that field of the person, and
+/// one named by a custom field's code (from `fields.json`) seeds that field's value.
 pub const OPTIONAL_JOB_COLUMNS: [&str; 2] = ["end_date", "state"];
 
 /// Reads and validates the seed in `dir`, as of `today`: a row with an empty `job_id` and an
@@ -49,8 +53,9 @@ pub const OPTIONAL_JOB_COLUMNS: [&str; 2] = ["end_date", "state"];
 /// `start_date` is after today is START; an explicit `state` is checked against the row.
 ///
 /// Fails on an unreadable file, a CSV/JSON syntax error, a missing column, a duplicate or
-/// malformed id, an unknown department/location, a dangling manager id, a bad date, state or
-/// employment type, or a state that contradicts the row.
+/// malformed id, an unknown department/location, a dangling manager id, a bad date, amount,
+/// state or employment type, a state that contradicts the row, a bad custom field (see
+/// [`crate::seed_fields::load`]) or a custom value its field refuses.
 pub fn load(dir: &Path, today: NaiveDate) -> Result<OrgState, Error> {
     let org_file = dir.join("org.json");
     let text = read(&org_file)?;
@@ -59,6 +64,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Result<OrgState, Error> {
         source,
     })?;
     let mut state = OrgState::new(org);
+    state.catalogue = crate::seed_fields::load(dir)?;
 
     let file = dir.join("groups.csv");
     for row in Table::read(&file, &["type", "name"])? {
@@ -93,14 +99,17 @@ pub fn load(dir: &Path, today: NaiveDate) -> Result<OrgState, Error> {
     let file = dir.join("jobs.csv");
     let rows = Table::read(&file, &JOB_COLUMNS)?;
     let mut managers = Vec::new();
+    let mut placed = Vec::with_capacity(rows.len());
     for row in &rows {
         let (job, end, state_cell) = match entry(&state, row)? {
             Entry::Former(person) => {
+                placed.push((row, Holder::Former(person.id.clone())));
                 add_former(&mut state, row, person, today)?;
                 continue;
             }
             Entry::Job(job, end, state_cell) => (job, end, state_cell),
         };
+        placed.push((row, Holder::Job(job.id.clone())));
         if state.job(&job.id).is_some() {
             return Err(row.error("job_id", format!("duplicate job id `{}`", job.id)));
         }
@@ -114,6 +123,9 @@ pub fn load(dir: &Path, today: NaiveDate) -> Result<OrgState, Error> {
         {
             return Err(row.error("manager_job_id", format!("no job with id `{manager}`")));
         }
+    }
+    for (row, holder) in &placed {
+        seed_custom::apply(&mut state, row, holder)?;
     }
     lifecycle::advance(&mut state, today);
     Ok(state)

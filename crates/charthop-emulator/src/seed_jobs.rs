@@ -195,12 +195,23 @@ fn person_from_row(row: &Row) -> Result<Person, Error> {
         work_email: opt("work_email"),
         home_email: opt("home_email"),
         work_phone: opt("work_phone"),
-        extra: crate::model::STORED
-            .iter()
-            .filter_map(|(code, _)| Some((code.to_string(), opt(code)?)))
-            .collect(),
+        extra: stored(row)?,
         ..Person::default()
     })
+}
+
+/// The row's stored fields (a column named by a [`crate::model::STORED`] code, e.g. `base`),
+/// checked by type; fails naming the column of a MONEY or DATE cell that does not read.
+fn stored(row: &Row) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    let mut extra = std::collections::BTreeMap::new();
+    for code in crate::model::STORED {
+        let raw = row.get(code);
+        if !raw.is_empty() {
+            let text = crate::state::stored_text(code, raw).map_err(|m| row.error(code, m))?;
+            extra.insert(code.to_string(), text);
+        }
+    }
+    Ok(extra)
 }
 
 fn job_from_row(state: &OrgState, row: &Row) -> Result<Job, Error> {

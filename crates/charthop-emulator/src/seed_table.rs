@@ -31,9 +31,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The trimmed cell of `column` (matched ignoring ASCII case, as the header is read);
+    /// empty when the file has no such column.
     pub fn get(&self, column: &str) -> &str {
         self.index
-            .get(column)
+            .get(&column.to_ascii_lowercase())
             .and_then(|&i| self.record.get(i))
             .map_or("", str::trim)
     }

@@ -39,6 +39,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(routes::process::get_process).patch(routes::process::update_process),
         )
         .route("/v1/user", get(routes::users::find_users))
+        .route("/v1/org/{org_id}/field", get(routes::fields::find_fields))
+        .route(
+            "/v1/org/{org_id}/field/built-in",
+            get(routes::fields::get_builtin_fields),
+        )
         .route(
             "/v1/app/org/{org_id}/install/{app_user_id}/run",
             post(routes::app::run_installed_app),

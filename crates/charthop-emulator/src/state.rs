@@ -6,9 +6,12 @@
 //! ([`OrgState::resolve`] validates a raw value without mutating, then [`OrgState::apply`]
 //! stores it), which keeps an import row atomic without cloning the org.
 //!
-//! Layering: above `model` (the data and the stored-field table), `attr`, `history`, `dates`
-//! and `ids`; below `lifecycle`, `fields`, `people`, `import_csv`, `seed`, `persist` and the
-//! HTTP side, none of which it uses.
+//! Custom fields' values are checked and stored by the child module `state_custom.rs`.
+//!
+//! Layering: above `model` (the data and the stored-field table), `attr`, `catalogue`,
+//! `builtin` (stored fields' types), `custom_value`, `money`, `history`, `dates` and `ids`;
+//! below `lifecycle`, `fields`, `people`, `import_csv`, `seed`, `persist` and the HTTP side,
+//! none of which it uses.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -19,8 +22,13 @@ use serde::{Deserialize, Serialize};
 pub use crate::attr::{Attr, Resolved};
 pub use crate::model::{Employment, Group, GroupKind, Job, JobState, Org, Person, User};
 
+use crate::catalogue::{Catalogue, Kind};
 use crate::history::History;
 use crate::ids;
+use crate::money::Money;
+
+#[path = "state_custom.rs"]
+mod custom;
 
 /// The whole org. Jobs are kept sorted by id; indexes map lower-cased work emails of people
 /// in jobs, and person ids, to job ids.
@@ -38,6 +46,9 @@ pub struct OrgState {
     /// the system's UTC date.
     #[serde(default, with = "crate::dates::iso_opt")]
     pub clock: Option<NaiveDate>,
+    /// The org's custom fields (options added by imports included).
+    #[serde(default)]
+    pub catalogue: Catalogue,
     #[serde(skip)]
     by_email: HashMap<String, String>,
     #[serde(skip)]
@@ -54,6 +65,7 @@ impl OrgState {
             jobs: BTreeMap::new(),
             history: History::default(),
             clock: None,
+            catalogue: Catalogue::default(),
             by_email: HashMap::new(),
             by_person: BTreeMap::new(),
         }
@@ -202,7 +214,8 @@ impl OrgState {
     /// An empty `raw` resolves to [`Resolved::Clear`].
     ///
     /// Fails with a one-sentence message for: an unknown group (unless `create_groups`), an
-    /// unknown manager, a job managing itself, a bad date or employment type.
+    /// unknown manager, a job managing itself, a bad date or employment type, a stored MONEY
+    /// field's cell that is not an amount of money or a stored DATE field's that is not a date.
     pub fn resolve(
         &self,
         job_id: &str,
@@ -261,6 +274,7 @@ impl OrgState {
                 )),
                 _ => Ok(Resolved::Text(attr, raw.to_string())),
             },
+            Attr::Stored(_) => stored(attr, raw),
             _ => Ok(Resolved::Text(attr, raw.to_string())),
         }
     }
@@ -277,6 +291,7 @@ impl OrgState {
     /// job does not exist.
     pub fn apply(&mut self, job_id: &str, value: Resolved) -> bool {
         let value = match value {
+            Resolved::Custom(set) => return self.store_custom(job_id, set),
             Resolved::Group(kind, Err(name)) => {
                 let id = match self.find_group(kind, &name) {
                     Some(g) => g.id.clone(),
@@ -312,6 +327,7 @@ fn set_on_job(job: &mut Job, value: Resolved) {
         Resolved::Employment(e) => return job.employment = Some(e),
         Resolved::Text(attr, v) => (attr, Some(v)),
         Resolved::Clear(attr) => (attr, None),
+        Resolved::Custom(_) => return,
     };
     match attr {
         Attr::Title => return job.title = text,
@@ -343,6 +359,30 @@ fn set_on_job(job: &mut Job, value: Resolved) {
         _ => &mut person.employee_id,
     };
     *slot = text;
+}
+
+/// A stored field's value, checked by its built-in type (see [`stored_text`]).
+fn stored(attr: Attr, raw: &str) -> Result<Resolved, String> {
+    stored_text(attr.code(), raw).map(|text| Resolved::Text(attr, text))
+}
+
+/// The text a stored field (`code`, one of [`crate::model::STORED`]) keeps for the cell `raw`,
+/// checked by its built-in type: a MONEY field's as `85000 USD` (an amount without a currency is
+/// in dollars), a DATE field's as ISO, any other as given (trimmed).
+///
+/// Fails with a message naming the field and the cell when a MONEY cell is not an amount of
+/// money or a DATE cell is not M/D/YYYY or YYYY-MM-DD.
+pub fn stored_text(code: &str, raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    match crate::builtin::get(code).map(|f| f.kind) {
+        Some(Kind::Money) => Money::parse(raw).map(|m| m.text()).ok_or_else(|| {
+            format!("`{code}` `{raw}` is not an amount of money (`85000` or `85000 USD`)")
+        }),
+        Some(Kind::Date) => parse_date(raw)
+            .map(|d| d.to_string())
+            .ok_or_else(|| format!("`{code}` `{raw}` is not M/D/YYYY or YYYY-MM-DD")),
+        _ => Ok(raw.to_string()),
+    }
 }
 
 /// Parses an import cell's date: `M/D/YYYY` or `YYYY-MM-DD` (see [`crate::dates::parse_cell`]).

@@ -20,16 +20,18 @@ pub async fn requests(State(shared): State<Arc<Shared>>) -> Json<Vec<RequestReco
     Json(lock(&shared.log).clone())
 }
 
-/// Every job (open ones too) in minimal format with every field code.
+/// Every job (open ones too) in minimal format with every field code (custom fields too).
 pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
     let (state, today) = shared.org_now();
+    let codes = crate::fields::FieldCode::every_in(&state.catalogue);
     let rows = state
         .jobs()
         .map(|job| {
             Value::Object(
-                crate::fields::FieldCode::every()
+                codes
+                    .iter()
                     .filter_map(|(name, code)| {
-                        Some((name.to_string(), code.value(job, &state, today)?))
+                        Some((name.clone(), code.value(job, &state, today)?))
                     })
                     .collect(),
             )

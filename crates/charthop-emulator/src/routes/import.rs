@@ -27,7 +27,8 @@ use crate::{ids, persist};
 const LISTED_ERRORS: usize = 5;
 
 /// Accepts an upload and starts its process. 400 for a bad flag value, a missing `file` part,
-/// a non-UTF-8 file or a bad header; 404 for another org. With the `process_never_finishes`
+/// a non-UTF-8 file or a bad header (among them a custom field that cannot be imported);
+/// 404 for another org. With the `process_never_finishes`
 /// fault the process goes RUNNING and stays there, applying nothing.
 pub async fn import_data_csv(
     State(shared): State<Arc<Shared>>,
@@ -64,7 +65,8 @@ pub async fn import_data_csv(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    let csv = import_csv::parse(&text).map_err(ApiError::bad_request)?;
+    let csv =
+        import_csv::parse(&text, &lock(&shared.org).catalogue).map_err(ApiError::bad_request)?;
 
     let id = ids::new_id();
     let mut process = Process::pending(

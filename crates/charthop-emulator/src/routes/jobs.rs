@@ -1,5 +1,6 @@
 //! `findJobs`: `GET /v2/org/{orgId}/job` with `fields`, `format`, `q`, `limit`, `from`, and the
-//! row shaping (`format=minimal` flat, `json` nested) `findPersons` shares.
+//! row shaping (`format=minimal` flat, `json` nested; custom values under `fields` in full
+//! objects) `findPersons` shares.
 
 use std::sync::Arc;
 
@@ -9,17 +10,21 @@ use serde_json::{Map, Value};
 
 use crate::carrot;
 use crate::faults::Fault;
-use crate::fields::{DEFAULT_FIELDS, FieldCode, value_text};
+use crate::fields::{DEFAULT_FIELDS, FieldCode, custom_values};
 use crate::query::{last_param, query_pairs};
 use crate::shared::{ActiveFaults, ApiError, Shared};
+use crate::values::texts;
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;
 
 /// Answers `{"data":[rows], "next": last id}` (`next` only when more rows remain), rows sorted
 /// by job id and strictly after `from`. `date` (YYYY-MM-DD) is the day computed fields such as
-/// `tenure` are taken at (the emulator keeps no history, so the jobs are today's). 400 on an
-/// unknown field, a bad `format`, `limit`, `date` or `q`.
+/// `tenure` are taken at (the emulator keeps no history, so the jobs are today's). The org's
+/// custom fields are codes like the built-in ones (in `fields=`, flat under their code, and in
+/// `q`); without `fields=`, a row is a full job object whose custom values (the job's and its
+/// person's) are under `fields`. 400 on an unknown field, a bad `format`, `limit`, `date` or
+/// `q`.
 ///
 /// Faults: `empty_page` answers no rows with a `next` that still leads to them;
 /// `repeat_cursor` answers `next` equal to the `from` sent.
@@ -33,13 +38,18 @@ pub async fn find_jobs(
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
     let param = |name: &str| last_param(&params, name);
+    let (state, now) = shared.org_now();
+    let catalogue = &state.catalogue;
 
-    let fields = parse_fields(param("fields").unwrap_or(DEFAULT_FIELDS))?;
+    let full = param("fields").is_none();
+    let fields = parse_codes(param("fields").unwrap_or(DEFAULT_FIELDS), |code| {
+        FieldCode::parse_in(code, catalogue)
+    })?;
     let minimal = is_minimal(param("format"))?;
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let filter = param("q")
         .filter(|q| !q.trim().is_empty())
-        .map(carrot::parse)
+        .map(|q| carrot::parse(q, catalogue))
         .transpose()
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
@@ -57,11 +67,13 @@ pub async fn find_jobs(
         return Ok(Json(serde_json::json!({ "data": [], "next": next })));
     }
 
-    let (state, now) = shared.org_now();
     let today = as_of.unwrap_or(now);
     let mut matching = state.jobs_after(from).filter(|job| {
         filter.as_ref().is_none_or(|f| {
-            f.matches(&|code| code.value(job, &state, today).map(|v| value_text(&v)))
+            f.matches(&|code| {
+                code.value(job, &state, today)
+                    .map_or_else(Vec::new, |v| texts(&v))
+            })
         })
     });
     let page: Vec<_> = matching.by_ref().take(limit).collect();
@@ -72,7 +84,11 @@ pub async fn find_jobs(
             let values = fields
                 .iter()
                 .filter_map(|(key, code)| Some((key.as_str(), code.value(job, &state, today)?)));
-            shape(values, minimal)
+            let mut row = shape(values, minimal);
+            if full {
+                with_custom(&mut row, custom_values(job, catalogue));
+            }
+            row
         })
         .collect();
     let mut body = Map::new();
@@ -87,9 +103,12 @@ pub async fn find_jobs(
     Ok(Json(Value::Object(body)))
 }
 
-/// Splits `fields` on commas, keeping each code as the client spelled it.
-fn parse_fields(raw: &str) -> Result<Vec<(String, FieldCode)>, ApiError> {
-    parse_codes(raw, FieldCode::parse)
+/// Puts a full object's custom values under `fields` (the spec's `Job.fields` /
+/// `Person.fields`: code -> value; an empty object when none is set).
+pub fn with_custom(row: &mut Value, values: Map<String, Value>) {
+    if let Some(object) = row.as_object_mut() {
+        object.insert("fields".into(), Value::Object(values));
+    }
 }
 
 /// Splits a `fields` list on commas and parses each code with `parse`, keeping each code as
@@ -198,8 +217,8 @@ mod tests {
 
     #[test]
     fn fields_keep_client_spelling_and_reject_unknown() {
-        let parsed = parse_fields("JobId, contact.WORKEMAIL").unwrap_or_default();
+        let parsed = parse_codes("JobId, contact.WORKEMAIL", FieldCode::parse).unwrap_or_default();
         assert_eq!(parsed[1].0, "contact.WORKEMAIL");
-        assert!(parse_fields("jobId,salary").is_err());
+        assert!(parse_codes("jobId,salary", FieldCode::parse).is_err());
     }
 }

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod app;
 pub mod changes;
+pub mod fields;
 pub mod import;
 pub mod jobs;
 pub mod persons;

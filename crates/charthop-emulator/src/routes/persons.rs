@@ -9,18 +9,20 @@ use serde_json::{Map, Value};
 
 use crate::carrot;
 use crate::faults::Fault;
-use crate::fields::value_text;
-use crate::people::{DEFAULT_FIELDS, PersonField, people_after};
+use crate::people::{DEFAULT_FIELDS, PersonField, custom_values, people_after};
 use crate::query::{last_param, query_pairs};
-use crate::routes::jobs::{is_minimal, parse_codes, shape};
+use crate::routes::jobs::{is_minimal, parse_codes, shape, with_custom};
 use crate::shared::{ActiveFaults, ApiError, Shared};
+use crate::values::texts;
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;
 
 /// Answers `{"data":[rows], "next": last person id}` (`next` only when more rows remain), rows
 /// sorted by person id and strictly after `from`: people in a job (FILLED, DEPART or START),
-/// and with `includeAll=true` former people too. 400 on an unknown field, a bad `format`,
+/// and with `includeAll=true` former people too. The org's PERSON custom fields are codes like
+/// the built-in ones; without `fields=`, a row is a full person object with its custom values
+/// under `fields`. 400 on an unknown field (a JOB custom field among them), a bad `format`,
 /// `limit`, `includeAll` or `q` (Carrot over person fields; no `is:` filters).
 ///
 /// Faults, as for `findJobs`: `empty_page` answers no rows with a `next` that still leads to
@@ -35,10 +37,12 @@ pub async fn find_persons(
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
     let param = |name: &str| last_param(&params, name);
-    let fields = parse_codes(
-        param("fields").unwrap_or(DEFAULT_FIELDS),
-        PersonField::parse,
-    )?;
+    let (state, _) = shared.org_now();
+    let catalogue = &state.catalogue;
+    let full = param("fields").is_none();
+    let fields = parse_codes(param("fields").unwrap_or(DEFAULT_FIELDS), |code| {
+        PersonField::parse_in(code, catalogue)
+    })?;
     let minimal = is_minimal(param("format"))?;
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let include_all = match param("includeAll") {
@@ -53,7 +57,7 @@ pub async fn find_persons(
     };
     let filter = param("q")
         .filter(|q| !q.trim().is_empty())
-        .map(carrot::parse_for::<PersonField>)
+        .map(|q| carrot::parse_for(q, &|name| PersonField::parse_in(name, catalogue)))
         .transpose()
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
@@ -62,11 +66,13 @@ pub async fn find_persons(
         return Ok(Json(serde_json::json!({ "data": [], "next": next })));
     }
 
-    let (state, _) = shared.org_now();
     let mut matching = people_after(&state, from, include_all).filter(|row| {
-        filter
-            .as_ref()
-            .is_none_or(|f| f.matches(&|code| code.value(*row).map(|v| value_text(&v))))
+        filter.as_ref().is_none_or(|f| {
+            f.matches(&|code| {
+                code.value(*row, catalogue)
+                    .map_or_else(Vec::new, |v| texts(&v))
+            })
+        })
     });
     let page: Vec<_> = matching.by_ref().take(limit).collect();
     let more = matching.next().is_some();
@@ -75,8 +81,12 @@ pub async fn find_persons(
         .map(|row| {
             let values = fields
                 .iter()
-                .filter_map(|(key, code)| Some((key.as_str(), code.value(*row)?)));
-            shape(values, minimal)
+                .filter_map(|(key, code)| Some((key.as_str(), code.value(*row, catalogue)?)));
+            let mut shaped = shape(values, minimal);
+            if full {
+                with_custom(&mut shaped, custom_values(row.person, catalogue));
+            }
+            shaped
         })
         .collect();
     let mut body = Map::new();

@@ -15,8 +15,8 @@ use crate::shared::{ApiError, Shared, lock};
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;
 
-/// `{"data":[User], "next"?}`. 400 for a bad `limit`, `sort` or `inviteStatus`; 404 when
-/// `orgId` names another org.
+/// `{"data":[User], "next"?}`, sorted by `sort` (default `id`; see [`SORT_KEYS`]). 400 for a
+/// bad `limit`, `sort` or `inviteStatus`; 404 when `orgId` names another org.
 pub async fn find_users(
     State(shared): State<Arc<Shared>>,
     RawQuery(raw): RawQuery,
@@ -111,12 +111,30 @@ fn text(v: &Value, key: &str) -> String {
         .to_string()
 }
 
-/// Sorts by `id`, `name` (last, first) or `email`; a leading `-` reverses. 400 otherwise.
+/// The sort keys the spec documents for `findUsers`.
+const SORT_KEYS: [&str; 6] = [
+    "id",
+    "name",
+    "email",
+    "inviteStatus",
+    "activeAt",
+    "updateAt",
+];
+
+/// Sorts by one of [`SORT_KEYS`] (`name`: last, then first name), ties in id order; a leading
+/// `-` reverses. Every user here has joined and none carries an activity or update time, so
+/// `inviteStatus`, `activeAt` and `updateAt` leave the id order. 400 for any other key.
 fn sort(users: &mut [Value], spec: &str) -> Result<(), ApiError> {
     let (desc, key) = match spec.strip_prefix('-') {
         Some(k) => (true, k),
         None => (false, spec),
     };
+    if !SORT_KEYS.contains(&key) {
+        return Err(ApiError::bad_request(format!(
+            "sort `{spec}` must be one of {} (with `-` for descending)",
+            SORT_KEYS.join(", ")
+        )));
+    }
     let key_of = |u: &Value| -> String {
         match key {
             "name" => format!(
@@ -125,17 +143,40 @@ fn sort(users: &mut [Value], spec: &str) -> Result<(), ApiError> {
                 text(&u["name"], "first").to_lowercase()
             ),
             "email" => text(u, "email").to_lowercase(),
-            _ => text(u, "id"),
+            "id" => String::new(),
+            other => text(u, other),
         }
     };
-    if !["id", "name", "email"].contains(&key) {
-        return Err(ApiError::bad_request(format!(
-            "sort `{spec}` must be id, name or email (with `-` for descending)"
-        )));
-    }
-    users.sort_by_key(|u| key_of(u));
+    users.sort_by_cached_key(|u| (key_of(u), text(u, "id")));
     if desc {
         users.reverse();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_sort_key_is_accepted_and_others_are_not() {
+        let mut users = vec![
+            json!({"id": "b", "name": {"first": "Zoe", "last": "Adams"}, "email": "z@x"}),
+            json!({"id": "a", "name": {"first": "Al", "last": "Young"}, "email": "a@x"}),
+        ];
+        let ids = |u: &[Value]| u.iter().map(|u| text(u, "id")).collect::<Vec<_>>();
+        for (spec, want) in [
+            ("id", ["a", "b"]),
+            ("-id", ["b", "a"]),
+            ("name", ["b", "a"]),
+            ("email", ["a", "b"]),
+            ("inviteStatus", ["a", "b"]),
+            ("-activeAt", ["b", "a"]),
+            ("updateAt", ["a", "b"]),
+        ] {
+            sort(&mut users, spec).unwrap_or_else(|e| panic!("{spec}: {e:?}"));
+            assert_eq!(ids(&users), want, "{spec}");
+        }
+        assert!(sort(&mut users, "loginAt").is_err());
+    }
 }

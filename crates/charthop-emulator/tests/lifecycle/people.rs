@@ -55,7 +55,7 @@ async fn find_persons_pages_by_person_id_and_include_all_adds_former_people() {
         olga["data"],
         json!([{"id": "7b00000000000000000000d3", "name": "Olga Former",
             "contact": {"workEmail": "olga@test.example", "employee": "1103"},
-            "startDateOrg": "2018-04-01", "endDateOrg": "2024-06-30"}])
+            "startDateOrg": "2018-04-01", "endDateOrg": "2024-06-30", "fields": {}}])
     );
     let (_, none) = h.get(&format!("/v2/org/{ORG}/person?q=endDateOrg:*")).await;
     assert_eq!(
