@@ -94,8 +94,14 @@ fn check_org_reads_only_and_says_what_it_adjusted() {
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
     assert!(err.contains("every field is one of the org's"), "{err}");
-    assert!(err.contains("`nationalid` is spelled `nationalId` in ChartHop"), "{err}");
-    assert!(err.contains("`nationalId` is sensitive in ChartHop: masked"), "{err}");
+    assert!(
+        err.contains("`nationalid` is spelled `nationalId` in ChartHop"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`nationalId` is sensitive in ChartHop: masked"),
+        "{err}"
+    );
     let writes = emu
         .requests()
         .into_iter()

@@ -281,6 +281,41 @@ fn the_nightly_story_converges_night_after_night() {
         dated += 1;
     }
     assert!(dated > 50, "{dated} changes checked");
+    // The org's custom fields landed for the new hires: the enum as its option's name, the
+    // date on the person.
+    let jobs = roster_by_email(&emu);
+    let people_by_email: BTreeMap<String, BTreeMap<String, String>> = emu
+        .people()
+        .into_iter()
+        .filter_map(|p| Some((p.get("contact.workEmail")?.to_lowercase(), p)))
+        .collect();
+    let hires: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["category"] == "new_hire")
+        .collect();
+    assert!(hires.len() > 30);
+    for r in hires {
+        let email = r["target"]["contact.workEmail"]
+            .as_str()
+            .unwrap_or_default();
+        let category = r["target"]["workerCategory"].as_str().unwrap_or_default();
+        assert!(
+            category.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+            "{r:#}"
+        );
+        assert_eq!(
+            jobs[email].get("workerCategory").map(String::as_str),
+            Some(category)
+        );
+        assert_eq!(
+            people_by_email[email]
+                .get("seniorityDate")
+                .map(String::as_str),
+            r["target"]["seniorityDate"].as_str(),
+            "{email}"
+        );
+    }
+
     // The rehire brought the same ChartHop person back: one person with that email, the one
     // who had left.
     let rehire = rows
