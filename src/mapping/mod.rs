@@ -167,6 +167,15 @@ impl Mapping {
         kinds
     }
 
+    /// One line per enum field some of whose values matched an option only with case or
+    /// spacing aside, for the plan's notes (counts and one example; see `options`).
+    pub fn respelled_values(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter_map(|f| f.options.as_ref()?.respelled())
+            .collect()
+    }
+
     /// True when the mapping owns the start date (else ChartHop is asked not to move hire
     /// dates: `disableSyncHireDate`).
     pub fn owns_start_date(&self) -> bool {

@@ -5,19 +5,42 @@
 //! (`shouldAutoAddValue`). A multi-enum's values are separated by `;`.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::charthop::EnumValue;
 
 /// An enum field's options.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct EnumOptions {
     field: String,
     /// Squashed name or label -> the option's name.
     by_key: HashMap<String, String>,
     /// The options' names, in the catalogue's order (for messages).
     names: Vec<String>,
+    /// The options' labels as written.
+    labels: Vec<String>,
     multi: bool,
     auto_add: bool,
+    /// Values matched only with case or spacing aside (neither the option's name nor its
+    /// label as written): how many, and the first (value, option) for the report.
+    respelled: AtomicUsize,
+    example: Mutex<Option<(String, String)>>,
+}
+
+impl Clone for EnumOptions {
+    fn clone(&self) -> EnumOptions {
+        EnumOptions {
+            field: self.field.clone(),
+            by_key: self.by_key.clone(),
+            labels: self.labels.clone(),
+            names: self.names.clone(),
+            multi: self.multi,
+            auto_add: self.auto_add,
+            respelled: AtomicUsize::new(self.respelled.load(Ordering::Relaxed)),
+            example: Mutex::new(self.example.lock().ok().and_then(|e| e.clone())),
+        }
+    }
 }
 
 /// Lower case, surrounding space off, inner runs of whitespace as one space.
@@ -44,8 +67,11 @@ impl EnumOptions {
             field: field.to_string(),
             by_key,
             names: values.iter().map(|v| v.name.clone()).collect(),
+            labels: values.iter().filter_map(|v| v.label.clone()).collect(),
             multi,
             auto_add,
+            respelled: AtomicUsize::new(0),
+            example: Mutex::new(None),
         }
     }
 
@@ -56,6 +82,27 @@ impl EnumOptions {
             return Some(name);
         }
         self.by_key.get(&squash(value)).map(String::as_str)
+    }
+
+    /// Counts a value matched to `option` only with case or spacing aside.
+    fn note_respelled(&self, value: &str, option: &str) {
+        if self.respelled.fetch_add(1, Ordering::Relaxed) == 0
+            && let Ok(mut e) = self.example.lock()
+        {
+            *e = Some((value.to_string(), option.to_string()));
+        }
+    }
+
+    /// How many values were matched to an option only with case or spacing aside, and the
+    /// first of them with its option: a line for the plan's report, or `None` when none was.
+    pub fn respelled(&self) -> Option<String> {
+        let n = self.respelled.load(Ordering::Relaxed);
+        let example = self.example.lock().ok().and_then(|e| e.clone());
+        let (value, option) = example.filter(|_| n > 0)?;
+        Some(format!(
+            "{n} value(s) of `{}` matched an option only with case or spacing aside (e.g. `{value}` -> `{option}`): written as the option",
+            self.field
+        ))
     }
 
     /// The allowed options, for messages: the first 20 names, then how many more.
@@ -100,7 +147,12 @@ impl EnumOptions {
                 out.push(';');
             }
             match self.option(part) {
-                Some(name) => out.push_str(name),
+                Some(name) => {
+                    if !self.labels.iter().any(|l| l.as_str() == *part) && name != *part {
+                        self.note_respelled(part, name);
+                    }
+                    out.push_str(name);
+                }
                 None if self.auto_add => out.push_str(part),
                 None => {
                     return Err(format!(
@@ -151,6 +203,15 @@ mod tests {
         let mut b = String::from("Seasonal");
         assert_eq!(options(false, true).normalize(&mut b), Ok(()));
         assert_eq!(b, "Seasonal");
+        assert!(
+            o.respelled().is_some_and(
+                |r| r.contains("2 value(s)") && r.contains("`full   time` -> `FULL_TIME`")
+            ),
+            "{:?}",
+            o.respelled()
+        );
+        let mut b = String::from("Full Time");
+        assert_eq!(options(false, false).normalize(&mut b), Ok(()));
         let mut b = String::from("Full Time; part time");
         assert_eq!(options(true, false).normalize(&mut b), Ok(()));
         assert_eq!(b, "FULL_TIME;PART_TIME");

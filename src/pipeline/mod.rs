@@ -112,6 +112,13 @@ pub async fn plan(
         handoff::diff_into(prepared, &roster, &mapped.spool, &mut writer, kept.as_mut())
             .map_err(|e| diff_error(&req.out, &e))?;
     outline.summary.skipped = mapped.skipped;
+    for message in mapped.mapping.respelled_values() {
+        outline.notes.push(diff::Note {
+            kind: "enum_spelling".into(),
+            rows: Vec::new(),
+            message,
+        });
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "export compared with the roster"

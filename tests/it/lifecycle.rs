@@ -481,3 +481,80 @@ fn unreadable_or_contradictory_lifecycle_rows_say_which_cell_and_what_to_do() {
     assert_eq!(s["new_hires"].as_u64(), Some(count("new_hire")));
     assert_eq!(s["updates"].as_u64(), Some(count("update")));
 }
+
+/// The org's enum field through a real export: a value spelled with another case and spacing
+/// is written as the option and reported once; a value that is no option rejects its row,
+/// naming the allowed ones; the other rows go on.
+#[test]
+fn enum_values_take_the_options_spelling_and_unknown_ones_reject_their_row() {
+    let emu = start();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(fixture("payroll/adp-wfn.csv")).expect("export");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Rows 2 and 3 of the export (lines 1 and 2 after the header).
+    let respelled = lines[1].replacen(",Full Time,", ",FULL TIME,", 1);
+    assert_ne!(respelled, lines[1], "row 2 is full time");
+    lines[1] = respelled;
+    let unknown =
+        lines[2]
+            .replacen(",Full Time,", ",Seasonal,", 1)
+            .replacen(",Part Time,", ",Seasonal,", 1);
+    assert_ne!(unknown, lines[2]);
+    lines[2] = unknown;
+    let input = tmp.path().join("adp.csv");
+    std::fs::write(&input, lines.join("\r\n") + "\r\n").expect("write");
+    // The mapping without `employment` (whose own map would refuse `Seasonal` first) and its
+    // examples, beside copies of its lookup files.
+    let text = std::fs::read_to_string(mapping("adp-wfn.toml")).expect("mapping");
+    let text = &text[..text.find("[[tests]]").expect("its tests")];
+    let start = text.find("[fields.employment]").expect("employment");
+    let end = start + text[start..].find("\n\n").expect("its end");
+    let m = tmp.path().join("adp-wfn.toml");
+    std::fs::write(&m, format!("{}{}", &text[..start], &text[end + 2..])).expect("write");
+    for f in ["adp-wfn-departments.csv", "adp-termination-reasons.csv"] {
+        std::fs::copy(mapping(f), tmp.path().join(f)).expect("a lookup file");
+    }
+    let out = run(night(&emu, tmp.path(), NIGHT).args([
+        "plan",
+        "--input",
+        input.to_str().unwrap_or_default(),
+        "--mapping",
+        m.to_str().unwrap_or_default(),
+        "--out",
+        "p",
+    ]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc = plan_json(&tmp.path().join("p"));
+    let row = |n: u64| {
+        doc["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["row"].as_u64() == Some(n))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // `FULL TIME` is ChartHop's `FULL_TIME`, which the seed holds: nothing to change.
+    assert_eq!(row(2)["category"], "unchanged", "{:#}", row(2));
+    let reason = row(3)["reason"].as_str().unwrap_or_default().to_string();
+    assert_eq!(row(3)["category"], "rejected", "{:#}", row(3));
+    assert!(
+        reason.contains("`Seasonal` is not an option of `workerCategory`")
+            && reason.contains("`FULL_TIME`"),
+        "{reason}"
+    );
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("enum_spelling") && notes.contains("`FULL TIME` -> `FULL_TIME`"),
+        "{notes}"
+    );
+    assert!(
+        stderr(&out).contains("note: 1 value(s) of `workerCategory`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        doc["summary"]["updates"].as_u64().unwrap_or(0) > 50,
+        "the other rows go on"
+    );
+}
