@@ -26,7 +26,7 @@ use crate::progress::Progress;
 pub const ROSTER_QUERY: &str = "open:filled || is:start";
 
 /// The person fields asked of `findPersons` besides the mapping's key and the work email.
-pub const PERSON_FIELDS: [&str; 3] = ["name", "contact.workEmail", "endDateOrg"];
+pub const PERSON_FIELDS: [&str; 4] = ["name", "contact.workEmail", "endDateOrg", "jobId"];
 
 /// Fetches every filled job with `fields` (plus `jobId` and `name`), `page_size` rows a page,
 /// indexing the fields of `indexes` as the pages arrive (see [`Roster::with_indexes`]).

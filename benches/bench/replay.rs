@@ -60,7 +60,11 @@ async fn find_persons() -> Response {
 
 /// `findFields`: the bench org's catalogue.
 async fn find_fields() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], bench_data::catalogue_page()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        bench_data::catalogue_page(),
+    )
+        .into_response()
 }
 
 /// Serves `pages` on 127.0.0.1 (an ephemeral port) on the current runtime; returns the base

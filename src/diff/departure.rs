@@ -18,12 +18,11 @@ use crate::mapping::Desired;
 /// The roster fields a departure is compared with.
 pub const DEPARTURE_FIELDS: [&str; 3] = ["state", "personEndDate", "upcoming"];
 
-/// The roster fields the diff reads besides the mapping's own: `personId` (who is in a job,
-/// so a former-people match never takes a current person), and, when the mapping reads
-/// departures, what ChartHop already records of one ([`DEPARTURE_FIELDS`]).
+/// The roster fields the diff reads besides the mapping's own: when the mapping reads
+/// departures, what ChartHop already records of one ([`DEPARTURE_FIELDS`]); none otherwise.
 pub fn lifecycle_fields(mapping: &crate::mapping::Mapping) -> impl Iterator<Item = &'static str> {
     let departures = mapping.departure.is_some();
-    std::iter::once("personId").chain(DEPARTURE_FIELDS.into_iter().filter(move |_| departures))
+    DEPARTURE_FIELDS.into_iter().filter(move |_| departures)
 }
 
 /// The departure (or nothing) for a matched person leaving on `date`.

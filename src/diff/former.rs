@@ -3,10 +3,9 @@
 //! belongs to a former person brings that person back.
 //!
 //! A former person is one in the list with a last day in the org (`endDateOrg`) and no job in
-//! the roster (their person id is no roster job's `personId`).
+//! the roster (the `jobId` `findPersons` gives them, if any, is no roster job's).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::fetch::{Column, Roster};
 use crate::textindex::{Fold, TextIndex};
@@ -19,8 +18,9 @@ pub(super) struct Former<'a> {
     end_col: Option<Column>,
     by_key: Cow<'a, TextIndex>,
     by_email: Cow<'a, TextIndex>,
-    /// Person ids that hold a job in the roster: not former.
-    current: HashSet<&'a str>,
+    /// The job each person holds (`findPersons`' `jobId`), to leave out anyone in the roster.
+    job_col: Option<Column>,
+    roster: &'a Roster,
 }
 
 /// Who a row is among the former people.
@@ -49,14 +49,6 @@ impl<'a> Former<'a> {
                 Cow::Owned(ix)
             }
         };
-        let current = match roster.column("personId") {
-            Some(c) => roster
-                .iter()
-                .map(|p| p.value(c))
-                .filter(|v| !v.is_empty())
-                .collect(),
-            None => HashSet::new(),
-        };
         Former {
             people,
             key_col,
@@ -64,7 +56,8 @@ impl<'a> Former<'a> {
             end_col: people.column("endDateOrg"),
             by_key: index(key_code, key_col, Fold::Trim),
             by_email: index(super::keys::WORK_EMAIL, email_col, Fold::TrimLower),
-            current,
+            job_col: people.column("jobId"),
+            roster,
         }
     }
 
@@ -100,7 +93,8 @@ impl<'a> Former<'a> {
     fn is_former(&self, i: usize) -> bool {
         let p = self.people.person(i);
         let ended = self.end_col.is_some_and(|c| !p.value(c).trim().is_empty());
-        ended && !self.current.contains(p.job_id())
+        let job = self.job_col.map_or("", |c| p.value(c).trim());
+        ended && (job.is_empty() || self.roster.find_job(job).is_none())
     }
 
     /// A former person's id, work email, name and last day.

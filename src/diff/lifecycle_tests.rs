@@ -105,7 +105,8 @@ fn people() -> Roster {
         {"id":"pf1","name":"Former One","contact.employee":"50","contact.workEmail":"f1@x.com","endDateOrg":"2023-06-30"},
         {"id":"pf2","name":"Former Two","contact.employee":"60","contact.workEmail":"f2@x.com","endDateOrg":"2022-01-31"},
         {"id":"pf3","name":"Former Three","contact.employee":"61","contact.workEmail":"f3@x.com","endDateOrg":"2021-01-31"},
-        {"id":"p1","name":"P1","contact.employee":"1","contact.workEmail":"a@x.com"}]}"#;
+        {"id":"p1","name":"P1","contact.employee":"1","contact.workEmail":"a@x.com"},
+        {"id":"p9","name":"In A Job","contact.employee":"77","contact.workEmail":"z@x.com","endDateOrg":"2020-01-31","jobId":"j1"}]}"#;
     let mut r = Roster::people_with_indexes(&[]);
     r.push_page_json(page).expect("page");
     r
@@ -489,4 +490,28 @@ fn an_active_status_after_the_last_day_chart_hop_records_is_unchanged_else_a_con
         r.matched
     );
     assert_eq!(row(&cs, 5).conflict, Some(ConflictKind::ContradictoryDates));
+}
+
+#[test]
+fn a_person_with_a_job_in_the_roster_is_never_taken_for_a_former_one() {
+    // findPersons lists them with an old last day, but they hold roster job `j1`: the row is
+    // a new hire, not their rehire.
+    let cs = run(
+        &[
+            A,
+            [
+                "77",
+                "z@x.com",
+                "Z",
+                "Sales",
+                "11/02/2026",
+                "Active",
+                "",
+                "",
+                "",
+            ],
+        ],
+        true,
+    );
+    assert_eq!(row(&cs, 3).category, Category::NewHire, "{cs:#?}");
 }

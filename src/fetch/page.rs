@@ -180,7 +180,8 @@ impl<'de> de::Deserialize<'de> for Text<'de> {
 }
 
 /// A row's value as text: strings as they are, numbers and booleans as their JSON text,
-/// arrays and objects as compact JSON; `None` for null.
+/// arrays and objects as compact JSON (money objects as `amount currency`); `None` for null
+/// and for an empty array.
 struct Cell<'de>(Option<Cow<'de, str>>);
 
 impl<'de> de::Deserialize<'de> for Cell<'de> {
@@ -222,6 +223,10 @@ impl<'de> de::Deserialize<'de> for Cell<'de> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Cell<'de>, A::Error> {
                 let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                // An empty list (a job's `upcoming: []`, on nearly every row) is no value.
+                if v.as_array().is_some_and(Vec::is_empty) {
+                    return Ok(Cell(None));
+                }
                 Ok(Cell(Some(Cow::Owned(v.to_string()))))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cell<'de>, A::Error> {

@@ -49,8 +49,12 @@ impl EnumOptions {
         }
     }
 
-    /// The option `value` names (by name or label, any case and spacing), or `None`.
+    /// The option `value` names (by name or label, any case and spacing), or `None`. An exact
+    /// name (the common case, row after row) is found without building a key.
     pub fn option(&self, value: &str) -> Option<&str> {
+        if let Some(name) = self.names.iter().find(|n| n.as_str() == value) {
+            return Some(name);
+        }
         self.by_key.get(&squash(value)).map(String::as_str)
     }
 
@@ -76,6 +80,10 @@ impl EnumOptions {
     /// Fails with the reason when a value is no option and ChartHop would not add it.
     pub fn normalize(&self, buf: &mut String) -> Result<(), String> {
         if buf.trim().is_empty() {
+            return Ok(());
+        }
+        // Already an option's own spelling: nothing to rebuild.
+        if !self.multi && self.names.iter().any(|n| n.as_str() == buf.as_str()) {
             return Ok(());
         }
         let parts: Vec<&str> = if self.multi {

@@ -248,6 +248,19 @@ fn a_server_dry_run_reports_refusals_and_applies_nothing() {
     assert!(emu.uploads().iter().all(|u| u.flags.import_dry_run));
     // The plan can still be applied.
     assert!(!tmp.path().join("plan/apply.json").exists());
+    // The real import sends exactly the flags the dry run sent, `importDryRun` aside.
+    let dry = emu.uploads();
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "plan"]));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let real = emu.uploads().split_off(dry.len());
+    assert_eq!(real.len(), dry.len(), "{real:#?}");
+    for (d, r) in dry.iter().zip(&real) {
+        // The dry run's tag says so (a later run never adopts a dry run's process).
+        let mut flags = d.flags.clone();
+        flags.import_dry_run = false;
+        flags.import_source = flags.import_source.map(|s| s.replace(":dry-run", ""));
+        assert_eq!((&d.file_name, &flags), (&r.file_name, &r.flags));
+    }
 }
 
 mod faults {

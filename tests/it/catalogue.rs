@@ -85,12 +85,23 @@ fn an_unknown_field_stops_the_plan_naming_the_mapping_line_and_a_suggestion() {
 fn check_org_reads_only_and_says_what_it_adjusted() {
     let emu = emulator();
     let tmp = tempfile::tempdir().expect("tmp");
-    let m = lower_cased(tmp.path());
+    // acme's mapping, and the org's custom `nationalId` spelled in lower case.
+    let text = std::fs::read_to_string(lower_cased(tmp.path())).expect("mapping")
+        + "\n[fields.nationalid]\nfrom = \"National ID\"\n";
+    let m = tmp.path().join("custom.toml");
+    std::fs::write(&m, text).expect("write");
     let out = run(cmd(&emu, tmp.path()).args(["check", m.to_str().unwrap_or_default(), "--org"]));
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
     assert!(err.contains("every field is one of the org's"), "{err}");
-    assert!(err.contains("is spelled `startDate` in ChartHop"), "{err}");
+    assert!(
+        err.contains("`nationalid` is spelled `nationalId` in ChartHop"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`nationalId` is sensitive in ChartHop: masked"),
+        "{err}"
+    );
     let writes = emu
         .requests()
         .into_iter()

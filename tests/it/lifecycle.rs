@@ -235,6 +235,107 @@ fn the_nightly_story_converges_night_after_night() {
         );
     }
 
+    // Every change night 1 made is dated as ChartHop records it: a hire by its start date, a
+    // departure by the last day, an update by the plan's as-of date (defaultChangeDate).
+    let plan1 = plan_json(&dir.join("night1"));
+    let rows = plan1["rows"].as_array().cloned().unwrap_or_default();
+    let by_person: BTreeMap<String, &serde_json::Value> = rows
+        .iter()
+        .filter_map(|r| {
+            let email = r["charthop_email"]
+                .as_str()
+                .or(r["target"]["contact.workEmail"].as_str())?;
+            Some((email.to_lowercase(), r))
+        })
+        .collect();
+    let emails: BTreeMap<String, String> = emu
+        .people()
+        .into_iter()
+        .filter_map(|p| {
+            Some((
+                p.get("id")?.clone(),
+                p.get("contact.workEmail")?.to_lowercase(),
+            ))
+        })
+        .collect();
+    let processes: Vec<String> = emu.uploads().iter().map(|u| u.process_id.clone()).collect();
+    let mut dated = 0;
+    for c in emu.changes() {
+        if !processes.iter().any(|p| c["processId"].as_str() == Some(p)) {
+            continue;
+        }
+        let Some(row) = c["personId"]
+            .as_str()
+            .and_then(|id| emails.get(id))
+            .and_then(|e| by_person.get(e))
+        else {
+            continue;
+        };
+        let want = match (c["type"].as_str(), row["category"].as_str()) {
+            (Some("HIRE"), _) => row["target"]["startDate"].as_str(),
+            (Some("DEPART"), _) => row["termination_date"].as_str(),
+            (Some("UPDATE"), Some("update" | "email_change")) => Some(NIGHT),
+            _ => continue,
+        };
+        assert_eq!(c["date"].as_str(), want, "{c:#} for {row:#}");
+        dated += 1;
+    }
+    assert!(dated > 50, "{dated} changes checked");
+    // The org's custom fields landed for the new hires: the enum as its option's name, the
+    // date on the person.
+    let jobs = roster_by_email(&emu);
+    let people_by_email: BTreeMap<String, BTreeMap<String, String>> = emu
+        .people()
+        .into_iter()
+        .filter_map(|p| Some((p.get("contact.workEmail")?.to_lowercase(), p)))
+        .collect();
+    let hires: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["category"] == "new_hire")
+        .collect();
+    assert!(hires.len() > 30);
+    for r in hires {
+        let email = r["target"]["contact.workEmail"]
+            .as_str()
+            .unwrap_or_default();
+        let category = r["target"]["workerCategory"].as_str().unwrap_or_default();
+        assert!(
+            category.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+            "{r:#}"
+        );
+        assert_eq!(
+            jobs[email].get("workerCategory").map(String::as_str),
+            Some(category)
+        );
+        assert_eq!(
+            people_by_email[email]
+                .get("seniorityDate")
+                .map(String::as_str),
+            r["target"]["seniorityDate"].as_str(),
+            "{email}"
+        );
+    }
+
+    // The rehire brought the same ChartHop person back: one person with that email, the one
+    // who had left.
+    let rehire = rows
+        .iter()
+        .find(|r| r["category"] == "rehire")
+        .expect("a rehire row");
+    let email = rehire["target"]["contact.workEmail"]
+        .as_str()
+        .unwrap_or_default();
+    let same: Vec<&String> = emails
+        .iter()
+        .filter(|(_, e)| *e == email)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        same,
+        vec![rehire["person_id"].as_str().unwrap_or_default()],
+        "{email}"
+    );
+
     // The rehire was found by looking up only the rows no roster person matches: a few
     // findPersons queries naming their keys and emails, never a walk of the whole org.
     let lookups: Vec<_> = emu

@@ -12,9 +12,10 @@ use crate::{Person, Spec};
 
 /// The fields `plan` asks `findJobs` for with the bench mapping, in the order it asks: `jobId`,
 /// `name`, the key, the fallback, every mapped field not named yet, then what the diff reads of
-/// each person's lifecycle (`personId`; with a `[departure]` section, `state`, `personEndDate`
-/// and `upcoming`; unset ones are left out of a row, `upcoming` is always there).
-pub const PAGE_FIELDS: [&str; 16] = [
+/// a departure ChartHop records (the bench mapping has a `[departure]` section): `state`,
+/// `personEndDate` and `upcoming` (unset ones are left out of a row, `upcoming` is always
+/// there).
+pub const PAGE_FIELDS: [&str; 15] = [
     "jobId",
     "name",
     "contact.employee",
@@ -27,7 +28,6 @@ pub const PAGE_FIELDS: [&str; 16] = [
     "manager",
     "startDate",
     "employment",
-    "personId",
     "state",
     "personEndDate",
     "upcoming",
@@ -111,7 +111,6 @@ fn row(p: &Person) -> Value {
     }
     put("startDate", p.hire.to_string());
     put("employment", p.employment().1.to_string());
-    put("personId", person_id(p.index));
     put("state", "FILLED".to_string());
     m.insert("upcoming".to_string(), Value::Array(Vec::new()));
     Value::Object(m)
@@ -167,10 +166,12 @@ pub fn catalogue_page() -> String {
             "builtIn": true})
     };
     let mut employment = field("employment", "Employment", "ENUM");
-    employment["values"] = serde_json::json!(["FULL", "PART", "TEMP", "CONTRACT", "INTERN"]
-        .iter()
-        .map(|v| serde_json::json!({"name": v}))
-        .collect::<Vec<_>>());
+    employment["values"] = serde_json::json!(
+        ["FULL", "PART", "TEMP", "CONTRACT", "INTERN"]
+            .iter()
+            .map(|v| serde_json::json!({"name": v}))
+            .collect::<Vec<_>>()
+    );
     let data = vec![
         field("contact.workEmail", "Work Email", "EMAIL"),
         field("contact.employee", "Employee ID", "STRING"),
