@@ -22,6 +22,22 @@ fn emulator_with_today() -> Emulator {
     Emulator::start(config).expect("the emulator starts")
 }
 
+/// The tool's ChartHop client, pointed at `emu`, retrying fast.
+fn client_for(emu: &Emulator) -> Client {
+    let config = ClientConfig {
+        base_url: emu.base_url(),
+        org: emu.org_slug(),
+        token: Secret::new(TOKEN),
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+        retry_budget: Duration::from_secs(1),
+        timeout: Duration::from_secs(10),
+    };
+    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
+    Client::with_clock(config, clock).expect("a client")
+}
+
 struct Http {
     base: String,
     http: reqwest::Client,
@@ -235,18 +251,7 @@ async fn the_clients_requests_use_declared_parameters_with_declared_types() {
         load(&dir, "charthop-process-api-openapi.yml"),
     );
     let emu = emulator_with_today();
-    let config = ClientConfig {
-        base_url: emu.base_url(),
-        org: emu.org_slug(),
-        token: Secret::new(TOKEN),
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(1),
-        retry_budget: Duration::from_secs(1),
-        timeout: Duration::from_secs(10),
-    };
-    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
-    let client = Client::with_clock(config, clock).expect("a client");
+    let client = client_for(&emu);
     let query = JobQuery {
         fields: vec!["jobId".into(), "contact.workEmail".into()],
         q: "open:filled".into(),
@@ -580,18 +585,7 @@ async fn the_field_catalogue_answers_and_is_asked_as_the_field_api_declares() {
     assert!(errors.is_empty(), "{errors:?}");
 
     // The client asks with declared parameters only.
-    let config = ClientConfig {
-        base_url: emu.base_url(),
-        org: emu.org_slug(),
-        token: Secret::new(TOKEN),
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(1),
-        retry_budget: Duration::from_secs(1),
-        timeout: Duration::from_secs(10),
-    };
-    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
-    let client = Client::with_clock(config, clock).expect("a client");
+    let client = client_for(&emu);
     let all = client
         .find_fields(Builtin::All, 20)
         .await
