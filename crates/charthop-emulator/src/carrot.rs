@@ -255,7 +255,13 @@ impl<F: Fields> Parser<'_, F> {
                     return self.is_filter(op);
                 }
                 let field = (self.field)(&name).ok_or_else(|| format!("unknown field `{name}`"))?;
-                let values = self.values(op, &name)?;
+                let mut values = self.values(op, &name)?;
+                if op == Op::Match {
+                    // `:` ignores case: lower-cased here once, not for every row compared.
+                    for v in &mut values {
+                        *v = v.to_lowercase();
+                    }
+                }
                 Ok(Expr::Cmp { field, op, values })
             }
             Some(t) => Err(format!("unsupported filter: unexpected {}", describe(&t))),
@@ -337,7 +343,8 @@ fn compare(actual: &str, op: Op, values: &[String]) -> bool {
     match op {
         Op::Match => values.iter().any(|v| match v.as_str() {
             "*" => !actual.is_empty(),
-            v => actual_lc.contains(&v.to_lowercase()),
+            // Match values are lower-cased once, when the filter is parsed.
+            v => actual_lc.contains(v),
         }),
         Op::Eq => ordering() == Some(std::cmp::Ordering::Equal),
         Op::Ne => ordering() != Some(std::cmp::Ordering::Equal),
