@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use charthop_emulator::Emulator;
-use payroll_sync::charthop::{Client, ClientConfig, ImportFlags, JobQuery, VirtualClock};
+use payroll_sync::charthop::{Builtin, Client, ClientConfig, ImportFlags, JobQuery, VirtualClock};
 use payroll_sync::secret::Secret;
 use serde_json::{Value, json};
 
@@ -20,6 +20,22 @@ fn emulator_with_today() -> Emulator {
     let mut config = charthop_emulator::Config::new(fixture("charthop/acme"), TOKEN);
     config.import_step_delay = Duration::from_millis(1);
     Emulator::start(config).expect("the emulator starts")
+}
+
+/// The tool's ChartHop client, pointed at `emu`, retrying fast.
+fn client_for(emu: &Emulator) -> Client {
+    let config = ClientConfig {
+        base_url: emu.base_url(),
+        org: emu.org_slug(),
+        token: Secret::new(TOKEN),
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+        retry_budget: Duration::from_secs(1),
+        timeout: Duration::from_secs(10),
+    };
+    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
+    Client::with_clock(config, clock).expect("a client")
 }
 
 struct Http {
@@ -194,6 +210,21 @@ async fn every_emulated_operation_answers_as_the_spec_declares() {
     // findChanges has no OpenAPI file here; its shape is tested in the emulator's own tests.
     let (status, _) = h.send(Method::GET, "/v1/org/acme/change", None).await;
     assert_eq!(status, 200);
+    let field = load(&dir, "charthop-field-api-openapi.yml");
+    for query in ["", "builtin=all&limit=1000", "builtin=builtin&limit=5"] {
+        let (status, body) = h
+            .send(Method::GET, &format!("/v1/org/acme/field?{query}"), None)
+            .await;
+        field.check_response("findFields", status, &body);
+        assert!(
+            !body["data"].as_array().is_some_and(Vec::is_empty),
+            "{query}"
+        );
+    }
+    let (status, body) = h
+        .send(Method::GET, "/v1/org/acme/field/built-in", None)
+        .await;
+    field.check_response("getBuiltinFields", status, &body);
 
     // Every operation the emulator implements was exercised above.
     let seen: std::collections::BTreeSet<String> = emu
@@ -220,18 +251,7 @@ async fn the_clients_requests_use_declared_parameters_with_declared_types() {
         load(&dir, "charthop-process-api-openapi.yml"),
     );
     let emu = emulator_with_today();
-    let config = ClientConfig {
-        base_url: emu.base_url(),
-        org: emu.org_slug(),
-        token: Secret::new(TOKEN),
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(1),
-        retry_budget: Duration::from_secs(1),
-        timeout: Duration::from_secs(10),
-    };
-    let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
-    let client = Client::with_clock(config, clock).expect("a client");
+    let client = client_for(&emu);
     let query = JobQuery {
         fields: vec!["jobId".into(), "contact.workEmail".into()],
         q: "open:filled".into(),
@@ -476,4 +496,113 @@ async fn job_state_and_upcoming_fit_the_find_jobs_response() {
     assert_eq!(count("DEPART", &["DEPART"]), Some(2), "{states:?}");
     assert_eq!(count("FILLED", &["UPDATE"]), Some(2), "{states:?}");
     assert_eq!(count("OPEN", &[]), Some(6), "{states:?}");
+}
+
+#[tokio::test]
+async fn the_field_catalogue_answers_and_is_asked_as_the_field_api_declares() {
+    let Some(dir) = spec_dir("the_field_catalogue_answers_and_is_asked_as_the_field_api_declares")
+    else {
+        return;
+    };
+    let field = load(&dir, "charthop-field-api-openapi.yml");
+    let jobs = load(&dir, "charthop-job-api-openapi.yml");
+    let emu = emulator_with_today();
+    let h = Http::new(&emu);
+    // Every page of every field, custom ones with options, computed ones and money among them.
+    let mut from = String::new();
+    let mut seen = Vec::new();
+    loop {
+        let (status, page) = h
+            .send(
+                reqwest::Method::GET,
+                &format!("/v1/org/acme/field?builtin=all&limit=7&from={from}"),
+                None,
+            )
+            .await;
+        field.check_response("findFields", status, &page);
+        seen.extend(page["data"].as_array().cloned().unwrap_or_default());
+        match page["next"].as_str() {
+            Some(next) => from = next.to_string(),
+            None => break,
+        }
+    }
+    let kinds: std::collections::BTreeSet<&str> =
+        seen.iter().filter_map(|f| f["type"].as_str()).collect();
+    for kind in [
+        "ENUM",
+        "ENUM_MULTI",
+        "MONEY",
+        "DATE",
+        "PERSON",
+        "DECIMAL",
+        "EMAIL",
+    ] {
+        assert!(kinds.contains(kind), "{kind} in {kinds:?}");
+    }
+    // A custom value and base, as findJobs serves them.
+    let (_, p) = h
+        .upload(
+            "upsert=false",
+            "Work Email,workerCategory,skills,Base\nmargaret.okonkwo@acme.example,Full Time,Rust;SQL,300000 USD\n",
+        )
+        .await;
+    assert_eq!(
+        h.finished(p["id"].as_str().unwrap_or_default()).await["status"],
+        "DONE"
+    );
+    for query in [
+        "format=minimal&fields=jobId,workerCategory,skills,base&q=workerCategory:*",
+        "q=workerCategory:*",
+    ] {
+        let (status, body) = h
+            .send(
+                reqwest::Method::GET,
+                &format!("/v2/org/acme/job?{query}"),
+                None,
+            )
+            .await;
+        jobs.check_response("findJobs", status, &body);
+        let row = &body["data"][0];
+        let category = if row["fields"].is_object() {
+            &row["fields"]["workerCategory"]
+        } else {
+            &row["workerCategory"]
+        };
+        assert_eq!(category, "FULL_TIME", "{row}");
+    }
+    // The spec's Money schema (app-api) holds the served base.
+    let app = load(&dir, "charthop-app-api-openapi.yml");
+    let (_, body) = h
+        .send(
+            reqwest::Method::GET,
+            "/v2/org/acme/job?format=minimal&fields=base&q=base:*",
+            None,
+        )
+        .await;
+    let mut errors = Vec::new();
+    let money = json!({"$ref": "#/components/schemas/Money"});
+    app.validate(&money, &body["data"][0]["base"], "base", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // The client asks with declared parameters only.
+    let client = client_for(&emu);
+    let all = client
+        .find_fields(Builtin::All, 20)
+        .await
+        .expect("findFields");
+    assert_eq!(all.len(), seen.len());
+    let builtin = client.builtin_fields().await.expect("getBuiltinFields");
+    assert_eq!(
+        builtin.len(),
+        seen.iter().filter(|f| f["builtIn"] == true).count()
+    );
+    let mut asked = 0;
+    for r in emu.requests() {
+        if let Some(op @ ("findFields" | "getBuiltinFields")) = r.operation.as_deref() {
+            field.check_request(op, &r);
+            asked += 1;
+        }
+    }
+    // The test's pages of 7, the client's of 20, and one getBuiltinFields.
+    assert_eq!(asked, seen.len().div_ceil(7) + seen.len().div_ceil(20) + 1);
 }

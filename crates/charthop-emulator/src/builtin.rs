@@ -9,8 +9,9 @@
 //! personal contact and demographic data, as ChartHop restricts them. A field with a `calc` is
 //! computed (never imported); the others are importable.
 //!
-//! Plain tables, no lookups beyond them. Layering: above `catalogue` (kinds, entities) and
-//! `model` (the stored-field table and the enums whose options it lists).
+//! Plain tables, no lookups beyond them. Layering: above `catalogue` (kinds, entities),
+//! `money` (how a MONEY field is served) and `model` (the stored-field table and the enums
+//! whose options it lists).
 
 use crate::catalogue::{Entity, Kind, NOT_SENSITIVE};
 
@@ -157,6 +158,16 @@ pub fn find(code: &str) -> Option<&'static Builtin> {
     BUILTIN.iter().find(|f| f.code.eq_ignore_ascii_case(code))
 }
 
+/// A stored field's text as served: a MONEY field's (`base`, `hourly`) as the spec's `Money`
+/// object, any other (or an amount that does not read, from an older state file) as a string.
+pub fn served(code: &str, text: String) -> serde_json::Value {
+    match get(code).filter(|f| f.kind == Kind::Money) {
+        Some(_) => crate::money::Money::parse(&text)
+            .map_or(serde_json::Value::String(text), |m| m.to_value()),
+        None => serde_json::Value::String(text),
+    }
+}
+
 /// The options of a built-in enum field as `(name, label)`; empty for any other field.
 pub fn options(code: &str) -> Vec<(&'static str, &'static str)> {
     match code {
@@ -196,5 +207,8 @@ mod tests {
         assert_eq!(get("base").map(|f| f.sensitive), Some("SENSITIVE"));
         assert_eq!(options("employment")[0], ("FULL", "Full Time"));
         assert_eq!(id(0), "5d0000000000000000000001");
+        assert_eq!(served("base", "85000 USD".into())["amount"], 85000);
+        assert_eq!(served("base", "TBD".into()), "TBD");
+        assert_eq!(served("band", "85000 USD".into()), "85000 USD");
     }
 }

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 /// How to start an emulator.
 #[derive(Clone)]
 pub struct Config {
-    /// Directory with `org.json`, `groups.csv`, `users.csv`, `jobs.csv`.
+    /// Directory with `org.json`, `groups.csv`, `users.csv`, `jobs.csv`, and optionally
+    /// `fields.json` (the org's custom fields).
     pub seed_dir: PathBuf,
     /// The bearer token clients must send.
     pub token: String,

@@ -8,14 +8,13 @@
 //!
 //! Layering: this sits above `state` (it reads jobs, groups, the catalogue and the history's
 //! scheduled changes through it and maps codes to [`Attr`]), `model` (the [`STORED`] table),
-//! `builtin` (stored fields' types), `money` and `values`; none of them knows field codes.
+//! `catalogue` and `builtin` (how a stored field is served); none of them knows field codes.
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
-use crate::catalogue::{Catalogue, Entity, Kind};
+use crate::catalogue::{Catalogue, CustomField, Entity};
 use crate::model::STORED;
-use crate::money::Money;
 use crate::state::{Attr, Job, OrgState, Person};
 
 /// A field code the emulator can answer.
@@ -167,8 +166,8 @@ impl FieldCode {
     }
 
     /// The value of this field on `job`, or `None` when unset or empty. `tenure` is a JSON
-    /// number, `upcoming` an array (empty when nothing is scheduled); everything else is a
-    /// string.
+    /// number, `upcoming` an array (empty when nothing is scheduled), a stored MONEY field a
+    /// `Money` object, a custom field's value as stored; everything else is a string.
     pub fn value(self, job: &Job, org: &OrgState, today: NaiveDate) -> Option<Value> {
         if self == FieldCode::Tenure {
             return job
@@ -179,19 +178,11 @@ impl FieldCode {
             return Some(upcoming(job, org));
         }
         if let FieldCode::Custom(handle) = self {
-            return custom(
-                job,
-                org.catalogue.get(handle)?.entity,
-                &org.catalogue,
-                handle,
-            );
+            return custom(job, org.catalogue.get(handle)?);
         }
-        if let FieldCode::Stored(i) = self
-            && let Some(code) = STORED.get(usize::from(i))
-            && crate::builtin::get(code).is_some_and(|f| f.kind == Kind::Money)
-        {
-            let text = self.text(job, org)?;
-            return Some(Money::parse(&text).map_or(Value::String(text), |m| m.to_value()));
+        if let FieldCode::Stored(i) = self {
+            let text = self.text(job, org).filter(|s| !s.is_empty())?;
+            return Some(crate::builtin::served(STORED.get(usize::from(i))?, text));
         }
         self.text(job, org)
             .filter(|s| !s.is_empty())
@@ -266,12 +257,11 @@ impl FieldCode {
     }
 }
 
-/// The value of custom field `handle` on `job` (JOB) or its person (PERSON).
-fn custom(job: &Job, entity: Entity, catalogue: &Catalogue, handle: u16) -> Option<Value> {
-    let code = &catalogue.get(handle)?.name;
-    match entity {
-        Entity::Job => job.custom.get(code).cloned(),
-        Entity::Person => job.person.as_ref()?.custom.get(code).cloned(),
+/// The value of custom field `field` on `job` (a JOB field) or its person (a PERSON field).
+fn custom(job: &Job, field: &CustomField) -> Option<Value> {
+    match field.entity {
+        Entity::Job => job.custom.get(&field.name).cloned(),
+        Entity::Person => job.person.as_ref()?.custom.get(&field.name).cloned(),
     }
 }
 
@@ -280,7 +270,7 @@ fn custom(job: &Job, entity: Entity, catalogue: &Catalogue, handle: u16) -> Opti
 pub fn custom_values(job: &Job, catalogue: &Catalogue) -> serde_json::Map<String, Value> {
     catalogue
         .fields()
-        .filter_map(|(handle, f)| Some((f.name.clone(), custom(job, f.entity, catalogue, handle)?)))
+        .filter_map(|(_, f)| Some((f.name.clone(), custom(job, f)?)))
         .collect()
 }
 

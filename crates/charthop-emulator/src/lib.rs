@@ -1,12 +1,20 @@
 //! A local emulator of the parts of the ChartHop REST API that payroll-sync uses, over real
 //! HTTP on 127.0.0.1: `findJobs` and `findPersons` (with a Carrot subset), `findChanges`,
 //! `importDataCsv`, `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`,
-//! `findUsers`, and `runInstalledApp` with its `process.create.<app>` webhook.
+//! `findUsers`, `findFields` and `getBuiltinFields` (the field catalogue), and
+//! `runInstalledApp` with its `process.create.<app>` webhook.
 //!
 //! It models people's lifecycle: a settable clock (`Config::today`, `POST /_emulator/today`),
 //! job states (OPEN, FILLED, DEPART, START), departures and announced hires through the CSV
 //! import, former people and rehires, and effective-dated changes that wait in `upcoming[]`
 //! until the clock reaches them.
+//!
+//! It models the org's fields: every built-in code it serves is a typed field of the catalogue,
+//! and the seed's optional `fields.json` declares custom fields (STRING, TEXT, DATE, DECIMAL
+//! (NUMBER), INTEGER, MONEY, BOOLEAN, ENUM, ENUM_MULTI, PERSON; computed ones by `expr`), whose
+//! values live on the job or the person, are imported by code with per-type checks, and are
+//! served like built-in fields (under `fields{}` in full objects). Money (`base`, `hourly`,
+//! MONEY custom fields) is served as the spec's `Money` object.
 //!
 //! Tests make it misbehave with fault switches ([`Emulator::add_fault`], or
 //! `POST /_emulator/faults`): 429 with `Retry-After`, 5xx, 202 "snapshot building", slow
@@ -22,13 +30,16 @@
 //! Modules only use modules below them (`a -> b`: `a` uses `b`):
 //!
 //! - leaves: `ids`, `config`, `error`, `faults`, `process`, `webhook`, `log` (the request
-//!   log's records), `query`, `conn`, `dates`;
-//! - the org: `model` (plain data and the stored-field table) <- `attr` (settable attributes)
-//!   and `history` (former people, the change log) <- `state` (lookups and edits) <-
-//!   `lifecycle` (hires, departures, the clock's advance) and `fields` (job field codes) <-
-//!   `carrot` (filters) <- `people` (person rows and codes); `import_csv` (the file) <-
-//!   `import_depart` (departure cells) <- `import_row` (a row); `seed_table` <- `seed_jobs`
-//!   <- `seed`; `persist` sits on `state`;
+//!   log's records), `query`, `conn`, `dates`, `money`, `catalogue` (custom fields), `values`
+//!   (served values as text, on `money`);
+//! - the org: `model` (plain data and the stored-field table) <- `builtin` (the built-in
+//!   fields' table) and `custom_value` (a custom field's cell) <- `attr` (settable attributes)
+//!   and `history` (former people, the change log) <- `state` (lookups and edits; custom values
+//!   in its child `state_custom.rs`) <- `lifecycle` (hires, departures, the clock's advance)
+//!   and `fields` (job field codes) <- `carrot` (filters) <- `people` (person rows and codes);
+//!   `import_csv` (the file) <- `import_depart` (departure cells) <- `import_row` (a row);
+//!   `seed_table` <- `seed_fields` (the catalogue), `seed_custom` (custom cells) and
+//!   `seed_jobs` <- `seed`; `persist` sits on `state`;
 //! - the HTTP side: `shared` (the state handlers share, `ApiError`, `ActiveFaults`, the lock
 //!   helper) <- `middleware` (auth, faults, logging) and `routes` (handlers) <- `server` (the
 //!   router);

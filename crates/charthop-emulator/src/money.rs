@@ -63,11 +63,17 @@ impl Money {
         Value::Object(object)
     }
 
-    /// Reads a `Money` object back: `{"amount": 85000, "currency": "USD", ..}`; `None` for any
-    /// other value.
+    /// Reads a `Money` object back: `{"amount": 85000, "currency": "USD", ..}` (with `places`,
+    /// the amount keeps that many decimals: `1200.50`); `None` for any other value.
     pub fn from_value(value: &Value) -> Option<Money> {
         let object = value.as_object()?;
+        let places = object
+            .get("places")
+            .and_then(Value::as_u64)
+            .and_then(|p| usize::try_from(p).ok())
+            .unwrap_or(0);
         let amount = match object.get("amount")? {
+            Value::Number(n) if places > 0 => format!("{:.places$}", n.as_f64()?),
             Value::Number(n) => n.to_string(),
             _ => return None,
         };
@@ -126,5 +132,15 @@ mod tests {
         let back = Money::from_value(&json!({"amount": 85000, "currency": "USD"}));
         assert_eq!(back.map(|m| m.text()).as_deref(), Some("85000 USD"));
         assert_eq!(Money::from_value(&json!("85000 USD")), None);
+        let cents = Money::parse("1200.50 EUR").map(|m| m.to_value());
+        assert_eq!(
+            cents
+                .as_ref()
+                .and_then(Money::from_value)
+                .map(|m| m.text())
+                .as_deref(),
+            Some("1200.50 EUR"),
+            "round trip"
+        );
     }
 }

@@ -3,16 +3,16 @@
 //! ([`PersonField`]: built-in ones, and the org's PERSON custom fields) and their values.
 //!
 //! It does not shape rows on the wire or page them (see `routes::persons`). Layering: above
-//! `state` (jobs, the history's former people), `catalogue`, `builtin`, `money`, `fields`
-//! (display names) and `carrot` (it gives Carrot its field codes through [`Fields`]).
+//! `state` (jobs, the history's former people), `catalogue`, `builtin` (how a stored field is
+//! served), `fields` (display names) and `carrot` (it gives Carrot its field codes through
+//! [`Fields`]).
 
 use serde_json::Value;
 
 use crate::carrot::Fields;
-use crate::catalogue::{Catalogue, Entity, Kind};
+use crate::catalogue::{Catalogue, Entity};
 use crate::fields::display_name;
 use crate::model::STORED;
-use crate::money::Money;
 use crate::state::{Job, OrgState, Person};
 
 /// One person, with their job when they have one.
@@ -132,12 +132,7 @@ impl PersonField {
             PersonField::Stored(i) => {
                 let code = STORED.get(usize::from(i))?;
                 let text = p.extra.get(*code).cloned().filter(|s| !s.is_empty())?;
-                if crate::builtin::get(code).is_some_and(|f| f.kind == Kind::Money)
-                    && let Some(money) = Money::parse(&text)
-                {
-                    return Some(money.to_value());
-                }
-                Some(text)
+                return Some(crate::builtin::served(code, text));
             }
             PersonField::Custom(_) => None,
         };

@@ -7,6 +7,7 @@ use charthop_emulator::{Config, Emulator};
 use serde_json::{Value, json};
 
 mod api;
+mod fields;
 mod lifecycle;
 
 const TOKEN: &str = "test-token";
@@ -34,15 +35,19 @@ impl Harness {
     }
 
     fn with(config: Config) -> Harness {
-        let emu = Emulator::start(config).unwrap_or_else(|e| panic!("start: {e}"));
-        Harness {
+        Self::try_with(config).unwrap_or_else(|e| panic!("start: {e}"))
+    }
+
+    fn try_with(config: Config) -> Result<Harness, charthop_emulator::Error> {
+        let emu = Emulator::start(config)?;
+        Ok(Harness {
             emu,
             client: {
                 // The workspace builds reqwest without a built-in TLS provider.
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::new()
             },
-        }
+        })
     }
 
     fn url(&self, path: &str) -> String {

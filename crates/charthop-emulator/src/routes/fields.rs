@@ -61,8 +61,7 @@ pub async fn find_fields(
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let from = param("from");
     if faults.has(&Fault::EmptyPage) {
-        let next = format!("{}0", from.unwrap_or_default());
-        return Ok(Json(json!({ "data": [], "next": next })));
+        return Ok(Json(super::empty_page(from)));
     }
     let ids: Option<Vec<&str>> = param("ids").map(|ids| ids.split(',').map(str::trim).collect());
     let no_table = param("table").is_none() && param("form").is_none();
@@ -96,16 +95,8 @@ pub async fn find_fields(
     });
     let more = fields.len() > limit;
     fields.truncate(limit);
-    let mut body = Map::new();
-    if faults.has(&Fault::RepeatCursor)
-        && let Some(from) = from
-    {
-        body.insert("next".into(), Value::String(from.to_string()));
-    } else if more && let Some(last) = fields.last() {
-        body.insert("next".into(), Value::String(id_of(last)));
-    }
-    body.insert("data".into(), Value::Array(fields));
-    Ok(Json(Value::Object(body)))
+    let last = fields.last().filter(|_| more).map(id_of);
+    Ok(Json(super::page(fields, last, from, &faults)))
 }
 
 /// `getBuiltinFields`: every built-in field as a `PartialField`, in one answer. 404 for another

@@ -61,10 +61,7 @@ pub async fn find_jobs(
         ),
     };
     if faults.has(&Fault::EmptyPage) {
-        // Any id after `from` sorts after `from` + "0" (ids are 24 characters), so following
-        // this cursor loses nothing.
-        let next = format!("{}0", from.unwrap_or_default());
-        return Ok(Json(serde_json::json!({ "data": [], "next": next })));
+        return Ok(Json(super::empty_page(from)));
     }
 
     let today = as_of.unwrap_or(now);
@@ -91,16 +88,8 @@ pub async fn find_jobs(
             row
         })
         .collect();
-    let mut body = Map::new();
-    if faults.has(&Fault::RepeatCursor)
-        && let Some(from) = from
-    {
-        body.insert("next".into(), Value::String(from.to_string()));
-    } else if more && let Some(last) = page.last() {
-        body.insert("next".into(), Value::String(last.id.clone()));
-    }
-    body.insert("data".into(), Value::Array(data));
-    Ok(Json(Value::Object(body)))
+    let last = page.last().filter(|_| more).map(|job| job.id.clone());
+    Ok(Json(super::page(data, last, from, &faults)))
 }
 
 /// Puts a full object's custom values under `fields` (the spec's `Job.fields` /

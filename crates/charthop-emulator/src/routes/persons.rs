@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::carrot;
 use crate::faults::Fault;
@@ -62,8 +62,7 @@ pub async fn find_persons(
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
     if faults.has(&Fault::EmptyPage) {
-        let next = format!("{}0", from.unwrap_or_default());
-        return Ok(Json(serde_json::json!({ "data": [], "next": next })));
+        return Ok(Json(super::empty_page(from)));
     }
 
     let mut matching = people_after(&state, from, include_all).filter(|row| {
@@ -89,14 +88,9 @@ pub async fn find_persons(
             shaped
         })
         .collect();
-    let mut body = Map::new();
-    if faults.has(&Fault::RepeatCursor)
-        && let Some(from) = from
-    {
-        body.insert("next".into(), Value::String(from.to_string()));
-    } else if more && let Some(last) = page.last() {
-        body.insert("next".into(), Value::String(last.person.id.clone()));
-    }
-    body.insert("data".into(), Value::Array(data));
-    Ok(Json(Value::Object(body)))
+    let last = page
+        .last()
+        .filter(|_| more)
+        .map(|row| row.person.id.clone());
+    Ok(Json(super::page(data, last, from, &faults)))
 }

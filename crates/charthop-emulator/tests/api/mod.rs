@@ -342,3 +342,32 @@ async fn carrot_tenure_job_id_and_grouping_over_http() {
     let (code, _) = h.get(&format!("/v2/org/{ORG}/job?date=15/07/2020")).await;
     assert_eq!(code, 400);
 }
+
+#[tokio::test]
+async fn find_users_accepts_every_sort_key_the_spec_documents() {
+    let h = Harness::start();
+    for key in [
+        "id",
+        "name",
+        "email",
+        "inviteStatus",
+        "activeAt",
+        "updateAt",
+    ] {
+        for spec in [key.to_string(), format!("-{key}")] {
+            let (status, body) = h.get(&format!("/v1/user?orgId={ORG}&sort={spec}")).await;
+            assert_eq!(status, 200, "{spec}: {body}");
+        }
+    }
+    let (_, by_id) = h.get(&format!("/v1/user?orgId={ORG}&sort=-activeAt")).await;
+    let (_, desc) = h.get(&format!("/v1/user?orgId={ORG}&sort=-id")).await;
+    assert_eq!(by_id["data"], desc["data"], "no activity times: id order");
+    let (status, body) = h.get(&format!("/v1/user?orgId={ORG}&sort=loginAt")).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("inviteStatus")
+    );
+}
