@@ -67,11 +67,13 @@ impl FieldDef {
         }
     }
 
-    /// True for a computed or read-only field: an import cannot write it.
+    /// True for a computed or read-only field: an import cannot write it. A built-in field's
+    /// `calc` names the function behind it even when it is importable (the spec: "the function
+    /// behind native fields"), so for built-ins only `readonly` says "computed"; a custom
+    /// field with an expression or a calculation is computed.
     pub fn is_computed(&self) -> bool {
-        self.readonly
-            || self.calc.as_deref().is_some_and(|c| !c.is_empty())
-            || self.expr.as_deref().is_some_and(|e| !e.is_empty())
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|c| !c.is_empty());
+        self.readonly || set(&self.expr) || (!self.built_in && set(&self.calc))
     }
 }
 
@@ -171,5 +173,13 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(calc.is_computed() && !calc.is_sensitive());
+        let native: FieldDef = serde_json::from_str(
+            r#"{"name":"title","type":"STRING","calc":"TITLE","builtIn":true}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !native.is_computed(),
+            "a built-in's calc alone does not make it computed"
+        );
     }
 }
