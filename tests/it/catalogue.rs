@@ -191,3 +191,31 @@ fn doctor_reports_each_check_and_exits_with_the_worst() {
     assert_eq!(code(&out), 77, "{err}");
     assert!(err.contains("✗ token") && err.contains("fix:"), "{err}");
 }
+
+#[test]
+fn a_catalogue_read_that_keeps_failing_exits_75_naming_the_url_and_plans_nothing() {
+    use charthop_emulator::{Fault, FaultRule};
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    emu.add_fault(FaultRule::always(
+        "findFields",
+        Fault::ServerError { status: 503 },
+    ))
+    .expect("a fault");
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_MAX_ATTEMPTS", "2")
+        .env("PAYROLL_SYNC_CHARTHOP_RETRY_INITIAL_MS", "10")
+        .args([
+            "plan",
+            "--input",
+            fixture("payroll/acme.csv").to_str().unwrap_or_default(),
+            "--mapping",
+            mapping("acme.toml").to_str().unwrap_or_default(),
+            "--out",
+            "p",
+        ]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 75, "{err}");
+    assert!(err.contains("/v1/org/acme/field"), "the URL: {err}");
+    assert!(!tmp.path().join("p/plan.json").exists(), "no plan");
+}

@@ -8,6 +8,7 @@ mod catalogue;
 mod cli_errors;
 mod client;
 mod conformance;
+mod effective;
 mod end_to_end;
 mod files;
 mod fuzz_corpus;
