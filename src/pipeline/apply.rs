@@ -151,7 +151,7 @@ async fn apply_locked(
     options: &ApplyOptions,
     progress: &dyn Progress,
 ) -> Result<Outcome, Error> {
-    check_approval(plan, options.approve.as_deref())?;
+    check_approval(settings, plan, options.approve.as_deref())?;
     import::check_not_applied(plan)?;
     if plan.doc.files.iter().all(|f| f.rows == 0) {
         return Ok((import::Imported::default(), Vec::new()));
@@ -224,7 +224,11 @@ async fn apply_locked(
 
 /// A plan with a tripped guard applies only with its own hash as the approval; a given
 /// approval must always be this plan's hash.
-fn check_approval(plan: &LoadedPlan, approve: Option<&str>) -> Result<(), Error> {
+fn check_approval(
+    settings: &Settings,
+    plan: &LoadedPlan,
+    approve: Option<&str>,
+) -> Result<(), Error> {
     // An apply that started (it passed this check then) and did not finish is resumed.
     if let Ok(Some(r)) = import::load_record(&plan.dir)
         && r.unfinished()
@@ -241,7 +245,7 @@ fn check_approval(plan: &LoadedPlan, approve: Option<&str>) -> Result<(), Error>
             dir: plan.dir.clone(),
         });
     }
-    let tripped: Vec<String> = plan.doc.tripped().map(|v| v.explain.clone()).collect();
+    let tripped = super::reguard::tripped(settings, plan);
     if !tripped.is_empty() && approve.is_none() {
         return Err(Error::Guard {
             reasons: tripped.join("; "),

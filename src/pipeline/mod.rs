@@ -17,6 +17,7 @@ pub mod doctor;
 mod error;
 mod handoff;
 mod mapped;
+mod reguard;
 mod sync;
 
 use mapped::{map_and_fetch, roster_fields};

@@ -514,3 +514,78 @@ fn changes_to_fields_the_mapping_marks_sensitive_count_against_their_guard() {
     );
     assert!(emu.uploads().is_empty());
 }
+
+/// Issue 18, point 5: a guard's verdict edited in `plan.json` does not let a tripped plan
+/// through: `apply` judges the plan's counts again with the settings in force.
+#[test]
+fn editing_a_tripped_guard_in_plan_json_does_not_let_the_plan_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rows = write_org(&tmp.path().join("seed"), 500);
+    let emu = emulator_from(&tmp.path().join("seed"));
+    rows.truncate(300);
+    for r in rows.iter_mut().skip(1).take(5) {
+        r[4] = "Senior Specialist".into();
+    }
+    let export = tmp.path().join("export.csv");
+    write_export(&export, &rows);
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan",
+        "--input",
+        export.to_str().unwrap(),
+        "--mapping",
+        mapping("acme.toml").to_str().unwrap(),
+        "--out",
+        "p",
+    ]));
+    assert_eq!(
+        code(&out),
+        4,
+        "the plan says a guard tripped: {}",
+        stderr(&out)
+    );
+    let path = tmp.path().join("p/plan.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let guards = doc["guards"].as_array_mut().unwrap();
+    assert!(
+        guards.iter().any(|g| g["tripped"] == true),
+        "the plan trips a guard"
+    );
+    for g in guards.iter_mut() {
+        g["tripped"] = serde_json::json!(false);
+    }
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "p"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("300 rows but ChartHop has 500 active people"),
+        "{err}"
+    );
+    assert!(emu.uploads().is_empty(), "nothing uploaded");
+}
+
+/// The settings in force at `apply` count too: a stricter limit set since the plan trips it.
+#[test]
+fn a_limit_made_stricter_since_planning_trips_at_apply() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "p");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc = plan_json(&tmp.path().join("p"));
+    assert!(
+        doc["guards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["tripped"] == false)
+    );
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_GUARDS_NEW_HIRES_SHARE", "0.01")
+        .env("PAYROLL_SYNC_GUARDS_NEW_HIRES_FLOOR", "1")
+        .args(["apply", "p"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(err.contains("5 new hires exceed the limit of 1"), "{err}");
+    assert!(emu.uploads().is_empty());
+}
