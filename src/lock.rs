@@ -1,8 +1,10 @@
-//! One run at a time per org: a lock file beside the run ledger.
+//! One run at a time per org: a kernel lock (`flock`) on a file beside the run ledger.
 //!
-//! The lock is a file created exclusively, holding the owner's pid, host and start time. A lock
-//! whose process no longer runs on this host is stale and is taken over (a crashed run must not
-//! block every night after it). The file is removed when the lock is dropped.
+//! The kernel releases the lock when its holder dies, in any container or pid namespace, so a
+//! crashed or OOM-killed run never wedges the nights after it, and racing runs cannot both win.
+//! The file's content (the holder's pid, host and start time, as JSON) is information for the
+//! message only, never what decides: an empty or garbled file, or one naming another host, is
+//! simply taken. The file stays in place (removing it would let two runs lock two files).
 
 use crate::failure::Failure;
 use std::io::Write;
@@ -14,6 +16,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug)]
 pub struct RunLock {
     path: PathBuf,
+    /// Holds the kernel lock while open; closing it (drop) releases the lock.
+    file: std::fs::File,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -52,9 +56,10 @@ impl LockError {
 }
 
 impl RunLock {
-    /// Takes the lock for `org` in `dir` (created if missing), taking over a stale one.
+    /// Takes the lock for `org` in `dir` (created if missing) and records who holds it.
     ///
-    /// Fails with [`LockError::Held`] while another live run holds it.
+    /// Fails with [`LockError::Held`] while another live run holds it, and with
+    /// [`LockError::Io`] when the file cannot be opened, locked or written.
     pub fn acquire(dir: &Path, org: &str) -> Result<RunLock, LockError> {
         let path = lock_path(dir, org);
         let io = |source| LockError::Io {
@@ -62,76 +67,70 @@ impl RunLock {
             source,
         };
         crate::fsutil::create_private_dir(dir).map_err(io)?;
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let owner = Owner {
-                        pid: std::process::id(),
-                        host: hostname(),
-                        started_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                    };
-                    let text = serde_json::to_string(&owner).unwrap_or_default();
-                    file.write_all(text.as_bytes()).map_err(io)?;
-                    return Ok(RunLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let owner: Option<Owner> = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|t| serde_json::from_str(&t).ok());
-                    match owner {
-                        Some(o) if o.host != hostname() || alive(o.pid) => {
-                            return Err(LockError::Held {
-                                path,
-                                pid: o.pid,
-                                host: o.host,
-                                since: o.started_at,
-                            });
-                        }
-                        Some(o) => {
-                            tracing::warn!(
-                                pid = o.pid,
-                                "taking over a stale run lock left by a run that is gone"
-                            );
-                            let _ = std::fs::remove_file(&path);
-                        }
-                        None => {
-                            // Being written this instant, or unreadable: treat as held.
-                            return Err(LockError::Held {
-                                path,
-                                pid: 0,
-                                host: "?".into(),
-                                since: "just now".into(),
-                            });
-                        }
-                    }
-                }
-                Err(e) => return Err(io(e)),
+        let mut file = open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let owner = read_owner(&path);
+                return Err(LockError::Held {
+                    path,
+                    pid: owner.as_ref().map_or(0, |o| o.pid),
+                    host: owner
+                        .as_ref()
+                        .map_or_else(|| "?".into(), |o| o.host.clone()),
+                    since: owner.map_or_else(|| "(not recorded)".into(), |o| o.started_at),
+                });
             }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
-        Err(LockError::Io {
-            path,
-            source: std::io::Error::other("the lock changed hands while taking it"),
-        })
+        let owner = Owner {
+            pid: std::process::id(),
+            host: hostname(),
+            started_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        };
+        let text = serde_json::to_string(&owner).unwrap_or_default();
+        file.set_len(0).map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)?;
+        Ok(RunLock { path, file })
     }
 }
 
+/// The lock file, opened for writing (created private if missing), never truncated here.
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+}
+
+/// The holder the lock file names, when it can be read.
+fn read_owner(path: &Path) -> Option<Owner> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+}
+
 /// Who holds the lock for `org` in `dir` now, without taking it: `Some("pid N on HOST, since
-/// T")` for a live run, `None` when it is free (no lock file, or a stale one a run would take
-/// over).
+/// T")` while a live run holds it, `None` when it is free (asked of the kernel: a file left
+/// behind by a run that is gone is free).
 pub fn holder(dir: &Path, org: &str) -> Option<String> {
     let path = lock_path(dir, org);
-    let text = std::fs::read_to_string(&path).ok()?;
-    match serde_json::from_str::<Owner>(&text) {
-        Ok(o) if o.host != hostname() || alive(o.pid) => Some(format!(
-            "pid {} on {}, since {}",
-            o.pid, o.host, o.started_at
-        )),
-        Ok(_) => None,
-        Err(_) => Some("a run starting this instant (the lock file is being written)".into()),
+    if !path.exists() {
+        return None;
+    }
+    let file = open(&path).ok()?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(_) => Some(match read_owner(&path) {
+            Some(o) => format!("pid {} on {}, since {}", o.pid, o.host, o.started_at),
+            None => "a run whose details are not recorded yet".into(),
+        }),
     }
 }
 
@@ -152,7 +151,10 @@ fn lock_path(dir: &Path, org: &str) -> PathBuf {
 
 impl Drop for RunLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        // The file stays; the lock goes with the handle (and with the process, if it dies).
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+        tracing::debug!(path = %self.path.display(), "run lock released");
     }
 }
 
@@ -163,36 +165,100 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "localhost".into())
 }
 
-/// Whether a process with this pid exists on this host.
-fn alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn one_holder_at_a_time_and_stale_locks_are_taken_over() {
+    fn one_holder_at_a_time_and_what_a_dead_run_left_is_taken() {
         let dir = tempfile::tempdir().unwrap();
         let a = RunLock::acquire(dir.path(), "acme").unwrap();
         let e = RunLock::acquire(dir.path(), "acme").unwrap_err();
         assert!(e.to_string().contains("another run holds the lock"), "{e}");
+        assert!(
+            e.to_string()
+                .contains(&format!("pid {}", std::process::id())),
+            "{e}"
+        );
+        assert!(holder(dir.path(), "acme").is_some());
         drop(a);
-        let b = RunLock::acquire(dir.path(), "acme").unwrap();
-        drop(b);
-        // A lock left by a process that is gone.
-        let stale = Owner {
-            pid: u32::MAX - 1,
-            host: hostname(),
+        assert!(holder(dir.path(), "acme").is_none());
+        // What a crash between creating and writing leaves, garbage, a lock from another host:
+        // none is held by the kernel, so each is taken.
+        let other = Owner {
+            pid: 1,
+            host: "pod-7f9c".into(),
             started_at: "yesterday".into(),
         };
-        std::fs::write(
-            dir.path().join(".lock-acme"),
-            serde_json::to_string(&stale).unwrap(),
-        )
-        .unwrap();
-        let c = RunLock::acquire(dir.path(), "acme");
-        assert!(c.is_ok());
+        for text in [
+            String::new(),
+            "\u{0}garbage".into(),
+            serde_json::to_string(&other).unwrap(),
+        ] {
+            std::fs::write(dir.path().join(".lock-acme"), &text).unwrap();
+            let l = RunLock::acquire(dir.path(), "acme");
+            assert!(l.is_ok(), "{text:?}: {l:?}");
+        }
+    }
+
+    #[test]
+    fn racing_runs_never_both_hold_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".lock-acme"), "stale").unwrap();
+        let path = dir.path().to_path_buf();
+        let held = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let (path, held, most) = (path.clone(), held.clone(), most.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..50 {
+                        if let Ok(l) = RunLock::acquire(&path, "acme") {
+                            let now = held.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                            most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                            std::thread::yield_now();
+                            held.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                            drop(l);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn the_kernel_frees_the_lock_of_a_killed_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".lock-acme");
+        std::fs::write(&path, "").unwrap();
+        // A holder in another process: `flock -o FILE sleep 60` (the lock stays with `flock`
+        // itself, not its child), then SIGKILL.
+        let Ok(mut child) = std::process::Command::new("flock")
+            .arg("-o")
+            .arg(&path)
+            .args(["sleep", "60"])
+            .spawn()
+        else {
+            eprintln!("skipped: the `flock` command (util-linux) is not installed");
+            return;
+        };
+        let mut held = false;
+        for _ in 0..100 {
+            if holder(dir.path(), "acme").is_some() {
+                held = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(held, "the child took the lock");
+        assert!(RunLock::acquire(dir.path(), "acme").is_err());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let l = RunLock::acquire(dir.path(), "acme");
+        assert!(l.is_ok(), "{l:?}");
     }
 }

@@ -589,3 +589,32 @@ fn a_limit_made_stricter_since_planning_trips_at_apply() {
     assert!(err.contains("5 new hires exceed the limit of 1"), "{err}");
     assert!(emu.uploads().is_empty());
 }
+
+/// Issue 18, point 2: what a crash leaves of the run lock (an empty file, garbage, a lock
+/// recorded by another host's pod) never wedges the next night: the kernel decides, and no
+/// live run holds it.
+#[test]
+fn a_lock_file_left_behind_does_not_block_the_next_sync() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let runs = tmp.path().join("runs");
+    std::fs::create_dir_all(&runs).unwrap();
+    for (i, left) in [
+        "",
+        "{not json",
+        r#"{"pid":1,"host":"payroll-sync-28f1c-x7k2p","started_at":"2026-12-01T02:00:00Z"}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        std::fs::write(runs.join(".lock-acme"), left).unwrap();
+        let out = run(cmd(&emu, tmp.path())
+            .env("PAYROLL_SYNC_PLAN_RUNS_DIR", &runs)
+            .args(sync_args(
+                fixture("payroll/acme.csv").to_str().unwrap(),
+                mapping("acme.toml").to_str().unwrap(),
+                Some(&format!("run{i}")),
+            )));
+        assert_eq!(code(&out), 0, "{left:?}: {}", stderr(&out));
+    }
+}
