@@ -67,10 +67,23 @@ pub fn fields(plan: &PlanDoc) -> Vec<String> {
     out
 }
 
-/// Before applying: every change's old value must still be what ChartHop has, the matched
-/// people must still exist, and no new hire's email may have appeared meanwhile.
+/// Before applying: every change's old value must still be what ChartHop has, every other
+/// value an update row sends must still be ChartHop's (so an edit made in ChartHop since the
+/// plan is never undone), the matched people must still exist, and no new hire's email may
+/// have appeared meanwhile.
 pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
     let view = View::new(plan, roster);
+    // updates.csv has a column for every field some update changes; in a row that does not
+    // change it, the cell holds ChartHop's value at plan time, which must still be ChartHop's
+    // (else the upload would undo an edit made since: a value no reviewer saw as a change).
+    let mut columns: Vec<&str> = Vec::new();
+    for r in plan.rows.iter().filter(|r| r.category == Category::Update) {
+        for c in &r.changes {
+            if !columns.contains(&c.field.as_str()) {
+                columns.push(&c.field);
+            }
+        }
+    }
     let mut out = Vec::new();
     for r in &plan.rows {
         match r.category {
@@ -88,6 +101,19 @@ pub fn drift(plan: &PlanDoc, roster: &Roster) -> Vec<Mismatch> {
                     let now = view.value(person, &c.field);
                     if !same(&c.field, &c.old, &now, view.is_manager(&c.field)) {
                         out.push(mismatch(r, &c.field, &c.old, &now));
+                    }
+                }
+                for &field in &columns {
+                    if r.changes.iter().any(|c| c.field == field) {
+                        continue;
+                    }
+                    // A blank cell is kept by ChartHop: it writes nothing.
+                    let Some(sent) = r.target.get(field).filter(|v| !v.trim().is_empty()) else {
+                        continue;
+                    };
+                    let now = view.value(person, field);
+                    if !same(field, sent, &now, view.is_manager(field)) {
+                        out.push(mismatch(r, field, sent, &now));
                     }
                 }
             }

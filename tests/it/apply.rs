@@ -618,3 +618,35 @@ fn a_lock_file_left_behind_does_not_block_the_next_sync() {
         assert_eq!(code(&out), 0, "{left:?}: {}", stderr(&out));
     }
 }
+
+/// Issue 18, point 1: an edit made in ChartHop after planning is never undone. Kwame Mensah's
+/// update changes only his department; his title, in `updates.csv` because other rows change
+/// titles, holds ChartHop's value at plan time. Someone edits his title in ChartHop: `apply`
+/// refuses the stale plan naming him and the field, and his new title stays.
+#[test]
+fn apply_never_writes_back_a_value_chart_hop_changed_since_the_plan() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "p");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let updates = std::fs::read_to_string(tmp.path().join("p/updates.csv")).unwrap();
+    assert!(
+        updates.lines().next().unwrap().contains("Title"),
+        "{updates}"
+    );
+    assert!(updates.contains("kwame.mensah@acme.example"), "{updates}");
+    emu.set_job_field("kwame.mensah@acme.example", "title", "Head of Partnerships")
+        .unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "p"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("stale") && err.contains("Kwame") && err.contains("`title`"),
+        "{err}"
+    );
+    assert!(emu.uploads().is_empty(), "nothing uploaded");
+    assert_eq!(
+        roster_by_email(&emu)["kwame.mensah@acme.example"]["title"],
+        "Head of Partnerships"
+    );
+}
