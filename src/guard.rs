@@ -44,6 +44,10 @@ pub struct Guards {
     pub departures: Limit,
     /// Updates that touch a sensitive field (compensation, birth date, ...).
     pub sensitive_updates: Limit,
+    /// Export rows left out as conflicts or rejected: a share of the roster that says the
+    /// export (or the mapping) is broken (a key column Excel turned into dates) rather than
+    /// that a few rows need a hand.
+    pub left_out: Limit,
     /// The export must have at least this share of the active roster's head count.
     pub min_export_share: f64,
 }
@@ -76,6 +80,11 @@ impl Default for Guards {
                 floor: 5,
                 max: None,
             },
+            left_out: Limit {
+                share: 0.05,
+                floor: 10,
+                max: None,
+            },
             sensitive_updates: Limit {
                 share: 0.15,
                 floor: 10,
@@ -100,6 +109,8 @@ pub struct Counts {
     /// Departures, scheduled ones included.
     pub departures: usize,
     pub sensitive_updates: usize,
+    /// Rows left out as conflicts or rejected.
+    pub left_out: usize,
 }
 
 /// One guard's verdict, recorded in `plan.json`.
@@ -134,6 +145,12 @@ pub fn check(guards: &Guards, c: &Counts) -> Vec<Verdict> {
             "updates of sensitive fields",
             guards.sensitive_updates,
             c.sensitive_updates,
+        ),
+        (
+            "left_out",
+            "rows left out as conflicts or rejected",
+            guards.left_out,
+            c.left_out,
         ),
     ] {
         let allowed = limit.allowed(c.active);

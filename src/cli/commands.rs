@@ -273,7 +273,7 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
             "{left_out} row(s) were left out (conflicts or rejected): see {}",
             planned.dir.join("report.md").display()
         ));
-        return Ok(exit::PARTIAL);
+        return Ok(exit::LEFT_OUT);
     }
     Ok(exit::OK)
 }

@@ -26,8 +26,8 @@ Exit codes:
   3   changes pending (plan --detailed-exitcode)
   4   refused: a safety guard tripped, or the plan is stale, edited or already applied;
       nothing written (approve with `apply DIR --approve <plan hash>`, or plan again)
-  5   partial: ChartHop refused some rows, a planned value did not land, or rows were
-      left out as conflicts or rejected (see the report)
+  5   partial: ChartHop refused some rows, or a planned value did not land
+  6   done, but some export rows were left out as conflicts or rejected (see the report)
   65  bad input file
   75  temporary: ChartHop unavailable after retries, another run holds the lock, or the
       import still running at the deadline (its id is saved; the next run follows it)

@@ -35,6 +35,9 @@ pub mod exit {
     pub const CHANGES_PENDING: u8 = 3;
     pub const GUARD: u8 = 4;
     pub const PARTIAL: u8 = 5;
+    /// Done: everything planned landed, but some export rows were left out as conflicts or
+    /// rejected (see the report); the run's own work is complete.
+    pub const LEFT_OUT: u8 = 6;
     pub const BAD_INPUT: u8 = 65;
     pub const TEMPORARY: u8 = 75;
     pub const AUTH: u8 = 77;

@@ -175,6 +175,7 @@ pub async fn plan(
         // Sensitive by nature (compensation, birth date, national ids) or marked so in the
         // mapping: counted as the rows went by.
         sensitive_updates: writer.sensitive_updates(),
+        left_out: outline.summary.left_out(),
     };
     let verdicts = guard::check(&settings.guards, &counts);
     progress.stage(Stage::Writing);

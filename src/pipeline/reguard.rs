@@ -68,6 +68,7 @@ fn verdicts(settings: &Settings, plan: &LoadedPlan) -> Vec<Verdict> {
         email_changes,
         departures,
         sensitive_updates,
+        left_out: rows(Category::Conflict) + rows(Category::Rejected),
     };
     guard::check(&settings.guards, &counts)
 }

@@ -27,6 +27,9 @@ pub(super) struct RawGuards {
     sensitive_updates_share: Option<f64>,
     sensitive_updates_floor: Option<usize>,
     sensitive_updates_max: Option<usize>,
+    left_out_share: Option<f64>,
+    left_out_floor: Option<usize>,
+    left_out_max: Option<usize>,
     min_export_share: Option<f64>,
 }
 
@@ -97,6 +100,13 @@ pub(super) fn validate_guards(g: &RawGuards) -> Result<Guards, SettingsError> {
             g.sensitive_updates_share,
             g.sensitive_updates_floor,
             g.sensitive_updates_max,
+        )?,
+        left_out: limit(
+            "left_out",
+            d.left_out,
+            g.left_out_share,
+            g.left_out_floor,
+            g.left_out_max,
         )?,
         min_export_share,
     })

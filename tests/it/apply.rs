@@ -650,3 +650,55 @@ fn apply_never_writes_back_a_value_chart_hop_changed_since_the_plan() {
         "Head of Partnerships"
     );
 }
+
+/// Issue 18, point 6: rows left out are "done, with rows left out" (exit 6), not a partial
+/// import (5); and so many left out that the export must be broken trips the `left_out` guard.
+#[test]
+fn rows_left_out_end_in_exit_6_and_too_many_trip_their_guard() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    // Two rows with one payroll id: a conflict each, left out; the rest is imported.
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    let dup = text.lines().nth(3).unwrap().replacen(
+        text.lines().nth(3).unwrap().split(',').nth(3).unwrap(),
+        "someone.else@acme.example",
+        1,
+    );
+    let input = tmp.path().join("dup.csv");
+    std::fs::write(&input, format!("{text}{dup}\n")).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
+        input.to_str().unwrap(),
+        mapping("acme.toml").to_str().unwrap(),
+        Some("a"),
+    )));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 6, "{err}");
+    assert!(err.contains("2 row(s) were left out"), "{err}");
+    assert_eq!(emu.uploads().len(), 2, "the other rows were imported");
+
+    // Every key column turned into a date by a spreadsheet: every row a conflict or a new
+    // face; the guard stops it before anything is sent.
+    let emu = emulator();
+    let mut lines = text.lines();
+    let mut broken = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[0] = "1905-10-04";
+        broken.push_str(&cells.join(","));
+        broken.push('\n');
+    }
+    let input = tmp.path().join("broken.csv");
+    std::fs::write(&input, broken).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
+        input.to_str().unwrap(),
+        mapping("acme.toml").to_str().unwrap(),
+        Some("b"),
+    )));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("rows left out as conflicts or rejected exceed the limit"),
+        "{err}"
+    );
+    assert!(emu.uploads().is_empty());
+}
