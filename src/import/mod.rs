@@ -16,11 +16,10 @@
 
 mod flags;
 mod outcome;
+mod process;
 mod record;
 
-use std::time::{Duration, Instant};
-
-use crate::charthop::wire::{Process, ProcessStatus};
+use crate::charthop::wire::ProcessStatus;
 use crate::charthop::{ApiError, Client};
 use crate::failure::Failure;
 use crate::plan::{ChangeFileRef, LoadedPlan, PlanError};
@@ -30,6 +29,7 @@ use crate::settings::ImportSettings;
 pub use flags::flags;
 use flags::tag;
 pub use outcome::RowOutcome;
+use process::{adopt, adopt_within, poll};
 pub use record::{ApplyRecord, UploadRecord, check_not_applied, load_record};
 
 /// Why the imports did not all end well.
@@ -60,6 +60,16 @@ pub enum ImportError {
         process_id: String,
         waited: u64,
     },
+    /// The upload may have reached ChartHop, and no process with its tag showed up: sending it
+    /// again could import it twice, so this run stops and the next one looks again.
+    #[error(
+        "the upload of `{file}` may or may not have reached ChartHop ({reason}), and no import with its tag `{tag}` appeared; it was not sent again"
+    )]
+    UploadUnknown {
+        file: String,
+        tag: String,
+        reason: String,
+    },
 }
 
 impl ImportError {
@@ -70,7 +80,7 @@ impl ImportError {
             ImportError::Plan(e) => e.failure(),
             ImportError::Failed { .. } => Failure::Internal,
             ImportError::RowErrors { .. } => Failure::Partial,
-            ImportError::Deadline { .. } => Failure::Temporary,
+            ImportError::Deadline { .. } | ImportError::UploadUnknown { .. } => Failure::Temporary,
         }
     }
 
@@ -81,6 +91,7 @@ impl ImportError {
             ImportError::Failed { .. } => Some("read ChartHop's message, fix the cause, and make a new plan".into()),
             ImportError::RowErrors { .. } => Some("the other rows were applied; see outcomes.json in the plan directory, fix those rows, and make a new plan".into()),
             ImportError::Deadline { .. } => Some("the process id is saved in apply.json; the next `apply` (or `sync`) follows it instead of uploading again".into()),
+            ImportError::UploadUnknown { .. } => Some("run again later: the next `apply` (or `sync`) looks for the import by its tag first, and uploads only if ChartHop never received it".into()),
         }
     }
 }
@@ -268,9 +279,10 @@ pub async fn server_dry_run(
     Ok(all)
 }
 
-/// Records the intent, uploads, and records the process id. After a transport failure (the
-/// upload may or may not have reached ChartHop) it looks for the process by its tag and
-/// adopts it, else uploads once more.
+/// Records the intent, uploads, and records the process id. When the connection never
+/// opened (nothing was sent) it looks for the import by its tag, then sends it; when the body
+/// may have reached ChartHop it looks for the process by its tag over a short window and
+/// adopts it, and otherwise stops with [`ImportError::UploadUnknown`]: never twice in a run.
 async fn upload(
     client: &Client,
     plan: &LoadedPlan,
@@ -302,14 +314,28 @@ async fn upload(
     tracing::info!(file = %file.name, rows = file.rows, upsert = file.upsert, "uploading");
     let process = match client.import_csv(&file.name, bytes.clone(), &flags).await {
         Ok(p) => p,
-        // The upload may or may not have reached ChartHop: look before sending it again.
-        Err(ApiError::Unavailable { last, .. } | ApiError::UploadUnknown { reason: last, .. }) => {
-            tracing::warn!(file = %file.name, reason = %last, "the upload's outcome is unknown; looking for its process");
+        // Nothing was sent (the connection never opened): sending it now is the first time.
+        Err(ApiError::Unavailable { last, .. }) => {
+            tracing::warn!(file = %file.name, reason = %last, "ChartHop could not be reached; looking for the import before sending it");
             match adopt(client, tag).await? {
                 Some(p) => p,
+                None => client.import_csv(&file.name, bytes, &flags).await?,
+            }
+        }
+        // The body may have reached ChartHop: never sent twice in one run. Look for its
+        // process over a short window; if none shows up, the next run decides.
+        Err(ApiError::UploadUnknown { reason, .. }) => {
+            tracing::warn!(file = %file.name, %reason, "the upload's outcome is unknown; looking for its process");
+            match adopt_within(client, tag, settings.poll_interval).await? {
+                Some(p) => p,
                 None => {
-                    tracing::info!(file = %file.name, "ChartHop has no process for it: uploading once more");
-                    client.import_csv(&file.name, bytes, &flags).await?
+                    record.set(&file.name, |u| u.status = "UNKNOWN".into());
+                    record.save(&plan.dir)?;
+                    return Err(ImportError::UploadUnknown {
+                        file: file.name.clone(),
+                        tag: tag.to_string(),
+                        reason,
+                    });
                 }
             }
         }
@@ -321,66 +347,4 @@ async fn upload(
     });
     record.save(&plan.dir)?;
     Ok(process.id)
-}
-
-/// The process an upload with this tag created, if ChartHop has one.
-async fn adopt(client: &Client, tag: &str) -> Result<Option<Process>, ImportError> {
-    let found = client.find_processes(tag).await?;
-    Ok(found.into_iter().find(|p| {
-        p.options
-            .as_ref()
-            .and_then(|o| o.get("importSource"))
-            .and_then(|v| v.as_str())
-            == Some(tag)
-    }))
-}
-
-/// Polls a process until it ends or the deadline passes, with a heartbeat log line every five
-/// minutes (the progress bar is hidden when stderr is not a terminal).
-async fn poll(
-    client: &Client,
-    file: &str,
-    id: &str,
-    settings: &ImportSettings,
-    progress: &dyn Progress,
-) -> Result<Process, ImportError> {
-    let started = Instant::now();
-    let mut last_heartbeat = Instant::now();
-    loop {
-        let process = client.get_process(id).await?;
-        progress.import_progress(
-            file,
-            normalize_progress(process.progress),
-            process.message.as_deref(),
-        );
-        if process.status.is_terminal() {
-            return Ok(process);
-        }
-        if last_heartbeat.elapsed() >= Duration::from_secs(300) {
-            tracing::info!(
-                file,
-                process = id,
-                status = process.status.as_str(),
-                "import still running"
-            );
-            last_heartbeat = Instant::now();
-        }
-        if started.elapsed() >= settings.deadline {
-            return Err(ImportError::Deadline {
-                file: file.to_string(),
-                process_id: id.to_string(),
-                waited: started.elapsed().as_secs(),
-            });
-        }
-        tokio::time::sleep(settings.poll_interval).await;
-    }
-}
-
-/// ChartHop's `progress` as a fraction: values above 1 are read as percent.
-fn normalize_progress(p: Option<f64>) -> f64 {
-    match p {
-        Some(v) if v > 1.0 => (v / 100.0).clamp(0.0, 1.0),
-        Some(v) if v.is_finite() => v.max(0.0),
-        _ => 0.0,
-    }
 }

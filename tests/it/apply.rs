@@ -288,25 +288,43 @@ mod faults {
     }
 
     #[test]
-    fn a_connection_dropped_mid_upload_is_uploaded_again_once() {
+    fn a_connection_dropped_mid_upload_is_never_sent_twice_in_one_run() {
+        // Issue 18, point 4: the body may have reached ChartHop, and no process with its tag
+        // shows up: the run stops (75) rather than send it again; the next one decides.
         let emu = emulator();
         let tmp = tempfile::tempdir().unwrap();
         emu.add_fault(FaultRule::new("importDataCsv", Fault::DropMidUpload, 1))
             .unwrap();
+        let posts = || {
+            emu.requests()
+                .iter()
+                .filter(|r| r.method == "POST" && r.path.ends_with("/import/csv/data"))
+                .count()
+        };
         let out = sync(&emu, tmp.path(), "run");
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
-        let posts = emu
-            .requests()
-            .iter()
-            .filter(|r| r.method == "POST" && r.path.ends_with("/import/csv/data"))
-            .count();
+        let err = stderr(&out);
+        assert_eq!(code(&out), 75, "{err}");
+        assert!(
+            err.contains("may or may not have reached ChartHop") && err.contains("not sent again"),
+            "{err}"
+        );
         assert_eq!(
-            posts, 3,
-            "updates twice (dropped, then again), new hires once"
+            posts(),
+            1,
+            "the dropped upload was not sent again in that run"
+        );
+        // The next night looks for it by its tag, finds none, and sends it: once.
+        let out = sync(&emu, tmp.path(), "run2");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert_eq!(
+            posts(),
+            3,
+            "new hires twice (dropped, then the next run), updates once"
         );
         assert_eq!(imports(&emu), 2, "one import per file");
+        assert!(roster_by_email(&emu).contains_key("kofi.asante@acme.example"));
         assert!(
-            stderr(&out).contains("Verified: all 13 planned rows"),
+            stderr(&out).contains("Nothing to change"),
             "{}",
             stderr(&out)
         );
