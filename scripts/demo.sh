@@ -32,6 +32,7 @@ export PAYROLL_SYNC_CHARTHOP_URL="$(cat "$work/addr")"
 export PAYROLL_SYNC_CHARTHOP_ORG=acme
 export PAYROLL_SYNC_CHARTHOP_TOKEN="$token"
 export PAYROLL_SYNC_IMPORT_POLL_INTERVAL_MS=100
+export PAYROLL_SYNC_PLAN_RUNS_DIR="$work/runs"
 
 echo "== ChartHop emulator at $PAYROLL_SYNC_CHARTHOP_URL (org acme, 60 people)"
 echo

@@ -20,6 +20,7 @@ mod guards;
 mod read;
 mod serve;
 pub mod sources;
+mod state_dir;
 
 use crate::failure::Failure;
 use departures::RawDepartures;
@@ -208,6 +209,8 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let invalid = |e: config::ConfigError| SettingsError::Invalid(e.to_string());
         let mut builder = file_source(file)?;
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let state_dir = state_dir::default_state_dir(&env);
         for (name, value) in env {
             let Some(rest) = name.strip_prefix("PAYROLL_SYNC_") else {
                 continue;
@@ -228,10 +231,10 @@ impl Settings {
             .map_err(invalid)?
             .try_deserialize()
             .map_err(invalid)?;
-        Self::validate(raw)
+        Self::validate(raw, state_dir)
     }
 
-    fn validate(raw: Raw) -> Result<Settings, SettingsError> {
+    fn validate(raw: Raw, state_dir: Option<PathBuf>) -> Result<Settings, SettingsError> {
         let c = raw.charthop;
         let page_size = c.page_size.unwrap_or(1000);
         if page_size == 0 || page_size > 10_000 {
@@ -290,7 +293,7 @@ impl Settings {
                     .filter(|e| !e.is_empty())
                     .collect(),
             },
-            runs_dir: raw.plan.runs_dir.unwrap_or_else(|| PathBuf::from("runs")),
+            runs_dir: state_dir::runs_dir(raw.plan.runs_dir, state_dir)?,
             departures: departures::validate(&raw.departures)?,
             clock: match raw.plan.now.as_deref().map(str::trim) {
                 None | Some("") => Clock::System,

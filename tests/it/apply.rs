@@ -720,3 +720,44 @@ fn rows_left_out_end_in_exit_6_and_too_many_trip_their_guard() {
     );
     assert!(emu.uploads().is_empty());
 }
+
+/// Issue 18, point 8: runs keep their state in one absolute place whatever directory they start
+/// in (by default the user's state directory), and a relative `plan.runs_dir` is refused.
+#[test]
+fn runs_keep_their_state_in_one_absolute_place_wherever_they_start() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    for (i, start_in) in ["a", "b"].into_iter().enumerate() {
+        let dir = tmp.path().join(start_in);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = run(cmd(&emu, &dir)
+            .env_remove("PAYROLL_SYNC_PLAN_RUNS_DIR")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("STATE_DIRECTORY")
+            .env("HOME", &home)
+            .args(sync_args(
+                fixture("payroll/acme.csv").to_str().unwrap(),
+                mapping("acme.toml").to_str().unwrap(),
+                None,
+            )));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let ledger = std::fs::read_to_string(home.join(".local/state/payroll-sync/runs.jsonl"))
+            .expect("one ledger in the state directory");
+        assert_eq!(ledger.lines().count(), i + 1, "{ledger}");
+        assert!(
+            !dir.join("runs").exists(),
+            "nothing beside the working directory"
+        );
+    }
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_PLAN_RUNS_DIR", "runs")
+        .args(sync_args(
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            mapping("acme.toml").to_str().unwrap(),
+            None,
+        )));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 78, "{err}");
+    assert!(err.contains("plan.runs_dir `runs` is relative"), "{err}");
+}

@@ -37,6 +37,8 @@ pub fn cmd(emu: &Emulator, dir: &Path) -> Command {
         }
     }
     c.current_dir(dir)
+        // Each test keeps its runs' state (lock, ledger, sync's plans) in its own directory.
+        .env("PAYROLL_SYNC_PLAN_RUNS_DIR", dir.join("runs"))
         .env("PAYROLL_SYNC_CHARTHOP_URL", emu.base_url())
         .env("PAYROLL_SYNC_CHARTHOP_ORG", emu.org_slug())
         .env("PAYROLL_SYNC_CHARTHOP_TOKEN", TOKEN)
