@@ -260,7 +260,13 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
             return Err(e);
         }
     };
-    ui.say(&format!("Plan written to {}", planned.dir.display()));
+    if planned.dir.exists() {
+        ui.say(&format!("Plan written to {}", planned.dir.display()));
+    } else {
+        ui.say(
+            "Plan made (nothing to change: its directory is not kept; runs.jsonl has its record)",
+        );
+    }
     ui.summary(&planned.doc);
     if applied.record.uploads.is_empty() {
         ui.say("Nothing to change in ChartHop.");

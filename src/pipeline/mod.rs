@@ -17,6 +17,7 @@ pub mod doctor;
 mod error;
 mod handoff;
 mod mapped;
+mod prune;
 mod reguard;
 mod sync;
 

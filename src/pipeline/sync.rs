@@ -30,6 +30,10 @@ pub async fn sync(
         command: "sync",
     };
     let applied = apply_holding_lock(settings, client, &planned.dir, &options, progress).await?;
+    if planned.doc.summary.is_empty() && planned.doc.summary.left_out() == 0 {
+        super::prune::drop_empty_plan(&settings.runs_dir, &planned.dir);
+    }
+    super::prune::old_plans(&settings.runs_dir, settings.keep_days);
     Ok((planned, applied))
 }
 

@@ -95,6 +95,7 @@ struct RawPlan {
     runs_dir: Option<PathBuf>,
     departures: Option<bool>,
     now: Option<String>,
+    keep_days: Option<u32>,
 }
 
 /// Caps on what the reader takes (`[read]`); defaults in [`ReadLimits`].
@@ -153,6 +154,9 @@ pub struct Settings {
     pub import: ImportSettings,
     /// Where `sync` writes its plan directories, the run ledger and the run lock.
     pub runs_dir: PathBuf,
+    /// `plan.keep_days`: finished plan directories under `runs_dir` older than this are
+    /// removed after each `sync` (they hold personal data); 0 keeps them all.
+    pub keep_days: u32,
     pub guards: Guards,
     serve: RawServe,
     /// `[departures]`: what is done with the departures a mapping finds.
@@ -294,6 +298,7 @@ impl Settings {
                     .collect(),
             },
             runs_dir: state_dir::runs_dir(raw.plan.runs_dir, state_dir)?,
+            keep_days: raw.plan.keep_days.unwrap_or(30),
             departures: departures::validate(&raw.departures)?,
             clock: match raw.plan.now.as_deref().map(str::trim) {
                 None | Some("") => Clock::System,

@@ -761,3 +761,52 @@ fn runs_keep_their_state_in_one_absolute_place_wherever_they_start() {
     assert_eq!(code(&out), 78, "{err}");
     assert!(err.contains("plan.runs_dir `runs` is relative"), "{err}");
 }
+
+/// Issue 18, point 9: a nightly `sync` with nothing to change leaves no plan directory (its
+/// ledger line stays), and finished plans older than `plan.keep_days` are removed.
+#[test]
+fn personal_data_does_not_pile_up_in_the_runs_directory() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let runs = tmp.path().join("runs");
+    let sync = || {
+        run(cmd(&emu, tmp.path()).args(sync_args(
+            fixture("payroll/acme.csv").to_str().unwrap(),
+            mapping("acme.toml").to_str().unwrap(),
+            None,
+        )))
+    };
+    let plans = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&runs)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect()
+    };
+    assert_eq!(code(&sync()), 0);
+    let first = plans();
+    assert_eq!(
+        first.len(),
+        1,
+        "the run that changed something keeps its plan"
+    );
+    let out = sync();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to change"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(plans(), first, "the run with nothing to do kept no plan");
+    let ledger = std::fs::read_to_string(runs.join("runs.jsonl")).unwrap();
+    assert_eq!(ledger.lines().count(), 2, "both runs are in the ledger");
+    // The first plan is 40 days old now: the next sync removes it.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 86_400);
+    std::fs::File::open(&first[0])
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert_eq!(code(&sync()), 0);
+    assert!(plans().is_empty(), "{:?}", plans());
+}
