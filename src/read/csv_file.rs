@@ -40,6 +40,13 @@ pub(super) fn open(path: &Path, options: &ReadOptions) -> Result<Table, ReadErro
     let detected =
         decode::detect(std::io::BufReader::new(&mut file), options.encoding).map_err(io)?;
     file.seek(SeekFrom::Start(detected.bom_len)).map_err(io)?;
+    if let Some((line, byte)) = detected.mixed {
+        return Err(ReadError::MixedEncoding {
+            path: path.to_path_buf(),
+            line,
+            byte,
+        });
+    }
     let mut warnings = Vec::new();
     if let Some(line) = detected.fallback_line {
         let warning = format!(

@@ -20,6 +20,10 @@ pub(super) struct Detected {
     /// Auto-detection fell back to Windows-1252: the 1-based line of the first byte that is not
     /// UTF-8.
     pub fallback_line: Option<usize>,
+    /// The file is UTF-8 with accented letters (valid multi-byte sequences) but holds a byte
+    /// that is not: (its 1-based line, the byte). Reading it as Windows-1252 would garble the
+    /// rest, so the caller refuses it.
+    pub mixed: Option<(usize, u8)>,
 }
 
 /// Decides the encoding of the file read by `file` (from its start): `explicit` when given (a
@@ -52,7 +56,8 @@ pub(super) fn detect(mut file: impl Read, explicit: Option<TextEncoding>) -> io:
         (Some(e), _) => (e, 0),
         (None, Some((b, len))) => (b, len),
         (None, None) => {
-            let fallback_line = first_invalid_utf8_line(head, file)?;
+            let scan = scan_utf8(head, file)?;
+            let fallback_line = scan.first_invalid.map(|(line, _)| line);
             let encoding = match fallback_line {
                 None => TextEncoding::Utf8,
                 Some(_) => TextEncoding::Windows1252,
@@ -61,6 +66,7 @@ pub(super) fn detect(mut file: impl Read, explicit: Option<TextEncoding>) -> io:
                 encoding,
                 bom_len: 0,
                 fallback_line,
+                mixed: scan.first_invalid.filter(|_| scan.multibyte),
             });
         }
     };
@@ -68,35 +74,69 @@ pub(super) fn detect(mut file: impl Read, explicit: Option<TextEncoding>) -> io:
         encoding,
         bom_len,
         fallback_line: None,
+        mixed: None,
     })
 }
 
-/// The 1-based line of the first byte that is not UTF-8 in `head` followed by `rest`, or
-/// `None` when all of it is valid UTF-8. Streams in 64 KiB chunks.
-fn first_invalid_utf8_line(head: &[u8], mut rest: impl Read) -> io::Result<Option<usize>> {
+/// What a whole-file UTF-8 scan found.
+struct Utf8Scan {
+    /// The first byte that is not UTF-8: its 1-based line and value.
+    first_invalid: Option<(usize, u8)>,
+    /// Whether valid multi-byte UTF-8 (an accented letter) appears anywhere.
+    multibyte: bool,
+}
+
+/// Scans `head` followed by `rest` for UTF-8, in 64 KiB chunks, to its end.
+fn scan_utf8(head: &[u8], mut rest: impl Read) -> io::Result<Utf8Scan> {
     let mut buf = vec![0u8; 64 * 1024];
     buf[..head.len()].copy_from_slice(head);
     let mut len = head.len();
     let mut lines = 1;
+    let mut scan = Utf8Scan {
+        first_invalid: None,
+        multibyte: false,
+    };
     loop {
         let n = rest.read(&mut buf[len..])?;
         let eof = n == 0;
         len += n;
-        let (valid, bad) = match std::str::from_utf8(&buf[..len]) {
-            Ok(_) => (len, false),
-            // An incomplete sequence at the end of a chunk may complete in the next one.
-            Err(e) if e.error_len().is_none() && !eof => (e.valid_up_to(), false),
-            Err(e) => (e.valid_up_to(), true),
+        let mut at = 0;
+        // Validate what is buffered, skipping each bad byte (after noting the first).
+        let keep = loop {
+            match std::str::from_utf8(&buf[at..len]) {
+                Ok(_) => {
+                    scan.multibyte |= buf[at..len].iter().any(|&b| b >= 0x80);
+                    lines += memchr::memchr_iter(b'\n', &buf[at..len]).count();
+                    break len;
+                }
+                // An incomplete sequence at the end of a chunk may complete in the next one.
+                Err(e) if e.error_len().is_none() && !eof => {
+                    let valid = at + e.valid_up_to();
+                    scan.multibyte |= buf[at..valid].iter().any(|&b| b >= 0x80);
+                    lines += memchr::memchr_iter(b'\n', &buf[at..valid]).count();
+                    break valid;
+                }
+                Err(e) => {
+                    let valid = at + e.valid_up_to();
+                    scan.multibyte |= buf[at..valid].iter().any(|&b| b >= 0x80);
+                    lines += memchr::memchr_iter(b'\n', &buf[at..valid]).count();
+                    if scan.first_invalid.is_none() {
+                        scan.first_invalid = Some((lines, buf[valid]));
+                    }
+                    let skip = e.error_len().unwrap_or(len - valid).max(1);
+                    lines += memchr::memchr_iter(b'\n', &buf[valid..valid + skip]).count();
+                    at = valid + skip;
+                    if at >= len {
+                        break len;
+                    }
+                }
+            }
         };
-        lines += memchr::memchr_iter(b'\n', &buf[..valid]).count();
-        if bad {
-            return Ok(Some(lines));
-        }
         if eof {
-            return Ok(None);
+            return Ok(scan);
         }
-        buf.copy_within(valid..len, 0);
-        len -= valid;
+        buf.copy_within(keep..len, 0);
+        len -= keep;
     }
 }
 
@@ -223,7 +263,24 @@ mod tests {
     fn utf8_split_across_chunks_is_still_valid() {
         let mut text = vec![b'a'; 64 * 1024 - 1];
         text.extend_from_slice("é\n".as_bytes());
-        assert_eq!(first_invalid_utf8_line(&[], &text[..]).unwrap(), None);
+        assert_eq!(scan_utf8(&[], &text[..]).unwrap().first_invalid, None);
+    }
+
+    #[test]
+    fn a_stray_byte_in_accented_utf8_is_mixed_not_windows_1252() {
+        // Accented UTF-8 on line 2, one Windows-1252 byte on line 3 (and more UTF-8 after).
+        let d = detect(&b"a,b\nJos\xC3\xA9,1\nRen\xE9e,2\nZo\xC3\xAB,3\n"[..], None).unwrap();
+        assert_eq!(d.mixed, Some((3, 0xE9)));
+        // The UTF-8 comes only after the stray byte: still mixed.
+        let d = detect(&b"a,b\nRen\xE9e,2\nZo\xC3\xAB,3\n"[..], None).unwrap();
+        assert_eq!(d.mixed, Some((2, 0xE9)));
+        // All Windows-1252: read as such, not mixed.
+        let d = detect(&b"a,b\nRen\xE9e,2\nZo\xEB,3\n"[..], None).unwrap();
+        assert_eq!((d.encoding, d.mixed), (TextEncoding::Windows1252, None));
+        // A stray byte far into a big file, across chunk boundaries, keeps its line.
+        let mut text = "\u{e9}\n".repeat(40_000).into_bytes();
+        text.extend_from_slice(b"x\xE9\n");
+        assert_eq!(detect(&text[..], None).unwrap().mixed, Some((40_001, 0xE9)));
     }
 
     #[test]

@@ -62,6 +62,14 @@ pub enum ReadError {
         place: String,
         encoding: &'static str,
     },
+    #[error(
+        "`{path}` line {line}: byte 0x{byte:02X} is not UTF-8, while the rest of the file is UTF-8 with accented letters: reading it all as Windows-1252 would garble every one of them, so nothing was read"
+    )]
+    MixedEncoding {
+        path: PathBuf,
+        line: usize,
+        byte: u8,
+    },
     #[error("`{path}` {place}: the cell holds a NUL byte, which no payroll value has")]
     NulByte { path: PathBuf, place: String },
     #[error(
@@ -106,6 +114,9 @@ impl ReadError {
             ),
             ReadError::Encoding { .. } => Some(
                 "save the export as UTF-8 (CSV UTF-8 in Excel), or name its encoding with `encoding` in the mapping's [source] (or --encoding)".into(),
+            ),
+            ReadError::MixedEncoding { .. } => Some(
+                "fix that line's character in the export (or export again as CSV UTF-8); if the file really is Windows-1252, say so with `encoding = \"windows-1252\"` in the mapping's [source]".into(),
             ),
             ReadError::NoSuchSheet { .. } => Some(
                 "name one of those sheets with `sheet` in the mapping's [source] or --sheet".into(),

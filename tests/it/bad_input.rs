@@ -177,3 +177,31 @@ fn every_bad_input_gets_a_clear_error_in_bounded_time_and_memory() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Issue 18, point 12: a UTF-8 export with one stray Windows-1252 byte is refused (65) naming
+/// its line and byte, never re-read whole as Windows-1252 (every accented name an update).
+#[test]
+fn one_stray_byte_in_a_utf8_export_is_refused_naming_its_line() {
+    let emu = crate::support::emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read(crate::support::fixture("payroll/acme.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&text).unwrap().contains("Renée"),
+        "accented UTF-8"
+    );
+    // Line 9's first `a` becomes Windows-1252's `à` (0xE0).
+    let mut lines: Vec<Vec<u8>> = text.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    let at = lines[8].iter().position(|&b| b == b'a').unwrap();
+    lines[8][at] = 0xE0;
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, lines.join(&b'\n')).unwrap();
+    let out = crate::support::plan_in(&emu, tmp.path(), &input, "p");
+    let err = crate::support::stderr(&out);
+    assert_eq!(crate::support::code(&out), 65, "{err}");
+    assert!(err.contains("line 9: byte 0xE0 is not UTF-8"), "{err}");
+    assert!(
+        err.contains("encoding"),
+        "the hint names the setting: {err}"
+    );
+    assert!(!tmp.path().join("p/plan.json").exists());
+}
