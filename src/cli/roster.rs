@@ -28,6 +28,10 @@ pub struct RosterArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
     pub format: OutFormat,
+    /// CSV values exactly as ChartHop holds them: without it, a value a spreadsheet would run
+    /// as a formula (`=...`, `@...`) gets a leading `'`.
+    #[arg(long)]
+    pub raw: bool,
     /// Write to FILE (mode 0600, replaced atomically when complete) instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -62,6 +66,7 @@ pub async fn roster(settings: &Settings, args: RosterArgs, ui: &Ui) -> Result<u8
         limit: settings.charthop.page_size,
     };
     let format = match args.format {
+        OutFormat::Csv if args.raw => Format::CsvRaw,
         OutFormat::Csv => Format::Csv,
         OutFormat::Json => Format::Json,
     };

@@ -49,8 +49,11 @@ pub const DEFAULT_FIELDS: &str = "jobId,name,name.first,name.last,title,contact.
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A header row of field codes, then one row per job (RFC 4180 quoting, `\n` line ends).
+    /// A header row of field codes, then one row per job (RFC 4180 quoting, `\n` line ends);
+    /// a value a spreadsheet would run as a formula gets a leading `'`.
     Csv,
+    /// As [`Format::Csv`], values exactly as ChartHop sent them (`--raw`).
+    CsvRaw,
     /// One JSON array of objects, keys in the requested order, values as ChartHop sent them
     /// (`null` for a missing field); one object per line.
     Json,
@@ -102,7 +105,7 @@ pub async fn export_roster(
     let mut pages = JobPages::new(client, query);
     let mut rows = 0usize;
     match format {
-        Format::Csv => {
+        Format::Csv | Format::CsvRaw => {
             let mut csv = csv_writer();
             csv.write_record(&fields).map_err(csv_io).map_err(io)?;
             drain(csv, out).map_err(io)?;
@@ -114,6 +117,12 @@ pub async fn export_roster(
         for row in &page {
             match format {
                 Format::Csv => {
+                    let cells = fields
+                        .iter()
+                        .map(|f| neutralized(cell_text(lookup(row, f))));
+                    csv.write_record(cells).map_err(csv_io).map_err(io)?;
+                }
+                Format::CsvRaw => {
                     let cells = fields.iter().map(|f| cell_text(lookup(row, f)));
                     csv.write_record(cells).map_err(csv_io).map_err(io)?;
                 }
@@ -126,7 +135,7 @@ pub async fn export_roster(
             }
             rows += 1;
         }
-        if format == Format::Csv {
+        if format != Format::Json {
             drain(csv, out).map_err(io)?;
         }
         out.flush().map_err(io)?;
@@ -155,6 +164,15 @@ fn lookup<'r>(row: &'r Row, field: &str) -> Option<&'r Value> {
 
 /// A CSV cell: strings as is, numbers and booleans as JSON writes them, objects and arrays as
 /// JSON text, nothing for a missing or null value.
+/// `text` with a leading `'` when a spreadsheet would run it as a formula.
+fn neutralized(text: String) -> String {
+    if crate::mapping::formula::is_formula(&text) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 fn cell_text(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),

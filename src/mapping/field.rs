@@ -12,7 +12,7 @@ use super::transform::{self, Defaults};
 use super::value::{KIND_NAMES, Kind};
 use super::{Columns, Field, OnEmpty, Source, codes, cond, row, template};
 
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "from",
     "template",
     "transform",
@@ -26,6 +26,7 @@ const KEYS: [&str; 13] = [
     "resolve",
     "sensitive",
     "custom",
+    "allow_formula",
 ];
 
 /// What a field may refer to.
@@ -74,6 +75,7 @@ pub(super) fn parse_part(
             column: None,
             resolve_manager: false,
             sensitive: false,
+            allow_formula: false,
             on_empty: OnEmpty::Keep,
             source: Source::Nothing,
             transforms: Vec::new(),
@@ -179,6 +181,9 @@ fn parse_as(
     let sensitive = get(t, "sensitive")
         .and_then(|v| r.boolean(v, "sensitive"))
         .unwrap_or(false);
+    let allow_formula = get(t, "allow_formula")
+        .and_then(|v| r.boolean(v, "allow_formula"))
+        .unwrap_or(false);
     let on_empty = match get(t, "on_empty") {
         None => OnEmpty::Keep,
         Some(v) => match r.string(v, "on_empty") {
@@ -274,6 +279,7 @@ fn parse_as(
         column,
         resolve_manager,
         sensitive,
+        allow_formula,
         on_empty,
         source,
         transforms,

@@ -15,6 +15,7 @@ mod diag;
 mod document;
 mod error;
 mod field;
+pub mod formula;
 mod lifecycle;
 mod lookup;
 mod options;
@@ -93,6 +94,9 @@ pub struct Field {
     pub resolve_manager: bool,
     /// Compensation and the like: masked in reports.
     pub sensitive: bool,
+    /// `allow_formula = true`: text that starts like a spreadsheet formula is accepted (and
+    /// flagged in the plan); by default such a value rejects its row.
+    pub allow_formula: bool,
     pub on_empty: OnEmpty,
     pub(crate) source: Source,
     pub(crate) transforms: Vec<Transform>,

@@ -9,7 +9,7 @@ mod typed;
 pub use leaving::DepartDetails;
 
 use super::transform::text::{is_blank, trimmed};
-use super::value::Value;
+use super::value::{Kind, Value};
 use super::{Field, Mapping, OnEmpty, Rejection, Source};
 pub(crate) use typed::typed;
 use typed::{set_text, typed_into};
@@ -211,6 +211,16 @@ impl<'m> Bound<'m> {
             if let Some(options) = &field.options
                 && let Err(reason) = options.normalize(buf)
             {
+                return Err(self.reject(row, field, col, cells, reason));
+            }
+            if field.kind == Kind::Text
+                && !field.allow_formula
+                && super::formula::is_formula(buf.trim_end())
+            {
+                let reason = format!(
+                    "`{}` starts like a spreadsheet formula: ChartHop, and anyone who opens a CSV of it, could run it; fix the cell, or set `allow_formula = true` on the field if such values are real",
+                    buf.trim_end()
+                );
                 return Err(self.reject(row, field, col, cells, reason));
             }
             if let Err(reason) = typed_into(field.kind, buf, &m.defaults, slot) {

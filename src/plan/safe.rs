@@ -11,12 +11,11 @@ use std::borrow::Cow;
 
 pub use crate::mapping::sensitivity::{SensitiveField, Sensitivity, builtin, sensitive_fields};
 
-/// The characters that make a spreadsheet treat a cell as a formula when they start it.
-pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub use crate::mapping::formula::FORMULA_STARTS;
 
-/// True when a spreadsheet would run `value` as a formula.
+/// True when a spreadsheet would run `value` as a formula (see [`crate::mapping::formula`]).
 pub fn looks_like_formula(value: &str) -> bool {
-    value.starts_with(FORMULA_STARTS)
+    crate::mapping::formula::is_formula(value)
 }
 
 /// `value` with a leading `'` when it looks like a formula, so a spreadsheet shows it as text.
@@ -72,7 +71,8 @@ mod tests {
     #[test]
     fn formulas_are_neutralized() {
         assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralize("-1"), "'-1");
+        assert_eq!(neutralize("-A1+1"), "'-A1+1");
+        assert_eq!(neutralize("-1"), "-1", "a number is no formula");
         assert_eq!(neutralize("Ada"), "Ada");
         assert!(looks_like_formula("\tx") && looks_like_formula("@SUM(A1)"));
     }

@@ -205,3 +205,45 @@ fn one_stray_byte_in_a_utf8_export_is_refused_naming_its_line() {
     );
     assert!(!tmp.path().join("p/plan.json").exists());
 }
+
+/// Issue 18, point 11: a text value that starts like a spreadsheet formula rejects its row by
+/// default (the other rows go on); numbers and phone numbers with a sign are not formulas.
+#[test]
+fn a_formula_in_a_text_field_rejects_its_row_unless_the_field_allows_it() {
+    let emu = crate::support::emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::fixture("payroll/acme.csv")).unwrap();
+    let text = text.replacen(
+        ",Sales Development Representative,",
+        ",\"=HYPERLINK(\"\"http://x.example\"\",\"\"pay\"\")\",",
+        1,
+    );
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    let out = crate::support::plan_in(&emu, tmp.path(), &input, "p");
+    assert_eq!(
+        crate::support::code(&out),
+        0,
+        "{}",
+        crate::support::stderr(&out)
+    );
+    let doc = crate::support::plan_json(&tmp.path().join("p"));
+    let rejected: Vec<&serde_json::Value> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:#?}");
+    let reason = rejected[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("starts like a spreadsheet formula") && reason.contains("allow_formula"),
+        "{reason}"
+    );
+    assert!(
+        doc["summary"]["updates"].as_u64().unwrap() >= 7,
+        "the other rows go on"
+    );
+    let updates = std::fs::read_to_string(tmp.path().join("p/updates.csv")).unwrap();
+    assert!(!updates.contains("HYPERLINK"), "never sent");
+}

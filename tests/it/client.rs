@@ -574,3 +574,43 @@ fn roster_filters_fields_and_dates_reach_chart_hop() {
     let out = run(cmd(&emu, tmp.path()).args(["roster", "--date", "15/01/2025"]));
     assert_eq!(code(&out), 2, "a bad date is a usage error");
 }
+
+/// Issue 18, point 11: `roster --format csv` neutralizes a value a spreadsheet would run (a
+/// title someone typed as `=HYPERLINK(..)` in ChartHop); `--raw` gives it as ChartHop holds it.
+#[test]
+fn roster_csv_neutralizes_formulas_unless_raw() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    emu.set_job_field(
+        "kwame.mensah@acme.example",
+        "title",
+        "=HYPERLINK(\"http://x.example\")",
+    )
+    .unwrap();
+    let csv = |raw: bool| {
+        let mut c = cmd(&emu, tmp.path());
+        c.args([
+            "roster",
+            "--format",
+            "csv",
+            "--fields",
+            "contact.workEmail,title",
+        ]);
+        if raw {
+            c.arg("--raw");
+        }
+        let out = run(&mut c);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        csv(false).contains("kwame.mensah@acme.example,\"'=HYPERLINK("),
+        "{}",
+        csv(false)
+    );
+    assert!(
+        csv(true).contains("kwame.mensah@acme.example,\"=HYPERLINK("),
+        "{}",
+        csv(true)
+    );
+}

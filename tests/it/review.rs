@@ -130,6 +130,14 @@ fn every_category_and_conflict_kind_through_the_binary() {
     let tmp = tempfile::tempdir().unwrap();
     let input = scenario_export(tmp.path());
     let m = sensitive_mapping(tmp.path(), "acme-departures.toml", DEPARTURE);
+    // Titles may start like a formula here (row 66's `=HYPERLINK(..)`): accepted, flagged in
+    // the plan, neutralized for people, sent unchanged.
+    let text = std::fs::read_to_string(&m).unwrap().replace(
+        "[fields.title]\nfrom = \"Job Title\"\n",
+        "[fields.title]\nfrom = \"Job Title\"\nallow_formula = true\n",
+    );
+    assert!(text.contains("allow_formula = true"));
+    std::fs::write(&m, text).unwrap();
     let mut c = cmd(&emu, tmp.path());
     c.env("PAYROLL_SYNC_PLAN_NOW", NOW)
         .args([
