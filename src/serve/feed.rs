@@ -20,8 +20,65 @@ pub const FIELDS: [&str; 10] = [
     "employment",
 ];
 
-/// Fetches job `job_id` with `findJobs` (`q=jobId:<id>`) and appends it to `feed` with the event
-/// code and the time received. A job ChartHop does not return is skipped with a warning.
+/// How many feed fetches run at once.
+pub const FEED_FETCHES: usize = 4;
+/// How many feed fetches may wait, running ones included; beyond, events are refused (503).
+pub const FEED_WAITING: usize = 64;
+
+/// Bounds the feed's fetches: a claimed slot waits its turn among [`FEED_FETCHES`].
+#[derive(Clone)]
+pub struct Limiter {
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// A claimed place in the feed's line; released when dropped.
+pub struct Slot(Limiter);
+
+impl Limiter {
+    pub fn new() -> Limiter {
+        Limiter {
+            waiting: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(FEED_FETCHES)),
+        }
+    }
+
+    /// A place in line, or `None` when [`FEED_WAITING`] are already waiting.
+    pub fn try_claim(&self) -> Option<Slot> {
+        use std::sync::atomic::Ordering;
+        let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+        if before >= FEED_WAITING {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot(self.clone()))
+    }
+}
+
+impl Default for Limiter {
+    fn default() -> Limiter {
+        Limiter::new()
+    }
+}
+
+impl Slot {
+    /// Waits for a turn to fetch; the turn ends when the returned permit is dropped.
+    pub async fn fetching(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.0.running.acquire().await.ok()
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0
+            .waiting
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Fetches job `job_id` with `findJobs` (an exact `q=jobId=<id>`, not a substring match) and
+/// appends it to `feed` with the event code and the time received. A job ChartHop does not
+/// return is skipped with a warning.
 pub async fn append_job(
     client: &Client,
     feed: &Path,
@@ -30,7 +87,7 @@ pub async fn append_job(
 ) -> Result<(), ApiError> {
     let query = crate::charthop::JobQuery {
         fields: FIELDS.iter().map(|f| f.to_string()).collect(),
-        q: format!("jobId:{job_id}"),
+        q: format!("jobId=\"{}\"", job_id.replace('"', "")),
         date: None,
         limit: 1,
     };

@@ -38,6 +38,7 @@ struct AppState {
     serve: ServeSettings,
     client: Client,
     queue: worker::Queue,
+    feed: feed::Limiter,
 }
 
 /// Serves until SIGINT or SIGTERM. `ready` receives the bound address (for `--listen` port 0).
@@ -72,6 +73,7 @@ pub async fn run(
         serve,
         client,
         queue,
+        feed: feed::Limiter::new(),
     });
     let app = router(state);
     ready(addr);
@@ -152,20 +154,28 @@ async fn webhook(
     let mut queued = 0;
     let mut feed = 0;
     let mut ignored = 0;
+    let mut busy = 0;
     for event in events {
         if let Some(id) = event.process_to_run(&state.serve.app_name) {
-            if state.queue.offer(id) {
-                queued += 1;
-            } else {
-                ignored += 1;
+            match state.queue.offer(id) {
+                worker::Offer::Queued => queued += 1,
+                worker::Offer::Duplicate => ignored += 1,
+                worker::Offer::Busy => busy += 1,
             }
         } else if let (Some(job), Some(path)) =
             (event.job_to_fetch(), state.serve.feed_file.clone())
         {
+            // At most FEED_WAITING fetches wait (FEED_FETCHES at once): a flood of change
+            // events never becomes a flood of reads.
+            let Some(slot) = state.feed.try_claim() else {
+                busy += 1;
+                continue;
+            };
             feed += 1;
             let client = state.client.clone();
             let (code, job) = (event.code.clone(), job.to_string());
             tokio::spawn(async move {
+                let _permit = slot.fetching().await;
                 if let Err(e) = feed::append_job(&client, &path, &code, &job).await {
                     tracing::warn!(job = %job, error = %e, "could not fetch a changed job for the feed");
                 }
@@ -174,9 +184,15 @@ async fn webhook(
             ignored += 1;
         }
     }
+    // Something could not be taken now: ask ChartHop to deliver it again later.
+    let status = if busy > 0 {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::ACCEPTED
+    };
     (
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"queued": queued, "feed": feed, "ignored": ignored})),
+        status,
+        Json(serde_json::json!({"queued": queued, "feed": feed, "ignored": ignored, "busy": busy})),
     )
         .into_response()
 }

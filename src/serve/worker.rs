@@ -18,26 +18,44 @@ use crate::settings::{ServeSettings, Settings};
 #[derive(Clone)]
 pub struct Queue {
     tx: mpsc::Sender<String>,
-    seen: Arc<Mutex<HashSet<String>>>,
+    seen: Seen,
+}
+
+/// The process ids queued or run: a redelivery of one of them is a duplicate.
+pub type Seen = Arc<Mutex<HashSet<String>>>;
+
+/// What [`Queue::offer`] did with a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    Queued,
+    /// Queued or run before: ignored.
+    Duplicate,
+    /// The queue is full: not queued and forgotten, so ChartHop's redelivery (asked for with
+    /// a 503) can queue it later.
+    Busy,
 }
 
 impl Queue {
-    /// Queues a process unless it was queued before. Returns whether it was new.
-    pub fn offer(&self, id: &str) -> bool {
-        let new = self
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string());
-        if new && self.tx.try_send(id.to_string()).is_err() {
+    /// Queues a process unless it was queued before.
+    pub fn offer(&self, id: &str) -> Offer {
+        let new = lock(&self.seen).insert(id.to_string());
+        if !new {
+            return Offer::Duplicate;
+        }
+        if self.tx.try_send(id.to_string()).is_err() {
+            lock(&self.seen).remove(id);
             tracing::warn!(
                 process = id,
-                "the sync queue is full; the process is not run"
+                "the sync queue is full; the process is left for ChartHop to deliver again"
             );
-            return false;
+            return Offer::Busy;
         }
-        new
+        Offer::Queued
     }
+}
+
+fn lock(seen: &Seen) -> std::sync::MutexGuard<'_, HashSet<String>> {
+    seen.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Everything a sync run needs.
@@ -55,22 +73,31 @@ pub fn start(
     worker: Worker,
     shutdown: watch::Receiver<bool>,
 ) -> (Queue, tokio::task::JoinHandle<()>) {
-    let (tx, rx) = mpsc::channel(256);
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let seen: Seen = Arc::new(Mutex::new(HashSet::new()));
     let queue = Queue {
         tx,
-        seen: Arc::new(Mutex::new(HashSet::new())),
+        seen: seen.clone(),
     };
-    let task = tokio::spawn(run(worker, rx, shutdown));
+    let task = tokio::spawn(run(worker, seen, rx, shutdown));
     (queue, task)
 }
 
-async fn run(worker: Worker, mut rx: mpsc::Receiver<String>, mut shutdown: watch::Receiver<bool>) {
+/// How many "Sync now" processes may wait.
+const QUEUE: usize = 256;
+
+async fn run(
+    worker: Worker,
+    seen: Seen,
+    mut rx: mpsc::Receiver<String>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let id = tokio::select! {
             id = rx.recv() => match id { Some(id) => id, None => return },
             _ = shutdown.changed() => break,
         };
-        let sync = worker.run_one(&id);
+        let sync = worker.run_one(&id, &seen);
         tokio::pin!(sync);
         tokio::select! {
             () = &mut sync => continue,
@@ -95,11 +122,14 @@ async fn run(worker: Worker, mut rx: mpsc::Receiver<String>, mut shutdown: watch
 impl Worker {
     /// Confirms the process with our own token, runs the sync, and ends the process DONE or
     /// ERROR. Never panics; failures to report are logged.
-    async fn run_one(&self, id: &str) {
+    async fn run_one(&self, id: &str, seen: &Seen) {
         let process = match self.client.get_process(id).await {
             Ok(p) => p,
             Err(e) => {
-                tracing::warn!(process = id, error = %e, "ignoring a webhook for a process ChartHop does not confirm");
+                // Not confirmed (ChartHop did not answer after the client's retries, or does
+                // not know the id): forgotten, so a redelivery is run rather than ignored.
+                lock(seen).remove(id);
+                tracing::warn!(process = id, error = %e, "a webhook's process could not be confirmed; a redelivery will be tried again");
                 return;
             }
         };

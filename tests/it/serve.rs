@@ -97,10 +97,11 @@ fn a_job_event_lands_in_the_outbound_feed() {
         line["job"]["contact.workEmail"],
         "ada.lovelace@acme.example"
     );
+    // An exact filter (issue 18, point 10): `jobId:` would match any id containing it.
     assert!(
         emu.requests()
             .iter()
-            .any(|r| r.query_map.get("q").map(String::as_str) == Some(&format!("jobId:{job}")))
+            .any(|r| r.query_map.get("q").map(String::as_str) == Some(&format!("jobId=\"{job}\"")))
     );
     assert_eq!(server.terminate(), 0);
 }
@@ -356,4 +357,43 @@ fn sigterm_during_a_sync_marks_its_process_error_after_the_grace_period() {
         p["message"].as_str().unwrap().contains("shut down"),
         "{p:#}"
     );
+}
+
+/// Issue 18, point 10: a "Sync now" whose process ChartHop cannot confirm for a while is not
+/// remembered as seen: ChartHop's redelivery runs it, instead of it staying PENDING forever.
+#[test]
+fn a_process_that_could_not_be_confirmed_runs_when_delivered_again() {
+    use charthop_emulator::{Fault, FaultRule};
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = serve_cmd(&emu, tmp.path());
+    c.env("PAYROLL_SYNC_CHARTHOP_MAX_ATTEMPTS", "2");
+    let server = serve_with_webhook(&emu, c);
+    emu.add_fault(FaultRule::always(
+        "getProcess",
+        Fault::ServerError { status: 503 },
+    ))
+    .unwrap();
+    let id = press_sync_now(&emu);
+    // The delivery was taken, the confirmation failed: nothing ran.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(emu.process(&id).unwrap()["status"], "PENDING");
+    emu.clear_faults();
+    let body = format!(
+        r#"{{"type":"process.create.payroll-sync","entityType":"process","entityId":"{id}"}}"#
+    );
+    let (status, answer) = http(
+        &server.addr,
+        "POST",
+        &format!("/webhooks/charthop/{SECRET}"),
+        body.as_bytes(),
+    );
+    assert_eq!(status, 202, "{answer}");
+    assert!(
+        answer.contains("\"queued\":1"),
+        "run, not ignored as a duplicate: {answer}"
+    );
+    let end = wait_end(&emu, &id);
+    assert_eq!(end["status"], "DONE", "{end:#}");
+    assert_eq!(server.terminate(), 0);
 }
