@@ -15,8 +15,8 @@ use super::{Category, DepartureDetails, RowChange};
 use crate::fetch::PersonRef;
 use crate::mapping::Desired;
 
-/// The roster fields a departure is compared with.
-pub const DEPARTURE_FIELDS: [&str; 3] = ["state", "personEndDate", "upcoming"];
+/// The roster fields a departure is compared with (the job's `state` adds nothing to them).
+pub const DEPARTURE_FIELDS: [&str; 2] = ["personEndDate", "upcoming"];
 
 /// The roster fields the diff reads besides the mapping's own: when the mapping reads
 /// departures, what ChartHop already records of one ([`DEPARTURE_FIELDS`]); none otherwise.

@@ -11,6 +11,13 @@ pub enum MappingError {
         #[source]
         source: std::io::Error,
     },
+    /// Fields the mapping declares custom (`custom = true`) that the org's catalogue, as the
+    /// app's token sees it, does not list: ChartHop hides them from this app (exit 77).
+    #[error(
+        "the org's fields, as this app's token sees them, have no {}, which the mapping declares custom (`custom = true`): ChartHop hides fields an app may not see",
+        fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+    )]
+    NotVisible { path: PathBuf, fields: Vec<String> },
     /// Every problem found, each with its place; `rendered` is the compiler-style text.
     #[error("mapping `{}` has {} problem(s):\n{rendered}", path.display(), diagnostics.len())]
     Invalid {
@@ -32,14 +39,26 @@ impl MappingError {
 
     /// A line telling the person what to do, when there is one (diagnostics carry their own).
     pub fn hint(&self) -> Option<String> {
-        None
+        match self {
+            MappingError::NotVisible { .. } => Some("give the app access to those fields in ChartHop (the app's access level, or the fields' sensitivity), or leave them out of the mapping".into()),
+            _ => None,
+        }
+    }
+
+    /// What kind of failure this is: fields hidden from the app's token are an access
+    /// problem (exit 77); everything else is the mapping's (78).
+    pub fn failure(&self) -> crate::failure::Failure {
+        match self {
+            MappingError::NotVisible { .. } => crate::failure::Failure::Auth,
+            _ => crate::failure::Failure::Config,
+        }
     }
 
     /// The problems, for tests and tools (empty for I/O errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             MappingError::Invalid { diagnostics, .. } => diagnostics,
-            MappingError::Io { .. } => &[],
+            MappingError::Io { .. } | MappingError::NotVisible { .. } => &[],
         }
     }
 }

@@ -76,6 +76,7 @@ pub(super) fn parse_part(
             resolve_manager: false,
             sensitive: false,
             allow_formula: false,
+            declared_custom: false,
             on_empty: OnEmpty::Keep,
             source: Source::Nothing,
             transforms: Vec::new(),
@@ -109,10 +110,10 @@ fn parse_as(
     let errors_before = r.diags.items.len();
     let span_of = |k: &str| key_span(t, k).unwrap_or(name_span.clone());
 
-    let custom = !field_code
-        || get(t, "custom")
-            .and_then(|v| r.boolean(v, "custom"))
-            .unwrap_or(false);
+    let declared_custom = get(t, "custom")
+        .and_then(|v| r.boolean(v, "custom"))
+        .unwrap_or(false);
+    let custom = !field_code || declared_custom;
     if field_code && codes::is_departure(&name) {
         r.diags.error_hint(
             name_span.clone(),
@@ -280,6 +281,7 @@ fn parse_as(
         resolve_manager,
         sensitive,
         allow_formula,
+        declared_custom,
         on_empty,
         source,
         transforms,

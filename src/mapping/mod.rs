@@ -97,6 +97,9 @@ pub struct Field {
     /// `allow_formula = true`: text that starts like a spreadsheet formula is accepted (and
     /// flagged in the plan); by default such a value rejects its row.
     pub allow_formula: bool,
+    /// `custom = true`: the mapping says this is a custom field of the org (so a catalogue
+    /// without it means the app's token cannot see it, not a typo).
+    pub declared_custom: bool,
     pub on_empty: OnEmpty,
     pub(crate) source: Source,
     pub(crate) transforms: Vec<Transform>,

@@ -32,6 +32,7 @@ impl Mapping {
     ) -> Result<Adjustments, MappingError> {
         let mut diags = Diagnostics::default();
         let mut adjusted = Adjustments::new();
+        let mut hidden: Vec<String> = Vec::new();
         let key = self.key.charthop_field.clone();
         if let Some(c) = self.resolve(&key, catalogue, &mut diags, &mut adjusted) {
             self.key.charthop_field = c;
@@ -43,6 +44,10 @@ impl Mapping {
         }
         for i in 0..self.fields.len() {
             let code = self.fields[i].code.clone();
+            if self.fields[i].declared_custom && self.lookup(&code, catalogue).is_none() {
+                hidden.push(code);
+                continue;
+            }
             let Some(canonical) = self.resolve(&code, catalogue, &mut diags, &mut adjusted) else {
                 continue;
             };
@@ -84,10 +89,25 @@ impl Mapping {
                 self.check_options(i, def, want, span, &mut diags);
             }
         }
-        if diags.is_empty() {
-            Ok(adjusted)
-        } else {
-            Err(MappingError::invalid(&self.path, &self.text, diags.items))
+        if !diags.is_empty() {
+            return Err(MappingError::invalid(&self.path, &self.text, diags.items));
+        }
+        if !hidden.is_empty() {
+            return Err(MappingError::NotVisible {
+                path: self.path.clone(),
+                fields: hidden,
+            });
+        }
+        Ok(adjusted)
+    }
+
+    /// The catalogue's spelling of `code` (or of its parent field, for a subfield), if any.
+    fn lookup(&self, code: &str, catalogue: &Catalogue) -> Option<String> {
+        match catalogue.get(code) {
+            Some(f) => Some(f.name.clone()),
+            None => code.split_once('.').and_then(|(parent, sub)| {
+                catalogue.get(parent).map(|f| format!("{}.{sub}", f.name))
+            }),
         }
     }
 
@@ -100,13 +120,7 @@ impl Mapping {
         diags: &mut Diagnostics,
         adjusted: &mut Adjustments,
     ) -> Option<String> {
-        let found = match catalogue.get(code) {
-            Some(f) => Some(f.name.clone()),
-            None => code.split_once('.').and_then(|(parent, sub)| {
-                catalogue.get(parent).map(|f| format!("{}.{sub}", f.name))
-            }),
-        };
-        match found {
+        match self.lookup(code, catalogue) {
             Some(c) => {
                 if c != code {
                     adjusted.push(format!(

@@ -148,3 +148,24 @@ map = { E = "Exceeds", X = "Outstanding" }
     );
     assert!(text.contains("use one of: `EXCEEDS`, `MEETS`"), "{text}");
 }
+
+#[test]
+fn a_declared_custom_field_the_token_cannot_see_is_an_access_problem() {
+    let mut m = load(
+        r#"
+[fields.salaryBand]
+from = "Band"
+custom = true
+"#,
+    );
+    let e = m
+        .against_catalogue(&catalogue())
+        .err()
+        .unwrap_or_else(|| panic!("refused"));
+    assert_eq!(e.failure(), crate::failure::Failure::Auth, "{e}");
+    assert!(
+        e.to_string().contains("`salaryBand`") && e.to_string().contains("hides"),
+        "{e}"
+    );
+    assert!(e.hint().is_some_and(|h| h.contains("access")));
+}

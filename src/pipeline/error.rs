@@ -101,7 +101,7 @@ impl Error {
     pub fn failure(&self) -> Failure {
         match self {
             Error::Read(_) => Failure::BadInput,
-            Error::Mapping(_) => Failure::Config,
+            Error::Mapping(e) => e.failure(),
             Error::Settings(e) => e.failure(),
             Error::Api(e) => e.failure(),
             Error::Plan(e) => e.failure(),

@@ -219,3 +219,88 @@ fn a_catalogue_read_that_keeps_failing_exits_75_naming_the_url_and_plans_nothing
     assert!(err.contains("/v1/org/acme/field"), "the URL: {err}");
     assert!(!tmp.path().join("p/plan.json").exists(), "no plan");
 }
+
+/// Issue 17, point 5: least privilege from what the mapping owns. Updates are sent with
+/// `updateTypes` limited to the kinds of update the mapping's fields make; every upload asks
+/// ChartHop not to move hire dates unless the mapping owns the start date; `apply.json` says
+/// what was sent.
+#[test]
+fn uploads_ask_for_no_more_than_the_mapping_owns() {
+    for (owns_start, m) in [(true, None), (false, Some("without-start.toml"))] {
+        let emu = emulator();
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mapping_path = match m {
+            None => mapping("acme.toml"),
+            Some(name) => {
+                let text = std::fs::read_to_string(mapping("acme.toml")).expect("acme.toml");
+                let start = text.find("[fields.startDate]").expect("startDate");
+                let end = start + text[start..].find("\n\n").expect("its end");
+                // The [[tests]] expect a startDate: leave them out with it.
+                let body = format!("{}{}", &text[..start], &text[end + 2..]);
+                let body = &body[..body.find("[[tests]]").unwrap_or(body.len())];
+                let path = tmp.path().join(name);
+                std::fs::write(&path, body).expect("write");
+                path
+            }
+        };
+        let out = run(cmd(&emu, tmp.path()).args(sync_args(
+            fixture("payroll/acme.csv").to_str().unwrap_or_default(),
+            mapping_path.to_str().unwrap_or_default(),
+            Some("run"),
+        )));
+        assert!(matches!(code(&out), 0 | 6), "{}", stderr(&out));
+        let uploads = emu.uploads();
+        assert!(!uploads.is_empty());
+        for u in &uploads {
+            let name = u.file_name.as_deref().unwrap_or_default();
+            assert_eq!(u.flags.disable_sync_hire_date, !owns_start, "{name}");
+            match name {
+                "updates.csv" => assert_eq!(
+                    u.flags.update_types.as_deref(),
+                    Some("title,group,relationship,other"),
+                    "{u:#?}"
+                ),
+                _ => assert_eq!(
+                    u.flags.update_types, None,
+                    "{name}: a hire creates, not updates"
+                ),
+            }
+        }
+        let record: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(tmp.path().join("run/apply.json")).expect("apply.json"),
+        )
+        .expect("json");
+        let rec = record["uploads"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|u| u["file"] == "updates.csv")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            rec["update_types"], "title,group,relationship,other",
+            "{record:#}"
+        );
+        assert_eq!(rec["disable_sync_hire_date"], !owns_start);
+    }
+}
+
+/// Issue 17, bad input: a field the mapping declares custom that the org's catalogue (as the
+/// app's token sees it) lacks is an access problem (exit 77) with the permission explained.
+#[test]
+fn a_custom_field_hidden_from_the_token_exits_77_explaining_the_permission() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(mapping("acme.toml")).expect("acme.toml")
+        + "\n[fields.salaryBand]\nfrom = \"Worker Type\"\ncustom = true\n";
+    let m = tmp.path().join("hidden.toml");
+    std::fs::write(&m, text).expect("write");
+    let out = run(cmd(&emu, tmp.path()).args(["check", m.to_str().unwrap_or_default(), "--org"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 77, "{err}");
+    assert!(
+        err.contains("`salaryBand`") && err.contains("hides fields"),
+        "{err}"
+    );
+    assert!(err.contains("hint: give the app access"), "{err}");
+}

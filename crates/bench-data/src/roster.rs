@@ -12,10 +12,10 @@ use crate::{Person, Spec};
 
 /// The fields `plan` asks `findJobs` for with the bench mapping, in the order it asks: `jobId`,
 /// `name`, the key, the fallback, every mapped field not named yet, then what the diff reads of
-/// a departure ChartHop records (the bench mapping has a `[departure]` section): `state`,
+/// a departure ChartHop records (the bench mapping has a `[departure]` section):
 /// `personEndDate` and `upcoming` (unset ones are left out of a row, `upcoming` is always
 /// there).
-pub const PAGE_FIELDS: [&str; 15] = [
+pub const PAGE_FIELDS: [&str; 14] = [
     "jobId",
     "name",
     "contact.employee",
@@ -28,7 +28,6 @@ pub const PAGE_FIELDS: [&str; 15] = [
     "manager",
     "startDate",
     "employment",
-    "state",
     "personEndDate",
     "upcoming",
 ];
@@ -111,7 +110,6 @@ fn row(p: &Person) -> Value {
     }
     put("startDate", p.hire.to_string());
     put("employment", p.employment().1.to_string());
-    put("state", "FILLED".to_string());
     m.insert("upcoming".to_string(), Value::Array(Vec::new()));
     Value::Object(m)
 }
