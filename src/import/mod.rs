@@ -142,8 +142,13 @@ impl Imported {
 /// True for an upload record whose import ended (the statuses a process ends with; the record
 /// also holds `UPLOADING`, `RUNNING` and `UNKNOWN` for uploads still to follow).
 fn ended(status: &str) -> bool {
-    matches!(status, "DONE" | "DONE_WITH_ERRORS" | "ERROR")
+    matches!(status, "DONE" | "DONE_WITH_ERRORS" | "ERROR" | LOST)
 }
+
+/// The record status of an upload whose process ChartHop no longer knows (and no other process
+/// with its tag exists): not followed again; verification tells which of its rows landed, and
+/// the next plan carries the others.
+const LOST: &str = "LOST";
 
 /// Uploads the plan's non-empty change files in order, one phase each, and waits for each
 /// import to end, resuming or adopting what an interrupted run left.
@@ -174,6 +179,7 @@ pub async fn apply(
     for file in plan.doc.files.iter().filter(|f| f.rows > 0) {
         let tag = tag(settings, plan, &file.name);
         let existing = record.uploads.iter().find(|u| u.file == file.name).cloned();
+        let recorded = matches!(&existing, Some(u) if u.process_id.is_some() && !ended(&u.status));
         let id = match existing {
             // Ended in an earlier run (its refused rows are in outcomes.json already).
             Some(u) if ended(&u.status) => {
@@ -205,7 +211,38 @@ pub async fn apply(
             None => upload(client, plan, file, &tag, settings, options, &mut record).await?,
         };
         progress.import_started(&file.name, &id);
-        let end = poll(client, &file.name, &id, settings, progress).await;
+        let mut end = poll(client, &file.name, &id, settings, progress).await;
+        // A process an earlier run recorded that ChartHop no longer knows (it lost it, e.g. in
+        // a restart): another process with the upload's tag is followed instead; with none,
+        // the upload is lost, never sent again blindly.
+        if recorded
+            && matches!(
+                &end,
+                Err(ImportError::Api(ApiError::Status { status: 404, .. }))
+            )
+        {
+            match adopt(client, &tag).await? {
+                Some(p) if p.id != id => {
+                    tracing::warn!(file = %file.name, lost = %id, process = %p.id, "ChartHop no longer knows the recorded process; following the one with the upload's tag");
+                    record.set(&file.name, |u| u.process_id = Some(p.id.clone()));
+                    record.save(&plan.dir)?;
+                    end = poll(client, &file.name, &p.id, settings, progress).await;
+                }
+                _ => {
+                    let message = format!(
+                        "ChartHop no longer knows process {id} of `{}`, and has no other import with its tag: its rows are checked against the roster, and those that did not land come back in the next plan",
+                        file.name
+                    );
+                    tracing::warn!(file = %file.name, process = %id, "{message}");
+                    record.set(&file.name, |u| {
+                        u.status = LOST.into();
+                        u.message = Some(message.clone());
+                    });
+                    record.save(&plan.dir)?;
+                    continue;
+                }
+            }
+        }
         let status = match &end {
             Ok(p) => p.status.as_str().to_string(),
             Err(ImportError::Deadline { .. }) => "RUNNING".to_string(),

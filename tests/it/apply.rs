@@ -810,3 +810,49 @@ fn personal_data_does_not_pile_up_in_the_runs_directory() {
     assert_eq!(code(&sync()), 0);
     assert!(plans().is_empty(), "{:?}", plans());
 }
+
+/// Issue 18, point 3: ChartHop loses a process an earlier run recorded (a restart): the
+/// process answers 404. The apply is not stuck on it night after night: with no other import
+/// carrying the upload's tag, the upload is recorded lost, the other phases run, verification
+/// names what did not land (exit 5), and the next sync uploads exactly that, once.
+#[test]
+fn a_process_chart_hop_lost_is_not_followed_forever() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan_in(&emu, tmp.path(), &fixture("payroll/acme.csv"), "p");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // What an earlier, interrupted apply left: new_hires.csv uploaded as process `…bad`.
+    let hash = plan_hash(&tmp.path().join("p"));
+    let record = serde_json::json!({
+        "plan_sha256": hash,
+        "started_at": "2026-12-05T02:00:00Z",
+        "uploads": [{
+            "file": "new_hires.csv", "upsert": true, "rows": 5,
+            "import_source": "lost-upload", "process_id": "6b00000000000000000000bad",
+            "status": "RUNNING"
+        }]
+    });
+    std::fs::write(tmp.path().join("p/apply.json"), record.to_string()).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(["apply", "p"]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(
+        err.contains("no longer knows process 6b00000000000000000000bad"),
+        "{err}"
+    );
+    assert!(err.contains("did not land"), "{err}");
+    let uploads = emu.uploads();
+    assert_eq!(uploads.len(), 1, "only updates.csv was sent: {uploads:#?}");
+    assert_eq!(uploads[0].file_name.as_deref(), Some("updates.csv"));
+    // The next night: the new hires, once.
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
+        fixture("payroll/acme.csv").to_str().unwrap(),
+        mapping("acme.toml").to_str().unwrap(),
+        Some("next"),
+    )));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let uploads = emu.uploads();
+    assert_eq!(uploads.len(), 2, "{uploads:#?}");
+    assert_eq!(uploads[1].file_name.as_deref(), Some("new_hires.csv"));
+    assert_eq!(uploads[1].rows.len(), 5);
+}
