@@ -6,20 +6,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-
 use super::matching::Context;
-use super::{Category, ConflictKind, RowChange};
-
-/// A note on the plan as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    /// `department` or `email_domain`.
-    pub kind: String,
-    /// The export rows it is about.
-    pub rows: Vec<usize>,
-    pub message: String,
-}
+use super::{Category, ConflictKind, Note, RowChange};
 
 /// Collects the notes while the rows are decided.
 pub(super) struct Notes {
