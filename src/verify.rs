@@ -31,10 +31,21 @@ pub struct Mismatch {
 
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &str| {
+            if v.trim().is_empty() {
+                "(blank)".to_string()
+            } else {
+                format!("`{v}`")
+            }
+        };
         write!(
             f,
-            "row {} ({}): `{}` is `{}`, expected `{}`",
-            self.row, self.name, self.field, self.actual, self.expected
+            "row {} ({}): `{}` is {}, expected {}",
+            self.row,
+            self.name,
+            self.field,
+            shown(&self.actual),
+            shown(&self.expected)
         )
     }
 }
@@ -219,10 +230,12 @@ pub fn missing(plan: &PlanDoc, roster: &Roster, refused: &HashSet<usize>) -> Vec
     out
 }
 
-/// The row's target values that ChartHop does not have.
+/// The row's target values that ChartHop does not have. A blank target is a value only when
+/// the row plans it as a change (a clear, `on_empty = "clear"`): then ChartHop's value must be
+/// blank too; otherwise a blank cell is kept by ChartHop and says nothing.
 fn targets(view: &View<'_>, r: &RowChange, person: PersonRef<'_>, out: &mut Vec<Mismatch>) {
     for (field, expected) in &r.target {
-        if expected.trim().is_empty() {
+        if expected.trim().is_empty() && !clears(r, field) {
             continue;
         }
         let now = view.value(person, field);
@@ -230,6 +243,13 @@ fn targets(view: &View<'_>, r: &RowChange, person: PersonRef<'_>, out: &mut Vec<
             out.push(mismatch(r, field, expected, &now));
         }
     }
+}
+
+/// Whether the row plans to clear `field`: a change to a blank value.
+fn clears(r: &RowChange, field: &str) -> bool {
+    r.changes
+        .iter()
+        .any(|c| c.field.eq_ignore_ascii_case(field) && c.new.trim().is_empty())
 }
 
 struct View<'a> {
@@ -326,6 +346,38 @@ mod tests {
             assert_eq!(job("carl@x.example"), None);
             assert_eq!(job(""), None);
         }
+    }
+
+    #[test]
+    fn a_clear_lands_only_when_chart_hop_has_no_value() {
+        let row: RowChange = serde_json::from_value(serde_json::json!({
+            "row": 2, "category": "update", "name": "Ana", "job_id": "j1", "matched": "key",
+            "changes": [{"field": "location", "old": "Paris", "new": ""}],
+            "target": {"location": "", "title": ""}
+        }))
+        .expect("row");
+        let check = |page: &[u8]| {
+            let mut roster = Roster::default();
+            roster.push_page_json(page).expect("page");
+            let view = View {
+                roster: &roster,
+                manager_field: None,
+            };
+            let person = view.person("j1").expect("j1");
+            let mut out = Vec::new();
+            targets(&view, &row, person, &mut out);
+            out
+        };
+        let kept = check(br#"{"data":[{"jobId":"j1","location":"Paris","title":"Chef"}]}"#);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(kept[0].field, "location");
+        assert_eq!(
+            kept[0].to_string(),
+            "row 2 (Ana): `location` is `Paris`, expected (blank)"
+        );
+        // Cleared; and a blank target the row does not change (`title`) asks nothing.
+        let cleared = check(br#"{"data":[{"jobId":"j1","title":"Chef"}]}"#);
+        assert!(cleared.is_empty(), "{cleared:?}");
     }
 
     #[test]

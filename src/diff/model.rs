@@ -314,7 +314,7 @@ pub struct Outline {
 /// A note on the plan as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
-    /// `department` or `email_domain`.
+    /// `department`, `email_domain`, `enum_spelling` or `clear`.
     pub kind: String,
     /// The export rows it is about.
     pub rows: Vec<usize>,

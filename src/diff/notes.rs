@@ -2,7 +2,9 @@
 //! - people moved into (or hired into) a department no one in ChartHop is in, and whether the
 //!   import can create it: new hires may (`[import] create_groups`), updates never do, so an
 //!   update into a department that no new hire brings is refused by ChartHop;
-//! - a plan where most work emails change the same way (a domain move), said once.
+//! - a plan where most work emails change the same way (a domain move), said once;
+//! - values the plan clears (`on_empty = "clear"`), which ChartHop may keep: said once, with
+//!   the fields, because verification will report every clear ChartHop kept.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -16,6 +18,8 @@ pub(super) struct Notes {
     /// (old domain, new domain) -> rows, for email changes (applied or conflicts).
     domains: BTreeMap<(String, String), Vec<usize>>,
     email_changes: usize,
+    /// Field -> rows that clear it.
+    clears: BTreeMap<String, Vec<usize>>,
 }
 
 /// The department field and what ChartHop has.
@@ -53,6 +57,7 @@ impl Notes {
             create_groups: ctx.mapping.create_groups,
             domains: BTreeMap::new(),
             email_changes: 0,
+            clears: BTreeMap::new(),
         }
     }
 
@@ -79,6 +84,11 @@ impl Notes {
                     }
                 }
                 _ => {}
+            }
+        }
+        if matches!(r.category, Category::Update | Category::EmailChange) {
+            for c in r.changes.iter().filter(|c| c.new.trim().is_empty()) {
+                self.clears.entry(c.field.clone()).or_default().push(r.row);
             }
         }
         let change = match r.category {
@@ -156,6 +166,26 @@ impl Notes {
                     rows.len(),
                     self.email_changes
                 ),
+            });
+        }
+        if !self.clears.is_empty() {
+            let mut rows: Vec<usize> = self.clears.values().flatten().copied().collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let fields: Vec<String> = self
+                .clears
+                .iter()
+                .map(|(f, r)| format!("`{f}` ({})", r.len()))
+                .collect();
+            out.push(Note {
+                kind: "clear".into(),
+                message: format!(
+                    "{} {} a value cleared: {}. ChartHop's spreadsheet import is not documented to erase a value from an empty cell; apply sends the empty cell, and verification reports each clear ChartHop kept (exit 5)",
+                    people(rows.len()),
+                    if rows.len() == 1 { "has" } else { "have" },
+                    fields.join(", ")
+                ),
+                rows,
             });
         }
         out

@@ -132,8 +132,13 @@ pub(super) async fn apply_holding_lock(
         return Err(Error::Import(problem));
     }
     if !missing.is_empty() {
+        let mut first: Vec<String> = missing.iter().take(5).map(|m| m.to_string()).collect();
+        if missing.len() > 5 {
+            first.push(format!("and {} more", missing.len() - 5));
+        }
         return Err(Error::NotLanded {
             count: missing.len(),
+            first: first.join("; "),
             dir: dir.to_path_buf(),
         });
     }

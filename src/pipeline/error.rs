@@ -84,9 +84,11 @@ pub enum Error {
     },
     #[error("the plan is stale: ChartHop changed since planning, nothing was uploaded: {details}")]
     Stale { details: String },
-    #[error("{count} planned change(s) did not land in ChartHop; see `{}`", .dir.join("verify.json").display())]
+    #[error("{count} planned change(s) did not land in ChartHop: {first}; see `{}`", .dir.join("verify.json").display())]
     NotLanded {
         count: usize,
+        /// The first few, each naming its row, person and field.
+        first: String,
         dir: std::path::PathBuf,
     },
 }

@@ -856,3 +856,66 @@ fn a_process_chart_hop_lost_is_not_followed_forever() {
     assert_eq!(uploads[1].file_name.as_deref(), Some("new_hires.csv"));
     assert_eq!(uploads[1].rows.len(), 5);
 }
+
+/// Issue 18, point 7: a planned clear (`on_empty = "clear"`) is verified like any other value.
+/// The emulator, like ChartHop's spreadsheet import as far as it is documented, keeps the
+/// value of a blank cell, so the clear does not land and verification says so (exit 5),
+/// naming the person and the field; it never reports "all rows are in ChartHop".
+#[test]
+fn a_planned_clear_is_verified() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(mapping("acme.toml"))
+        .unwrap()
+        .replace(
+            "[fields.location]\nfrom = \"Location\"\ntransform = [\"trim\"]\n",
+            "[fields.location]\nfrom = \"Location\"\ntransform = [\"trim\"]\non_empty = \"clear\"\n",
+        );
+    assert!(text.contains("on_empty = \"clear\""));
+    let map = tmp.path().join("acme-clear.toml");
+    std::fs::write(&map, text).unwrap();
+    let export = std::fs::read_to_string(fixture("payroll/acme.csv"))
+        .unwrap()
+        .replace(
+            "grace.liu@acme.example,Senior Accountant,Finance,New York,",
+            "grace.liu@acme.example,Senior Accountant,Finance,,",
+        );
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, export).unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(
+        input.to_str().unwrap(),
+        map.to_str().unwrap(),
+        Some("p"),
+    )));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(!err.contains("Verified: all"), "{err}");
+    assert!(
+        err.contains("1 person has a value cleared: `location` (1)"),
+        "{err}"
+    );
+    let notes = plan_json(&tmp.path().join("p"))["notes"].clone();
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "clear"),
+        "{notes}"
+    );
+    assert!(
+        err.contains("Grace") && err.contains("`location`") && err.contains("(blank)"),
+        "{err}"
+    );
+    let verify: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("p/verify.json")).unwrap())
+            .unwrap();
+    assert_eq!(verify["landed"], false, "{verify}");
+    let missing = verify["missing"].as_array().unwrap();
+    assert!(
+        missing
+            .iter()
+            .any(|m| m["field"] == "location" && m["expected"] == "" && m["actual"] == "New York"),
+        "{verify}"
+    );
+}
