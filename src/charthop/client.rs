@@ -34,6 +34,9 @@ pub struct ClientConfig {
     pub retry_budget: Duration,
     /// Per-request timeout (connecting, sending and reading the answer).
     pub timeout: Duration,
+    /// A PEM file of certificates trusted beside the system's roots (`charthop.ca_file`): a
+    /// private CA, or a TLS-inspecting proxy's.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// A ChartHop API client for one org. Cheap to clone.
@@ -50,7 +53,8 @@ pub struct Client {
 impl Client {
     /// Builds a client on the system clock. Fails with [`ApiError::InvalidUrl`] when the URL
     /// is not `https://` (plain `http://` is allowed for loopback addresses only, e.g. the
-    /// emulator).
+    /// emulator), and with [`ApiError::CaFile`] when `ca_file` is set but holds no readable
+    /// certificate.
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
         Self::with_clock(config, Arc::new(SystemClock))
     }
@@ -61,7 +65,11 @@ impl Client {
         let base = config.base_url.trim_end_matches('/').to_string();
         check_url(&base)?;
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(path) = &config.ca_file {
+            builder = builder.tls_certs_merge(super::tls::extra_roots(path)?);
+        }
+        let http = builder
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("payroll-sync/", env!("CARGO_PKG_VERSION")))

@@ -60,6 +60,19 @@ pub enum ApiError {
     },
     #[error("invalid ChartHop URL `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
+    /// `charthop.ca_file` cannot be used.
+    #[error("the CA file `{}` (charthop.ca_file) cannot be used: {reason}", .path.display())]
+    CaFile {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    /// The server's certificate was refused: never retried, it would fail the same way.
+    #[error("{method} {url}: the TLS connection was refused: {reason}")]
+    Certificate {
+        method: String,
+        url: String,
+        reason: String,
+    },
 }
 
 impl ApiError {
@@ -71,7 +84,9 @@ impl ApiError {
         match self {
             ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => Failure::Auth,
             ApiError::Unavailable { .. } | ApiError::UploadUnknown { .. } => Failure::Temporary,
-            ApiError::InvalidUrl { .. } => Failure::Config,
+            ApiError::InvalidUrl { .. }
+            | ApiError::CaFile { .. }
+            | ApiError::Certificate { .. } => Failure::Config,
             ApiError::Status { .. } | ApiError::Decode { .. } | ApiError::CursorRepeated { .. } => {
                 Failure::Internal
             }
@@ -99,6 +114,12 @@ impl ApiError {
             ApiError::InvalidUrl { .. } => {
                 Some("set PAYROLL_SYNC_CHARTHOP_URL to e.g. https://api.charthop.com".into())
             }
+            ApiError::CaFile { .. } => Some(
+                "point `charthop.ca_file` (PAYROLL_SYNC_CHARTHOP_CA_FILE) at a PEM file of the CA certificates to trust, or unset it to trust the system's roots only".into(),
+            ),
+            ApiError::Certificate { .. } => Some(
+                "check `charthop.url`; if ChartHop is reached through a TLS-inspecting proxy or a private CA, put that CA's certificate (PEM) in a file and set `charthop.ca_file` (PAYROLL_SYNC_CHARTHOP_CA_FILE)".into(),
+            ),
             ApiError::Status { status, .. } if *status == 404 => Some(
                 "check PAYROLL_SYNC_CHARTHOP_ORG (the org id or slug, as in app.charthop.com/<slug>/)".into(),
             ),

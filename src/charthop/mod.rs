@@ -27,6 +27,7 @@ mod persons;
 pub mod probe;
 pub mod processes;
 pub mod retry;
+mod tls;
 mod transport;
 mod url;
 pub mod wire;

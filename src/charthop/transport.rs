@@ -5,7 +5,8 @@
 //! to the attempts and the total wait of the [`RetryPolicy`](super::RetryPolicy). Uploads only on 429 (ChartHop
 //! refused them before reading them); anything else that may have reached ChartHop is
 //! reported as [`ApiError::UploadUnknown`], never sent twice. Never retried: 400, 401, 403,
-//! 404 and other 4xx answers, which would fail the same way again.
+//! 404 and other 4xx answers, nor a refused TLS certificate, which would fail the same way
+//! again.
 
 use std::time::Duration;
 
@@ -102,7 +103,14 @@ impl Client {
                 message,
             })?;
             let outcome = match req.send().await {
-                Err(e) => self.transport_failure(&method, path, &e, mode, attempt),
+                Err(e) => match super::tls::refusal(&e) {
+                    Some(reason) => Outcome::Fail(ApiError::Certificate {
+                        method: method.to_string(),
+                        url: self.base.clone(),
+                        reason,
+                    }),
+                    None => self.transport_failure(&method, path, &e, mode, attempt),
+                },
                 Ok(resp) => match self.judge(&method, path, resp, mode).await {
                     Ok(body) => return Ok(body),
                     Err(outcome) => outcome,

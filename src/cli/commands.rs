@@ -105,6 +105,12 @@ pub struct EmulatorArgs {
     /// judged by it (default: a date saved in --state by POST /_emulator/today, else today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Runs the chosen command; `Ok` carries the exit code.
@@ -309,6 +315,15 @@ async fn emulator(args: EmulatorArgs) -> Result<u8, Error> {
     config.state_file = args.state;
     config.import_step_delay = std::time::Duration::from_millis(args.import_step_ms);
     config.today = args.today;
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |f: &PathBuf| {
+            std::fs::read(f).map_err(|e| Error::Emulator(format!("reading `{}`: {e}", f.display())))
+        };
+        config.tls = Some(charthop_emulator::TlsIdentity {
+            cert_chain_pem: read(cert)?,
+            key_pem: read(key)?,
+        });
+    }
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let addr_file = args.addr_file;
     tokio::task::spawn_blocking(move || {

@@ -67,6 +67,7 @@ struct RawCharthop {
     org: Option<String>,
     token: Option<Secret>,
     token_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
     page_size: Option<u32>,
     max_attempts: Option<u32>,
     retry_initial_ms: Option<u64>,
@@ -175,6 +176,8 @@ pub struct CharthopSettings {
     pub org: String,
     token: Option<Secret>,
     token_file: Option<PathBuf>,
+    /// `charthop.ca_file`: a PEM file of certificates trusted beside the system's roots.
+    pub ca_file: Option<PathBuf>,
     pub page_size: u32,
     pub max_attempts: u32,
     pub retry_initial: Duration,
@@ -271,6 +274,7 @@ impl Settings {
                 org,
                 token: c.token.filter(|t| !t.is_empty()),
                 token_file: c.token_file,
+                ca_file: c.ca_file,
                 page_size,
                 max_attempts: c.max_attempts.unwrap_or(6).max(1),
                 retry_initial: Duration::from_millis(c.retry_initial_ms.unwrap_or(500)),
@@ -387,6 +391,7 @@ impl CharthopSettings {
             max_backoff: self.retry_max,
             retry_budget: self.retry_budget,
             timeout: self.timeout,
+            ca_file: self.ca_file.clone(),
         })
     }
 }

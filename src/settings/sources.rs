@@ -5,11 +5,12 @@
 use std::path::Path;
 
 /// The settings `doctor` reports the origin of, as `section.key`.
-pub const REPORTED: [&str; 10] = [
+pub const REPORTED: [&str; 11] = [
     "charthop.url",
     "charthop.org",
     "charthop.token",
     "charthop.token_file",
+    "charthop.ca_file",
     "plan.runs_dir",
     "plan.now",
     "import.skip_errors",

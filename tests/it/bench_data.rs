@@ -71,6 +71,7 @@ fn recorded_pages_are_what_the_emulator_answers() {
         max_backoff: std::time::Duration::from_millis(10),
         retry_budget: std::time::Duration::from_secs(5),
         timeout: std::time::Duration::from_secs(10),
+        ca_file: None,
     })
     .unwrap();
     let query = JobQuery {

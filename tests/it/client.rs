@@ -28,6 +28,7 @@ fn config(emu: &Emulator, max_attempts: u32) -> ClientConfig {
         max_backoff: Duration::from_secs(30),
         retry_budget: Duration::from_secs(300),
         timeout: Duration::from_secs(10),
+        ca_file: None,
     }
 }
 

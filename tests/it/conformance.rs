@@ -33,6 +33,7 @@ fn client_for(emu: &Emulator) -> Client {
         max_backoff: Duration::from_millis(1),
         retry_budget: Duration::from_secs(1),
         timeout: Duration::from_secs(10),
+        ca_file: None,
     };
     let clock = Arc::new(VirtualClock::new(chrono::Utc::now()));
     Client::with_clock(config, clock).expect("a client")

@@ -15,7 +15,7 @@ use crate::shared::{Shared, lock};
 
 /// Runs an emulator on `addr` until SIGINT or SIGTERM, for `payroll-sync emulator`.
 ///
-/// Prints `charthop emulator listening on http://ADDR (org SLUG)` to stderr once listening, and
+/// Prints `charthop emulator listening on http://ADDR (org SLUG)` (`https://` with TLS) to stderr once listening, and
 /// then writes the base URL to `addr_file` if given. Fails on a bad seed or state file, a bind
 /// failure, an unwritable `addr_file`, or a server error.
 pub fn run_blocking(
@@ -23,6 +23,8 @@ pub fn run_blocking(
     addr: SocketAddr,
     addr_file: Option<&Path>,
 ) -> Result<(), Error> {
+    let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let shared = Arc::new(Shared::load(config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -35,7 +37,7 @@ pub fn run_blocking(
         let local = listener
             .local_addr()
             .map_err(|source| Error::Bind { addr, source })?;
-        let base_url = format!("http://{local}");
+        let base_url = format!("{scheme}://{local}");
         let slug = lock(&shared.org).org.slug.clone();
         eprintln!("charthop emulator listening on {base_url} (org {slug})");
         if let Some(file) = addr_file {
@@ -46,7 +48,7 @@ pub fn run_blocking(
             })?;
         }
         axum::serve(
-            KillableListener(listener),
+            KillableListener::new(listener, tls),
             server::router(shared).into_make_service_with_connect_info::<KillSwitch>(),
         )
         .with_graceful_shutdown(shutdown_signal())

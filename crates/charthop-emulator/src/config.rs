@@ -1,11 +1,13 @@
 //! How to start an emulator.
 //!
-//! Layering: a leaf; it uses no other module of the crate.
+//! Layering: a leaf but for `tls` (the HTTPS identity's type).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+
+use crate::tls::TlsIdentity;
 
 /// How to start an emulator.
 #[derive(Clone)]
@@ -27,11 +29,13 @@ pub struct Config {
     pub app_name: String,
     /// Where `runInstalledApp` delivers its webhook (`http://` only); `None`: nowhere.
     pub webhook_url: Option<String>,
+    /// Serve HTTPS with this identity instead of plain HTTP.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl Config {
-    /// A config with no state file, a 30 ms import step delay, no fixed today, and an app named
-    /// `payroll-sync` with no webhook URL.
+    /// A config with no state file, a 30 ms import step delay, no fixed today, an app named
+    /// `payroll-sync` with no webhook URL, served over plain HTTP.
     pub fn new(seed_dir: impl Into<PathBuf>, token: impl Into<String>) -> Self {
         Config {
             seed_dir: seed_dir.into(),
@@ -41,6 +45,7 @@ impl Config {
             today: None,
             app_name: "payroll-sync".into(),
             webhook_url: None,
+            tls: None,
         }
     }
 }
@@ -55,6 +60,7 @@ impl std::fmt::Debug for Config {
             .field("today", &self.today)
             .field("app_name", &self.app_name)
             .field("webhook_url", &self.webhook_url)
+            .field("tls", &self.tls)
             .finish()
     }
 }

@@ -1,9 +1,10 @@
 //! Connections the emulator can drop on purpose, to play a network that fails mid-call.
 //!
-//! [`KillableListener`] wraps a TCP listener; every connection it accepts carries a
-//! [`KillSwitch`] that handlers receive through axum's `ConnectInfo`. Once a switch is
-//! flipped, the connection fails every further read and write, so whatever the handler
-//! answers never reaches the client: it sees the connection close without a response.
+//! [`KillableListener`] wraps a TCP listener (and, for HTTPS, a TLS acceptor); every
+//! connection it accepts carries a [`KillSwitch`] that handlers receive through axum's
+//! `ConnectInfo`. Once a switch is flipped, the connection fails every further read and write,
+//! so whatever the handler answers never reaches the client: it sees the connection close
+//! without a response.
 
 use std::io;
 use std::pin::Pin;
@@ -15,6 +16,11 @@ use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+/// How long a client may take over its TLS handshake before the connection is dropped.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Drops its connection when flipped.
 #[derive(Clone, Debug, Default)]
@@ -31,12 +37,29 @@ impl KillSwitch {
     }
 }
 
-/// A TCP listener whose connections can be killed.
-pub struct KillableListener(pub TcpListener);
+/// A TCP listener whose connections can be killed; with an acceptor, each connection is a
+/// TLS one (a failed handshake drops that connection and the listener goes on).
+pub struct KillableListener {
+    tcp: TcpListener,
+    tls: Option<TlsAcceptor>,
+}
 
-/// A TCP stream that fails once its switch is flipped.
+impl KillableListener {
+    /// Accepts on `tcp`, plain or (with `tls`) HTTPS.
+    pub fn new(tcp: TcpListener, tls: Option<TlsAcceptor>) -> Self {
+        KillableListener { tcp, tls }
+    }
+}
+
+/// A connection's byte stream: plain TCP or TLS over it.
+enum Io {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+/// A stream that fails once its switch is flipped.
 pub struct KillableStream {
-    inner: TcpStream,
+    inner: Io,
     switch: KillSwitch,
 }
 
@@ -45,18 +68,31 @@ impl Listener for KillableListener {
     type Addr = std::net::SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (stream, addr) = Listener::accept(&mut self.0).await;
-        (
-            KillableStream {
-                inner: stream,
-                switch: KillSwitch::default(),
-            },
-            addr,
-        )
+        loop {
+            let (stream, addr) = Listener::accept(&mut self.tcp).await;
+            let inner = match &self.tls {
+                None => Io::Plain(stream),
+                Some(acceptor) => {
+                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => Io::Tls(Box::new(tls)),
+                        Ok(Err(e)) => {
+                            tracing::debug!("TLS handshake from {addr} failed: {e}");
+                            continue;
+                        }
+                        Err(_) => {
+                            tracing::debug!("TLS handshake from {addr} timed out");
+                            continue;
+                        }
+                    }
+                }
+            };
+            let switch = KillSwitch::default();
+            return (KillableStream { inner, switch }, addr);
+        }
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
+        self.tcp.local_addr()
     }
 }
 
@@ -79,7 +115,10 @@ impl AsyncRead for KillableStream {
         if self.switch.killed() {
             return Poll::Ready(Err(dropped()));
         }
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        match &mut self.inner {
+            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
     }
 }
 
@@ -92,7 +131,10 @@ impl AsyncWrite for KillableStream {
         if self.switch.killed() {
             return Poll::Ready(Err(dropped()));
         }
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        match &mut self.inner {
+            Io::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
     }
 
     fn poll_write_vectored(
@@ -103,21 +145,33 @@ impl AsyncWrite for KillableStream {
         if self.switch.killed() {
             return Poll::Ready(Err(dropped()));
         }
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        match &mut self.inner {
+            Io::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
+        match &self.inner {
+            Io::Plain(s) => s.is_write_vectored(),
+            Io::Tls(s) => s.is_write_vectored(),
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if self.switch.killed() {
             return Poll::Ready(Err(dropped()));
         }
-        Pin::new(&mut self.inner).poll_flush(cx)
+        match &mut self.inner {
+            Io::Plain(s) => Pin::new(s).poll_flush(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        match &mut self.inner {
+            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
     }
 }

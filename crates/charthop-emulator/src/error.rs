@@ -79,6 +79,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The HTTPS identity (certificate chain or key) is unusable.
+    #[error("TLS identity: {0}")]
+    Tls(String),
     /// `add_fault` got a rule it cannot apply.
     #[error("fault rule: {0}")]
     InvalidFault(String),

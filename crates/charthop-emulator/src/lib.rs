@@ -23,13 +23,13 @@
 //!
 //! It owns its wire types (it never shares them with the client, so a mistake in one is not
 //! mirrored and hidden in the other). Start it with [`Emulator::start`] (tests) or
-//! [`run_blocking`] (the CLI).
+//! [`run_blocking`] (the CLI); with [`Config::tls`] it serves HTTPS instead of HTTP.
 //!
 //! # Layering
 //!
 //! Modules only use modules below them (`a -> b`: `a` uses `b`):
 //!
-//! - leaves: `ids`, `config`, `error`, `faults`, `process`, `webhook`, `log` (the request
+//! - leaves: `ids`, `config` (on `tls`), `error`, `tls`, `faults`, `process`, `webhook`, `log` (the request
 //!   log's records), `query`, `conn`, `dates`, `money`, `catalogue` (custom fields), `values`
 //!   (served values as text, on `money`);
 //! - the org: `model` (plain data and the stored-field table) <- `builtin` (the built-in
@@ -84,6 +84,7 @@ mod seed_table;
 mod server;
 mod shared;
 mod state;
+mod tls;
 mod values;
 mod webhook;
 
@@ -94,6 +95,7 @@ pub use faults::{Fault, FaultRule, OPERATIONS};
 pub use log::{ImportFlags, RequestRecord, UploadRecord};
 pub use process::ProcessUpdate;
 pub use seed::{JOB_COLUMNS, OPTIONAL_JOB_COLUMNS};
+pub use tls::TlsIdentity;
 pub use webhook::{APP_ID, AppInfo, WebhookDelivery};
 
 use conn::{KillSwitch, KillableListener};
@@ -104,6 +106,8 @@ use shared::{Shared, lock};
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// `http` or `https`.
+    scheme: &'static str,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -115,9 +119,11 @@ impl Emulator {
         Self::start_on(config, SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    /// Starts on `addr`. Fails on a bad seed or state file, a bind failure (naming `addr`),
-    /// or if the runtime cannot start.
+    /// Starts on `addr`. Fails on a bad seed or state file, an unusable TLS identity, a bind
+    /// failure (naming `addr`), or if the runtime cannot start.
     pub fn start_on(config: Config, addr: SocketAddr) -> Result<Emulator, Error> {
+        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared::load(config)?);
         // Bind synchronously so a bind error names the address and `start` may be called from
         // inside another runtime (an async test) without nesting `block_on`.
@@ -149,7 +155,7 @@ impl Emulator {
                     };
                     let _ = ready_tx.send(Ok(()));
                     let serve = axum::serve(
-                        KillableListener(listener),
+                        KillableListener::new(listener, tls),
                         app.into_make_service_with_connect_info::<KillSwitch>(),
                     )
                     .with_graceful_shutdown(async {
@@ -168,6 +174,7 @@ impl Emulator {
         Ok(Emulator {
             shared,
             addr: local,
+            scheme,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -178,9 +185,9 @@ impl Emulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` when serving TLS.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The org slug, usable as `{orgId}` in paths.
