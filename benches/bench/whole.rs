@@ -123,11 +123,11 @@ pub fn walk(c: &Ctx) -> std::result::Result<Vec<Result>, Error> {
     let mut config = Config::new(d100.seed(), TOKEN);
     config.import_step_delay = Duration::from_millis(1);
     let emu = Emulator::start(config)?;
+    // ChartHop's response time per page, the emulator's own work on the page included (so
+    // the baseline, pages x latency, is what the fastest client could do).
     emu.add_fault(FaultRule::always(
         "findJobs",
-        Fault::Slow {
-            delay_ms: WALK_DELAY_MS,
-        },
+        Fault::Latency { ms: WALK_DELAY_MS },
     ))?;
     let walk_out = c.out.join("plan-walk");
     let (w, rss) = plan_once(&emu.base_url(), d100, &d100.csv(), &walk_out)?;

@@ -32,11 +32,13 @@ Exit codes:
   75  temporary: ChartHop unavailable after retries, another run holds the lock, or the
       import still running at the deadline (its id is saved; the next run follows it)
   77  ChartHop refused the token or the app's access level
-  78  settings or mapping error
+  78  settings or mapping error, or ChartHop's TLS certificate refused
 
 Settings: --config FILE (TOML), then PAYROLL_SYNC_<SECTION>_<KEY> variables, e.g.
   PAYROLL_SYNC_CHARTHOP_URL, PAYROLL_SYNC_CHARTHOP_ORG,
-  PAYROLL_SYNC_CHARTHOP_TOKEN or PAYROLL_SYNC_CHARTHOP_TOKEN_FILE";
+  PAYROLL_SYNC_CHARTHOP_TOKEN or PAYROLL_SYNC_CHARTHOP_TOKEN_FILE,
+  PAYROLL_SYNC_CHARTHOP_CA_FILE (a private CA's certificates, PEM),
+  PAYROLL_SYNC_PLAN_RUNS_DIR, PAYROLL_SYNC_PLAN_KEEP_DAYS; every one is in README.md";
 
 /// Keeps a ChartHop roster in step with a payroll export.
 #[derive(Debug, Parser)]

@@ -44,6 +44,13 @@ pub enum Fault {
         /// Milliseconds.
         delay_ms: u64,
     },
+    /// Answer no sooner than this long after the call arrived: a server whose response time
+    /// is `ms`, its own work included (the work runs first, then the rest of the time is
+    /// waited). What a benchmark's "pages x latency" assumes.
+    Latency {
+        /// Milliseconds.
+        ms: u64,
+    },
     /// `importDataCsv`: the upload is accepted, but its process stays RUNNING forever and the
     /// rows are never applied.
     ProcessNeverFinishes,
@@ -82,6 +89,7 @@ impl Fault {
             Fault::ClientError { .. } => "client_error",
             Fault::SnapshotBuilding => "snapshot_building",
             Fault::Slow { .. } => "slow",
+            Fault::Latency { .. } => "latency",
             Fault::ProcessNeverFinishes => "process_never_finishes",
             Fault::DropMidUpload => "drop_mid_upload",
             Fault::DropAfterProcessCreated => "drop_after_process_created",

@@ -61,6 +61,7 @@ pub async fn auth_and_log(
         .map(|c| c.0.clone());
     let mut active = Vec::new();
     let mut dropped = false;
+    let arrived = tokio::time::Instant::now();
     let mut response = if !authorized {
         ApiError::new(StatusCode::UNAUTHORIZED, "not authorized").into_response()
     } else {
@@ -101,6 +102,13 @@ pub async fn auth_and_log(
             }
         }
     };
+    // The response is built (its body serialized) by now: wait out the rest of a latency.
+    if let Some(ms) = active.iter().find_map(|f| match f {
+        Fault::Latency { ms } => Some(*ms),
+        _ => None,
+    }) {
+        tokio::time::sleep_until(arrived + std::time::Duration::from_millis(ms)).await;
+    }
     if let Some(mut record) = guard.record.take() {
         record.upload = response.extensions_mut().remove::<UploadRecord>();
         record.status = response.status().as_u16();

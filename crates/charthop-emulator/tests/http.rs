@@ -566,3 +566,26 @@ fn bad_seed_fails_to_start_naming_the_file() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_latency_fault_holds_every_answer_for_its_response_time() {
+    let h = Harness::start();
+    h.emu
+        .add_fault(charthop_emulator::FaultRule::always(
+            "findJobs",
+            charthop_emulator::Fault::Latency { ms: 300 },
+        ))
+        .unwrap_or_else(|e| panic!("fault: {e}"));
+    let started = std::time::Instant::now();
+    let (status, body) = h.get(&format!("/v2/org/{ORG}/job?fields=jobId")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"].as_array().map(Vec::len), Some(7), "{body}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "held for its latency"
+    );
+    assert_eq!(
+        h.emu.requests().last().map(|r| r.faults.clone()),
+        Some(vec!["latency".to_string()])
+    );
+}
