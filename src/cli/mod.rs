@@ -18,6 +18,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::Error;
 
+/// `--version`: the package version and the commit it was built from (see `build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("PAYROLL_SYNC_BUILD_COMMIT"),
+    ")"
+);
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0   done, or nothing to do
@@ -42,7 +50,7 @@ Settings: --config FILE (TOML), then PAYROLL_SYNC_<SECTION>_<KEY> variables, e.g
 
 /// Keeps a ChartHop roster in step with a payroll export.
 #[derive(Debug, Parser)]
-#[command(name = "payroll-sync", version, about, after_help = EXIT_CODES)]
+#[command(name = "payroll-sync", version = VERSION, about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

@@ -272,3 +272,29 @@ fn a_broken_export_does_not_wait_for_the_roster_walk() {
         "the roster was held back: no findJobs call was answered"
     );
 }
+
+/// Issue 19: `--version` names the commit the binary was built from.
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_payroll-sync"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.starts_with(&format!("payroll-sync {} (", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(crate::support::root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match head {
+        Some(head) => assert!(text.contains(&head), "{text} names {head}"),
+        None => eprintln!("skipped the commit check: the source tree is not a git checkout"),
+    }
+}
