@@ -95,3 +95,14 @@ fn rejects_unknown_and_unsupported_parts_by_name() {
     assert!(err("open:filled &&").contains("ends early"));
     assert!(err("!open:filled").contains("`!`"));
 }
+
+#[test]
+fn match_is_a_substring_match_whatever_the_lengths() {
+    // Shorter (a part), equal (the whole value, any case) and longer values.
+    assert_eq!(eval("department:custom"), Ok(true));
+    assert_eq!(eval(r#"department:"CUSTOMER SUCCESS""#), Ok(true));
+    assert_eq!(eval(r#"department:"customer successes""#), Ok(false));
+    assert_eq!(eval(r#"department:"customer sucess""#), Ok(false));
+    assert_eq!(eval("jobId:6a0,7b"), Ok(true));
+    assert_eq!(eval("jobId:6a01x,6a02"), Ok(false));
+}
