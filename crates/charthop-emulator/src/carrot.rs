@@ -27,6 +27,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::fields::FieldCode;
+use crate::needles::Needles;
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,13 +74,20 @@ pub enum Expr<F = FieldCode> {
     And(Vec<Expr<F>>),
     /// Any must hold.
     Or(Vec<Expr<F>>),
-    /// `field op value[,value..]`.
+    /// `field:value[,value..]`: contains any of the values (ignoring case).
+    Match {
+        /// The field searched.
+        field: F,
+        /// The values, compiled for searching.
+        needles: Needles,
+    },
+    /// `field op value` (any operator but `:`).
     Cmp {
         /// The field compared.
         field: F,
         /// The operator.
         op: Op,
-        /// The right-hand values (several only for `:`; none for `field:`).
+        /// The right-hand value (one).
         values: Vec<String>,
     },
 }
@@ -255,12 +263,10 @@ impl<F: Fields> Parser<'_, F> {
                     return self.is_filter(op);
                 }
                 let field = (self.field)(&name).ok_or_else(|| format!("unknown field `{name}`"))?;
-                let mut values = self.values(op, &name)?;
+                let values = self.values(op, &name)?;
                 if op == Op::Match {
-                    // `:` ignores case: lower-cased here once, not for every row compared.
-                    for v in &mut values {
-                        *v = v.to_lowercase();
-                    }
+                    let needles = Needles::new(values);
+                    return Ok(Expr::Match { field, needles });
                 }
                 Ok(Expr::Cmp { field, op, values })
             }
@@ -317,6 +323,13 @@ impl<F: Copy> Expr<F> {
         match self {
             Expr::And(parts) => parts.iter().all(|p| p.matches(lookup)),
             Expr::Or(parts) => parts.iter().any(|p| p.matches(lookup)),
+            Expr::Match { field, needles } => {
+                let actual = lookup(*field);
+                if actual.is_empty() {
+                    return needles.matches("");
+                }
+                actual.iter().any(|a| needles.matches(a))
+            }
             Expr::Cmp { field, op, values } => {
                 let mut actual = lookup(*field);
                 if actual.is_empty() {
@@ -341,17 +354,8 @@ fn compare(actual: &str, op: Op, values: &[String]) -> bool {
         _ => Some(actual_lc.cmp(&first.to_lowercase())),
     };
     match op {
-        Op::Match => values.iter().any(|v| match v.as_str() {
-            "*" => !actual.is_empty(),
-            // Match values are lower-cased once, when the filter is parsed. A value as long as
-            // the field's can only match by being equal, and a longer one never does: checked
-            // by length first, which keeps a list of hundreds of values cheap per row.
-            v => match v.len().cmp(&actual_lc.len()) {
-                std::cmp::Ordering::Greater => false,
-                std::cmp::Ordering::Equal => actual_lc == v,
-                std::cmp::Ordering::Less => actual_lc.contains(v),
-            },
-        }),
+        // Parsed into `Expr::Match`, never compared here.
+        Op::Match => false,
         Op::Eq => ordering() == Some(std::cmp::Ordering::Equal),
         Op::Ne => ordering() != Some(std::cmp::Ordering::Equal),
         _ if actual.is_empty() => false,

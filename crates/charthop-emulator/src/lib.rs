@@ -71,6 +71,7 @@ mod log;
 mod middleware;
 mod model;
 mod money;
+mod needles;
 mod people;
 mod persist;
 mod process;

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use crate::carrot;
 use crate::faults::Fault;
-use crate::people::{DEFAULT_FIELDS, PersonField, custom_values, people_after};
+use crate::people::{
+    DEFAULT_FIELDS, PersonField, custom_values, people_after, people_matching_after,
+};
 use crate::query::{last_param, query_pairs};
 use crate::routes::jobs::{is_minimal, parse_codes, shape, with_custom};
 use crate::shared::{ActiveFaults, ApiError, Shared};
@@ -65,16 +67,27 @@ pub async fn find_persons(
         return Ok(Json(super::empty_page(from)));
     }
 
-    let mut matching = people_after(&state, from, include_all).filter(|row| {
-        filter.as_ref().is_none_or(|f| {
-            f.matches(&|code| {
-                code.value(*row, catalogue)
-                    .map_or_else(Vec::new, |v| texts(&v))
-            })
-        })
-    });
-    let page: Vec<_> = matching.by_ref().take(limit).collect();
-    let more = matching.next().is_some();
+    let (page, more) = match &filter {
+        // Filtered: one pass over everyone, then the matches in order.
+        Some(f) => {
+            let mut rows = people_matching_after(&state, from, include_all, |row| {
+                f.matches(&|code| match code.plain_text(row) {
+                    Some(text) => vec![text.to_owned()],
+                    None => code
+                        .value(row, catalogue)
+                        .map_or_else(Vec::new, |v| texts(&v)),
+                })
+            });
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            (rows, more)
+        }
+        None => {
+            let mut all = people_after(&state, from, include_all);
+            let page: Vec<_> = all.by_ref().take(limit).collect();
+            (page, all.next().is_some())
+        }
+    };
     let data: Vec<Value> = page
         .iter()
         .map(|row| {
