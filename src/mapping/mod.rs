@@ -11,6 +11,7 @@
 pub mod check;
 mod codes;
 mod cond;
+mod damage;
 mod diag;
 mod document;
 mod error;
@@ -31,6 +32,7 @@ mod value;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+pub use damage::Damage;
 pub use diag::{Diagnostic, render};
 pub use error::{MappingError, Rejection};
 pub use lookup::ValueTable;

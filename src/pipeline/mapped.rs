@@ -87,10 +87,14 @@ fn map_rows(
     // One row's buffers, reused from row to row.
     let mut row = read::RawRow::default();
     let mut mapped = MappedRow::default();
+    let mut damaged = Damaged::default();
     while table.read_row(&mut row)? {
         rows += 1;
         match bound.outcome_into(row.row, &row.cells, &mut mapped) {
             Verdict::Mapped => {
+                if let Some(d) = mapping.damage(&mapped.desired) {
+                    damaged.push(d);
+                }
                 sighting
                     .observe(&mapped.desired, email_field)
                     .map_err(|e| spool_error(&e))?;
@@ -100,6 +104,7 @@ fn map_rows(
             Verdict::Rejected(r) => spool.rejected(&r).map_err(|e| spool_error(&e))?,
         }
     }
+    damaged.refuse(input)?;
     let spool = spool
         .finish()
         .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
@@ -122,6 +127,51 @@ fn map_rows(
         input,
         catalogue: plan::CatalogueRef::default(),
     })
+}
+
+/// Rows whose names the export's encoding damaged (see [`crate::mapping::Damage`]): counted,
+/// the first few kept for the message.
+#[derive(Default)]
+struct Damaged {
+    count: usize,
+    first: Vec<crate::mapping::Damage>,
+}
+
+impl Damaged {
+    const SHOWN: usize = 3;
+
+    fn push(&mut self, d: crate::mapping::Damage) {
+        self.count += 1;
+        if self.first.len() < Self::SHOWN {
+            self.first.push(d);
+        }
+    }
+
+    /// Fails with [`read::ReadError::DamagedText`] (exit 65) when any row was damaged.
+    fn refuse(self, input: &Path) -> Result<(), Error> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        let mut first: Vec<String> = self
+            .first
+            .iter()
+            .map(|d| {
+                let place = d
+                    .column
+                    .as_ref()
+                    .map_or_else(|| format!("field {}", d.field), |c| format!("column `{c}`"));
+                format!("row {}, {place}: `{}`", d.row, d.value)
+            })
+            .collect();
+        if self.count > self.first.len() {
+            first.push(format!("{} more", self.count - self.first.len()));
+        }
+        Err(Error::Read(read::ReadError::DamagedText {
+            path: input.to_path_buf(),
+            count: self.count,
+            first: first.join("; "),
+        }))
+    }
 }
 
 /// Maps the export with the mapping at `mapping_path` while the roster it needs is fetched:

@@ -100,6 +100,14 @@ pub enum ReadError {
         what: String,
         setting: &'static str,
     },
+    /// Names with `?` (or U+FFFD) where letters were: the export was saved in an encoding
+    /// that cannot hold them. `first` names the first few, each with its row and column.
+    #[error("`{path}`: {count} {} hold names with `?` (or the replacement character) where letters should be ({first}): the export was saved in an encoding that cannot hold those letters, and planning it would overwrite the names in ChartHop; nothing was planned", if *.count == 1 { "row" } else { "rows" })]
+    DamagedText {
+        path: PathBuf,
+        count: usize,
+        first: String,
+    },
 }
 
 impl ReadError {
@@ -117,6 +125,9 @@ impl ReadError {
             ),
             ReadError::MixedEncoding { .. } => Some(
                 "fix that line's character in the export (or export again as CSV UTF-8); if the file really is Windows-1252, say so with `encoding = \"windows-1252\"` in the mapping's [source]".into(),
+            ),
+            ReadError::DamagedText { .. } => Some(
+                "export the file again as CSV UTF-8 (Excel: Save As > CSV UTF-8) or as .xlsx; if it is in an encoding the reader guessed wrong, name it with `encoding` in the mapping's [source] (or --encoding)".into(),
             ),
             ReadError::NoSuchSheet { .. } => Some(
                 "name one of those sheets with `sheet` in the mapping's [source] or --sheet".into(),

@@ -247,3 +247,40 @@ fn a_formula_in_a_text_field_rejects_its_row_unless_the_field_allows_it() {
     let updates = std::fs::read_to_string(tmp.path().join("p/updates.csv")).unwrap();
     assert!(!updates.contains("HYPERLINK"), "never sent");
 }
+
+/// Issue 19 (messages): an export saved again as Windows-1252 turns letters it cannot hold
+/// into `?` (`Łukasz` -> `?ukasz`). Planned as updates, that would damage names in ChartHop:
+/// it is refused (65) naming the row, column and setting, and nothing is planned.
+#[test]
+fn names_damaged_by_a_re_encoded_export_are_refused() {
+    let emu = crate::support::emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::fixture("payroll/acme.csv")).unwrap();
+    // What a "Save as CSV (Windows-1252)" does: each letter it cannot hold becomes `?`.
+    let mut bytes = Vec::new();
+    for c in text.chars() {
+        let mut one = [0u8; 4];
+        let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut one));
+        if unmappable {
+            bytes.push(b'?');
+        } else {
+            bytes.extend_from_slice(&encoded);
+        }
+    }
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, &bytes).unwrap();
+    let out = crate::support::plan_in(&emu, tmp.path(), &input, "p");
+    let err = crate::support::stderr(&out);
+    assert_eq!(crate::support::code(&out), 65, "{err}");
+    assert!(err.contains("`?ukasz`"), "names the damaged value: {err}");
+    assert!(err.contains("column `Legal First Name`"), "{err}");
+    assert!(
+        err.contains("3 rows"),
+        "counts every damaged row (Łukasz, Wiśniewski, Ngọc Trần): {err}"
+    );
+    assert!(
+        err.contains("[source]") && err.contains("encoding"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("p/plan.json").exists());
+}
