@@ -69,11 +69,14 @@ impl Catalogue {
     }
 
     /// Reads the org's catalogue: `findFields` with `builtin=all`, paged. Fails with the
-    /// client's error (naming the URL), e.g. a page that fails after its retries.
+    /// client's error (naming the URL), e.g. a page that fails after its retries; a 404 is
+    /// told apart as [`ApiError::OrgNotFound`] or [`ApiError::ApiNotFound`] (exit 78).
     pub async fn fetch(client: &Client) -> Result<Catalogue, ApiError> {
-        Ok(Catalogue::new(
-            client.find_fields(Builtin::All, PAGE).await?,
-        ))
+        match client.find_fields(Builtin::All, PAGE).await {
+            Ok(fields) => Ok(Catalogue::new(fields)),
+            // The first call of a run: a 404 here is a wrong org or base URL, told apart.
+            Err(e) => Err(client.explain_not_found(e).await),
+        }
     }
 
     /// How many fields.

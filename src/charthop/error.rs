@@ -52,6 +52,25 @@ pub enum ApiError {
         cursor: String,
         page: u32,
     },
+    /// 404 on an org's path while the API itself answers (`GET /v1/user/me`): ChartHop has
+    /// no org by this id or slug, or not for this token.
+    #[error("ChartHop at {base} has no org `{org}` that this token can see ({method} {path}: 404)")]
+    OrgNotFound {
+        method: String,
+        path: String,
+        base: String,
+        org: String,
+    },
+    /// 404 on an org's path and on `GET /v1/user/me`: the base URL does not lead to ChartHop's
+    /// API (a path after the host, another service).
+    #[error(
+        "{base} does not answer ChartHop's API paths ({method} {path} and GET /v1/user/me: 404); the base URL is wrong"
+    )]
+    ApiNotFound {
+        method: String,
+        path: String,
+        base: String,
+    },
     #[error("{method} {path}: unexpected answer from ChartHop: {message}")]
     Decode {
         method: String,
@@ -85,6 +104,8 @@ impl ApiError {
             ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => Failure::Auth,
             ApiError::Unavailable { .. } | ApiError::UploadUnknown { .. } => Failure::Temporary,
             ApiError::InvalidUrl { .. }
+            | ApiError::OrgNotFound { .. }
+            | ApiError::ApiNotFound { .. }
             | ApiError::CaFile { .. }
             | ApiError::Certificate { .. } => Failure::Config,
             ApiError::Status { .. } | ApiError::Decode { .. } | ApiError::CursorRepeated { .. } => {
@@ -120,8 +141,14 @@ impl ApiError {
             ApiError::Certificate { .. } => Some(
                 "check `charthop.url`; if ChartHop is reached through a TLS-inspecting proxy or a private CA, put that CA's certificate (PEM) in a file and set `charthop.ca_file` (PAYROLL_SYNC_CHARTHOP_CA_FILE)".into(),
             ),
+            ApiError::OrgNotFound { .. } => Some(
+                "check PAYROLL_SYNC_CHARTHOP_ORG (`charthop.org`): the org id or slug, as in app.charthop.com/<slug>/".into(),
+            ),
+            ApiError::ApiNotFound { .. } => Some(
+                "check PAYROLL_SYNC_CHARTHOP_URL (`charthop.url`): ChartHop's API is https://api.charthop.com, with nothing after the host".into(),
+            ),
             ApiError::Status { status, .. } if *status == 404 => Some(
-                "check PAYROLL_SYNC_CHARTHOP_ORG (the org id or slug, as in app.charthop.com/<slug>/)".into(),
+                "ChartHop does not know what was asked for; check PAYROLL_SYNC_CHARTHOP_URL and PAYROLL_SYNC_CHARTHOP_ORG (`payroll-sync doctor` tells which)".into(),
             ),
             ApiError::Status { .. } | ApiError::Decode { .. } => None,
         }

@@ -1,9 +1,11 @@
-//! A one-shot read for `doctor`: the smallest `findJobs` there is, once, no retries, keeping
-//! what the answer says about the connection (status, ChartHop's clock).
+//! One-shot reads that say what is wrong with the connection: for `doctor`, the smallest
+//! `findJobs` there is (status, ChartHop's clock); after a 404, `getMe` to tell a wrong org
+//! from a wrong base URL. Once each, no retries.
 
 use chrono::{DateTime, Utc};
 
 use super::client::Client;
+use super::error::ApiError;
 
 /// What one small read learned.
 #[derive(Debug, Clone)]
@@ -44,6 +46,40 @@ impl Client {
                 error: Some(e.to_string()),
                 server_date: None,
             },
+        }
+    }
+
+    /// Says why an org's path answered 404: when `err` is such a 404, asks `GET /v1/user/me`
+    /// once (it needs no org): answered, the org is unknown ([`ApiError::OrgNotFound`]); 404
+    /// too, the base URL is wrong ([`ApiError::ApiNotFound`]). Any other error, or a probe
+    /// that tells nothing, comes back as it was.
+    pub async fn explain_not_found(&self, err: ApiError) -> ApiError {
+        let ApiError::Status {
+            status: 404,
+            method,
+            path,
+            ..
+        } = &err
+        else {
+            return err;
+        };
+        let sent = self
+            .http
+            .get(format!("{}/v1/user/me", self.base))
+            .bearer_auth(self.config.token.expose())
+            .header("accept", "application/json")
+            .send()
+            .await;
+        let (method, path, base) = (method.clone(), path.clone(), self.base.clone());
+        match sent.map(|r| r.status().as_u16()) {
+            Ok(200..=299) => ApiError::OrgNotFound {
+                method,
+                path,
+                base,
+                org: self.config.org.clone(),
+            },
+            Ok(404) => ApiError::ApiNotFound { method, path, base },
+            _ => err,
         }
     }
 }

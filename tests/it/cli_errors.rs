@@ -298,3 +298,36 @@ fn version_names_the_commit_it_was_built_from() {
         None => eprintln!("skipped the commit check: the source tree is not a git checkout"),
     }
 }
+
+/// Issue 19 (messages): a wrong base-URL path and a wrong org both answer 404, and both are
+/// settings mistakes (78); each is named as what it is, with the base URL and the setting to
+/// fix, instead of blaming the org for both.
+#[test]
+fn a_wrong_url_path_and_a_wrong_org_are_told_apart_and_exit_78() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let base = emu.base_url();
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_URL", format!("{base}/api"))
+        .args(plan_args()));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 78, "{err}");
+    assert!(
+        err.contains(&format!("{base}/api does not answer ChartHop's API paths")),
+        "{err}"
+    );
+    assert!(err.contains("PAYROLL_SYNC_CHARTHOP_URL"), "{err}");
+    assert!(!err.contains("PAYROLL_SYNC_CHARTHOP_ORG"), "{err}");
+
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_CHARTHOP_ORG", "no-such-org")
+        .args(plan_args()));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 78, "{err}");
+    assert!(
+        err.contains(&format!("ChartHop at {base} has no org `no-such-org`")),
+        "{err}"
+    );
+    assert!(err.contains("PAYROLL_SYNC_CHARTHOP_ORG"), "{err}");
+    assert!(!tmp.path().join("plan/plan.json").exists());
+}

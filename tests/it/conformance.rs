@@ -204,6 +204,9 @@ async fn every_emulated_operation_answers_as_the_spec_declares() {
     assert!(list["next"].is_string());
     let (status, users) = h.send(Method::GET, "/v1/user?orgId=acme", None).await;
     user.check_response("findUsers", status, &users);
+    let (status, me) = h.send(Method::GET, "/v1/user/me", None).await;
+    user.check_response("getMe", status, &me);
+    assert_eq!(me["type"], "APP", "the token's user is the app's: {me}");
     let (status, persons) = h
         .send(Method::GET, "/v2/org/acme/person?includeAll=true", None)
         .await;

@@ -121,7 +121,7 @@ impl Fault {
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
     /// An operation id (`findJobs`, `findPersons`, `findChanges`, `importDataCsv`,
-    /// `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`,
+    /// `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`, `findUsers`, `getMe`,
     /// `runInstalledApp`, `findFields`, `getBuiltinFields`) or `*` for all.
     pub operation: String,
     /// What happens.
@@ -152,7 +152,7 @@ impl FaultRule {
 }
 
 /// The operation ids the emulator implements.
-pub const OPERATIONS: [&str; 12] = [
+pub const OPERATIONS: [&str; 13] = [
     "findJobs",
     "findPersons",
     "findChanges",
@@ -162,6 +162,7 @@ pub const OPERATIONS: [&str; 12] = [
     "getProcessEvents",
     "findProcesses",
     "findUsers",
+    "getMe",
     "runInstalledApp",
     "findFields",
     "getBuiltinFields",
@@ -216,6 +217,7 @@ pub fn operation(method: &str, path: &str) -> Option<&'static str> {
         ("PATCH", ["v1", "org", _, "process", _]) => "updateProcess",
         ("GET", ["v1", "org", _, "process", _, "events"]) => "getProcessEvents",
         ("GET", ["v1", "user"]) => "findUsers",
+        ("GET", ["v1", "user", "me"]) => "getMe",
         ("POST", ["v1", "app", "org", _, "install", _, "run"]) => "runInstalledApp",
         ("GET", ["v1", "org", _, "field"]) => "findFields",
         ("GET", ["v1", "org", _, "field", "built-in"]) => "getBuiltinFields",

@@ -1,7 +1,7 @@
 //! A local emulator of the parts of the ChartHop REST API that payroll-sync uses, over real
 //! HTTP on 127.0.0.1: `findJobs` and `findPersons` (with a Carrot subset), `findChanges`,
 //! `importDataCsv`, `getProcess`, `updateProcess`, `getProcessEvents`, `findProcesses`,
-//! `findUsers`, `findFields` and `getBuiltinFields` (the field catalogue), and
+//! `findUsers`, `getMe`, `findFields` and `getBuiltinFields` (the field catalogue), and
 //! `runInstalledApp` with its `process.create.<app>` webhook.
 //!
 //! It models people's lifecycle: a settable clock (`Config::today`, `POST /_emulator/today`),

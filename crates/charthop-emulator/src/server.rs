@@ -39,6 +39,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(routes::process::get_process).patch(routes::process::update_process),
         )
         .route("/v1/user", get(routes::users::find_users))
+        .route("/v1/user/me", get(routes::users::get_me))
         .route("/v1/org/{org_id}/field", get(routes::fields::find_fields))
         .route(
             "/v1/org/{org_id}/field/built-in",

@@ -1,4 +1,5 @@
-//! `findUsers`: `GET /v1/user` with `orgId`, `ids`, `q`, `sort`, `from`, `limit`.
+//! `findUsers`: `GET /v1/user` with `orgId`, `ids`, `q`, `sort`, `from`, `limit`; and
+//! `getMe`: `GET /v1/user/me`, the token's user (the installed app's).
 //!
 //! Users are the seed's people logins plus the installed app's user (type `APP`). Every user
 //! has joined (`inviteStatus=JOINED` keeps them all; `INVITED`/`NOT_INVITED` none).
@@ -75,6 +76,17 @@ pub async fn find_users(
 }
 
 /// Every user as a `User` object.
+/// `getMe`: the user the token belongs to, which is the installed app's user (a `User` with
+/// `type` `APP`). Needs no org: a client asks it to tell a wrong org from a wrong base URL.
+pub async fn get_me(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let app_user = shared.app.app_user_id.clone();
+    let me = all_users(&shared)
+        .into_iter()
+        .find(|u| text(u, "id") == app_user)
+        .unwrap_or_else(|| json!({"id": app_user, "type": "APP"}));
+    Json(me)
+}
+
 fn all_users(shared: &Shared) -> Vec<Value> {
     let state = lock(&shared.org);
     let org_id = state.org.id.clone();
