@@ -18,6 +18,20 @@ pub enum MappingError {
         fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
     )]
     NotVisible { path: PathBuf, fields: Vec<String> },
+    /// Most of the mapping's columns are not in the export: it is another provider's export,
+    /// or another mapping's (exit 78). `closest` is the mapping beside it that fits best, with
+    /// how many of its columns the export holds.
+    #[error(
+        "this export does not look like the one mapping `{}` describes: {missing} of its {total} columns are not in the export's header\n  the export's columns: {columns}",
+        path.display()
+    )]
+    ForeignExport {
+        path: PathBuf,
+        missing: usize,
+        total: usize,
+        columns: String,
+        closest: Option<(PathBuf, usize, usize)>,
+    },
     /// Every problem found, each with its place; `rendered` is the compiler-style text.
     #[error("mapping `{}` has {} problem(s):\n{rendered}", path.display(), diagnostics.len())]
     Invalid {
@@ -40,6 +54,14 @@ impl MappingError {
     /// A line telling the person what to do, when there is one (diagnostics carry their own).
     pub fn hint(&self) -> Option<String> {
         match self {
+            MappingError::ForeignExport { closest: Some((path, found, total)), .. } => Some(format!(
+                "the closest mapping is `{}` ({found} of its {total} columns are in this export): run with --mapping {}",
+                path.display(),
+                path.display()
+            )),
+            MappingError::ForeignExport { .. } => Some(
+                "pick the mapping written for this export's payroll system, or write one for it (mappings/README.md); `payroll-sync inspect FILE` lists the export's columns".into(),
+            ),
             MappingError::NotVisible { .. } => Some("give the app access to those fields in ChartHop (the app's access level, or the fields' sensitivity), or leave them out of the mapping".into()),
             _ => None,
         }
@@ -58,7 +80,9 @@ impl MappingError {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             MappingError::Invalid { diagnostics, .. } => diagnostics,
-            MappingError::Io { .. } | MappingError::NotVisible { .. } => &[],
+            MappingError::Io { .. }
+            | MappingError::NotVisible { .. }
+            | MappingError::ForeignExport { .. } => &[],
         }
     }
 }

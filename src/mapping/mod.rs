@@ -16,6 +16,7 @@ mod diag;
 mod document;
 mod error;
 mod field;
+mod fit;
 pub mod formula;
 mod lifecycle;
 mod lookup;
@@ -298,6 +299,20 @@ impl Mapping {
     /// Fails with [`MappingError::Invalid`] listing every column the header lacks, each at its
     /// place in the mapping with the closest header name as a hint.
     pub fn bind(&self, header: &[String]) -> Result<Bound<'_>, MappingError> {
+        // Columns in the header, or close to one (a typo): when most are neither, the export
+        // is another one, said once.
+        let fitting = self
+            .columns
+            .names
+            .iter()
+            .filter(|n| {
+                header.contains(n)
+                    || diag::did_you_mean(n, header.iter().map(String::as_str)).is_some()
+            })
+            .count();
+        if fit::is_foreign(fitting, self.columns.names.len()) {
+            return Err(self.foreign_export(header));
+        }
         let mut diags = diag::Diagnostics::default();
         let mut pos = Vec::with_capacity(self.columns.names.len());
         for (name, span) in self.columns.names.iter().zip(&self.columns.spans) {

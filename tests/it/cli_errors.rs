@@ -331,3 +331,36 @@ fn a_wrong_url_path_and_a_wrong_org_are_told_apart_and_exit_78() {
     assert!(err.contains("PAYROLL_SYNC_CHARTHOP_ORG"), "{err}");
     assert!(!tmp.path().join("plan/plan.json").exists());
 }
+
+/// Issue 19 (messages): an export run with another provider's mapping said "the export has no
+/// column X" a dozen times; it says once that the export is not the one the mapping
+/// describes, lists the export's columns and names the mapping that fits.
+#[test]
+fn another_providers_mapping_is_named_once_with_the_closest_mapping() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "plan".to_string(),
+        "--input".into(),
+        fixture("payroll/acme.csv").display().to_string(),
+        "--mapping".into(),
+        mapping("adp.toml").display().to_string(),
+        "--out".into(),
+        "plan".into(),
+    ]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 78, "{err}");
+    assert!(
+        err.contains("this export does not look like the one mapping"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`Legal First Name`, `Last Name`"),
+        "lists the columns: {err}"
+    );
+    assert!(
+        err.contains("acme.toml"),
+        "names the closest mapping: {err}"
+    );
+    assert!(!err.contains("the export has no column"), "{err}");
+}
