@@ -35,6 +35,8 @@ pub(crate) fn parse(
         return Vec::new();
     };
     let mut out = Vec::new();
+    // Mapping columns already reported as respelled by a test.
+    let mut respelled: Vec<usize> = Vec::new();
     for (i, t) in list.iter().enumerate() {
         let Some(table) = r.table(t, "tests") else {
             continue;
@@ -63,12 +65,33 @@ pub(crate) fn parse(
                 for (col, kspan, value, _) in r.string_table(v, "input") {
                     match cols.names.iter().position(|c| *c == col) {
                         Some(c) => input.push((c, value)),
-                        None => r.diags.error_hint(
-                            kspan,
-                            format!("test `{name}`: the mapping uses no column `{col}`"),
-                            "unknown column",
-                            did_you_mean(&col, cols.names.iter().map(String::as_str)),
-                        ),
+                        None => match same_but_spacing(&col, cols) {
+                            // Said once, at the mapping's column: a doubled or stray space
+                            // there is the likelier typo (tests are typed from the header).
+                            Some(c) if !respelled.contains(&c) => {
+                                respelled.push(c);
+                                r.diags.error_hint(
+                                    cols.spans[c].clone(),
+                                    format!(
+                                        "column `{}` differs from `{col}` (in test `{name}`) only in spaces or case",
+                                        cols.names[c]
+                                    ),
+                                    "spaces or case differ from the tests'",
+                                    Some(format!(
+                                        "write the column exactly as the export's header does (`payroll-sync inspect EXPORT` shows it), here and in the tests; most likely `{col}`"
+                                    )),
+                                );
+                            }
+                            Some(_) => {}
+                            None => r.diags.error_hint(
+                                kspan,
+                                format!("test `{name}`: the mapping uses no column `{col}`"),
+                                "unknown column",
+                                did_you_mean(&col, cols.names.iter().map(String::as_str)).map(
+                                    |d| format!("{d} (if the export's header says `{col}`, the typo is in the mapping instead)"),
+                                ),
+                            ),
+                        },
                     }
                 }
             }
@@ -200,4 +223,16 @@ pub(crate) fn run(m: &Mapping) -> Vec<Diagnostic> {
         }
     }
     d.items
+}
+
+/// The mapping column that is `col` but for spaces (doubled, leading, trailing) and case.
+fn same_but_spacing(col: &str, cols: &Columns) -> Option<usize> {
+    let folded = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let want = folded(col);
+    cols.names.iter().position(|n| folded(n) == want)
 }

@@ -308,3 +308,22 @@ fn source_says_how_to_read_the_export() {
     assert!(err.contains("unknown encoding `ebcdic`"), "{err}");
     assert!(err.contains("`ab` is not one ASCII character"), "{err}");
 }
+
+/// Issue 19 (messages): `from = "Hire  Date"` (a doubled space) made every embedded test
+/// suggest the typo back as the fix; the mapping's column is named once, as the likely typo.
+#[test]
+fn a_column_differing_from_the_tests_only_in_spacing_is_named_once_at_the_mapping() {
+    let text = format!(
+        "{BASE}\n[fields.startDate]\nfrom = \"Hire  Date\"\ntype = \"date\"\n\n[[tests]]\nname = \"one\"\ninput = {{ \"Id\" = \"1\", \"Hire Date\" = \"2020-01-02\" }}\nexpect = {{ startDate = \"2020-01-02\" }}\n\n[[tests]]\nname = \"two\"\ninput = {{ \"Id\" = \"2\", \"Hire Date\" = \"2020-01-03\" }}\nexpect = {{ startDate = \"2020-01-03\" }}\n"
+    );
+    let err = parse(&text).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("has 1 problem(s)"), "{err}");
+    assert!(
+        err.contains(
+            "column `Hire  Date` differs from `Hire Date` (in test `one`) only in spaces or case"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("most likely `Hire Date`"), "{err}");
+    assert!(!err.contains("did you mean `Hire  Date`"), "{err}");
+}
