@@ -7,11 +7,14 @@ mod check;
 mod commands;
 mod doctor;
 mod inspect;
+mod logging;
 mod output;
 mod progress;
 mod roster;
 
 use std::io::IsTerminal;
+
+pub use logging::LogFormat;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -67,7 +70,7 @@ pub struct Global {
     /// Only errors on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// More log detail (-v debug, -vv trace). Logs never carry row contents above trace.
+    /// More log detail: -v info (stage timings, counts), -vv debug, -vvv trace. Without it, only warnings and errors, as prose. Logs never carry row contents above trace.
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// No progress bars (they are hidden anyway when stderr is not a terminal).
@@ -76,6 +79,10 @@ pub struct Global {
     /// Colour in messages.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Log events as text (prose, or log lines with -v) or as one JSON object per line (for
+    /// syslog collectors and Kubernetes).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,32 +153,9 @@ pub enum Command {
     Emulator(commands::EmulatorArgs),
 }
 
-/// Sets up logging on stderr: warn on a terminal and info otherwise, `--quiet` errors only, `-v` debug, `-vv` trace;
-/// `RUST_LOG` wins when set.
+/// Installs the log subscriber for `global`'s verbosity and format (see `logging`).
 pub fn init_logging(global: &Global) {
-    // On a terminal the human lines say it all; under cron the info lines are the record.
-    let default = if std::io::stderr().is_terminal() {
-        "warn"
-    } else {
-        "info"
-    };
-    let level = match (global.quiet, global.verbose) {
-        (true, _) => "error",
-        (false, 0) => default,
-        (false, 1) => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!(
-            "warn,payroll_sync={level},charthop_emulator={level}"
-        ))
-    });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(use_color(global.color))
-        .with_target(false)
-        .try_init();
+    logging::init(global);
 }
 
 /// Whether messages are coloured: `--color`, else `NO_COLOR` and whether stderr is a terminal.

@@ -364,3 +364,40 @@ fn another_providers_mapping_is_named_once_with_the_closest_mapping() {
     );
     assert!(!err.contains("the export has no column"), "{err}");
 }
+
+/// Issue 19 (the terminal): a plain `plan` prints prose, not timestamped log lines, even when
+/// stderr is not a terminal (as here and under cron); `-v` adds the log lines, and
+/// `--log-format json` gives one JSON object per event.
+#[test]
+fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path()).args(plan_args()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        !err.contains(" INFO ") && !err.contains("elapsed_ms"),
+        "{err}"
+    );
+    assert!(err.contains("Plan written to"), "{err}");
+
+    let out = run(cmd(&emu, tmp.path()).arg("-v").args(plan_args()));
+    assert!(stderr(&out).contains(" INFO "), "{}", stderr(&out));
+
+    let out = run(cmd(&emu, tmp.path())
+        .args(["--log-format", "json", "-v"])
+        .args(plan_args()));
+    let err = stderr(&out);
+    let events: Vec<serde_json::Value> = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["level"] == "INFO" && e["message"] == "plan written"),
+        "{err}"
+    );
+    assert!(events.iter().all(|e| e["timestamp"].is_string()), "{err}");
+}
