@@ -251,12 +251,18 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         show_sensitive: false,
         compare_mapping: None,
     };
-    let result = pipeline::sync(settings, &client, &req, &bars).await;
+    let progress = SyncProgress {
+        bars: &bars,
+        ui,
+        shown: std::sync::atomic::AtomicBool::new(false),
+    };
+    let result = pipeline::sync(settings, &client, &req, &progress).await;
     bars.finish();
+    let shown = progress.shown.load(std::sync::atomic::Ordering::SeqCst);
     let (planned, applied) = match result {
         Ok(r) => r,
         Err(e) => {
-            if req.out.join(crate::plan::PLAN_FILE).exists() {
+            if !shown && req.out.join(crate::plan::PLAN_FILE).exists() {
                 ui.say(&format!("The plan is in {}", req.out.display()));
                 // What was planned, and its notes (they often name the cause of a refusal).
                 if let Ok(plan) = crate::plan::LoadedPlan::load(&req.out) {
@@ -266,14 +272,16 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
             return Err(e);
         }
     };
-    if planned.dir.exists() {
-        ui.say(&format!("Plan written to {}", planned.dir.display()));
-    } else {
-        ui.say(
-            "Plan made (nothing to change: its directory is not kept; runs.jsonl has its record)",
-        );
+    if !shown {
+        if planned.dir.exists() {
+            ui.say(&format!("Plan written to {}", planned.dir.display()));
+        } else {
+            ui.say(
+                "Plan made (nothing to change: its directory is not kept; runs.jsonl has its record)",
+            );
+        }
+        ui.summary(&planned.doc);
     }
-    ui.summary(&planned.doc);
     if applied.record.uploads.is_empty() {
         ui.say("Nothing to change in ChartHop.");
     } else {
@@ -288,6 +296,47 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         return Ok(exit::LEFT_OUT);
     }
     Ok(exit::OK)
+}
+
+/// `sync`'s progress: the bars, and the plan's summary printed once the plan is written and
+/// before anything is uploaded (so the terminal, and cron's mail, show what is about to be
+/// sent first).
+struct SyncProgress<'a> {
+    bars: &'a Bars,
+    ui: &'a Ui,
+    /// The summary was printed.
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl crate::progress::Progress for SyncProgress<'_> {
+    fn stage(&self, stage: crate::progress::Stage) {
+        self.bars.stage(stage);
+    }
+    fn roster_page(&self, rows: usize) {
+        self.bars.roster_page(rows);
+    }
+    fn import_started(&self, file: &str, process_id: &str) {
+        self.bars.import_started(file, process_id);
+    }
+    fn import_progress(&self, file: &str, fraction: f64, message: Option<&str>) {
+        self.bars.import_progress(file, fraction, message);
+    }
+    fn import_finished(&self, file: &str, status: &str) {
+        self.bars.import_finished(file, status);
+    }
+    fn planned(&self, dir: &std::path::Path) {
+        let Ok(plan) = crate::plan::LoadedPlan::load(dir) else {
+            return;
+        };
+        if plan.doc.summary.is_empty() && plan.doc.summary.left_out() == 0 {
+            // Nothing to upload: the end of the run says so.
+            return;
+        }
+        self.bars.finish();
+        self.ui.say(&format!("Plan written to {}", dir.display()));
+        self.ui.summary(&plan.doc);
+        self.shown.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn report_applied(ui: &Ui, applied: &Applied) {

@@ -8,7 +8,7 @@ use crate::pipeline::Error;
 /// How to talk to the person at the terminal.
 pub struct Ui {
     pub quiet: bool,
-    pub progress: bool,
+    pub progress: super::progress::Mode,
     color: bool,
 }
 
@@ -17,7 +17,12 @@ impl Ui {
         let color = super::use_color(global.color);
         Ui {
             quiet: global.quiet,
-            progress: !global.no_progress && !global.quiet && std::io::stderr().is_terminal(),
+            progress: match (global.quiet, std::io::stderr().is_terminal()) {
+                (true, _) => super::progress::Mode::Off,
+                (false, true) if global.no_progress => super::progress::Mode::Off,
+                (false, true) => super::progress::Mode::Bars,
+                (false, false) => super::progress::Mode::Lines,
+            },
             color,
         }
     }

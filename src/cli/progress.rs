@@ -1,94 +1,195 @@
-//! Progress bars (indicatif) for the terminal; nothing when stderr is not one.
+//! Progress on stderr: indicatif bars on a terminal; a few prose lines otherwise (cron,
+//! pipes), so an unattended import still says what it is doing; nothing with `--quiet`.
+//!
+//! On a terminal each finished stage leaves a line with its real duration, and an import's
+//! bar shows the file, its process, the share done, the time so far and an estimate of the
+//! rest. Without a terminal, an import says when it starts and ends, and every five minutes
+//! how far it is.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::progress::{Progress, Stage};
 
+/// How often a running import says how far it is, without a terminal.
+const HEARTBEAT: Duration = Duration::from_secs(300);
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bars and spinners (stderr is a terminal).
+    Bars,
+    /// Prose lines at an import's start, end and every few minutes.
+    Lines,
+    /// Nothing (`--quiet`, or `--no-progress` on a terminal).
+    Off,
+}
+
 /// Draws the pipeline's progress on stderr.
 pub struct Bars {
-    enabled: bool,
-    bar: Mutex<Option<ProgressBar>>,
+    mode: Mode,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    bar: Option<ProgressBar>,
+    /// The stage shown, and when it began.
+    stage: Option<(Stage, Instant)>,
+    /// The import running: its file, when it began, and when it last said how far it is.
+    import: Option<(String, Instant, Instant)>,
 }
 
 impl Bars {
-    pub fn new(enabled: bool) -> Bars {
+    /// Progress drawn as `mode` says.
+    pub fn new(mode: Mode) -> Bars {
         Bars {
-            enabled,
-            bar: Mutex::new(None),
+            mode,
+            state: Mutex::new(State::default()),
         }
     }
 
-    fn replace(&self, bar: Option<ProgressBar>) {
-        let mut slot = self.bar.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(old) = slot.take() {
-            old.finish_and_clear();
-        }
-        *slot = bar;
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn with<F: FnOnce(&ProgressBar)>(&self, f: F) {
-        if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            f(bar);
-        }
+    /// Clears whatever is drawn, leaving the finished stage's line.
+    pub fn finish(&self) {
+        let mut s = self.state();
+        close_stage(&mut s);
     }
 
-    fn spinner(&self, message: String) -> Option<ProgressBar> {
-        if !self.enabled {
-            return None;
-        }
+    fn spinner(message: &str) -> ProgressBar {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        bar.set_message(message);
+        bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
-        Some(bar)
+        bar
     }
+}
 
-    /// Clears whatever is drawn.
-    pub fn finish(&self) {
-        self.replace(None);
+/// Ends the bar shown; a stage's leaves `done: <stage> (1.2s)` above.
+fn close_stage(s: &mut State) {
+    if let Some(bar) = s.bar.take() {
+        if let Some((stage, began)) = s.stage.take() {
+            bar.println(format!(
+                "  done: {} ({})",
+                stage.label(),
+                took(began.elapsed())
+            ));
+        }
+        bar.finish_and_clear();
+    }
+    s.stage = None;
+}
+
+/// `0.4s`, `12s`, `3m 05s`.
+fn took(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 10.0 {
+        format!("{secs:.1}s")
+    } else if secs < 60.0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}m {:02}s", d.as_secs() / 60, d.as_secs() % 60)
     }
 }
 
 impl Progress for Bars {
     fn stage(&self, stage: Stage) {
-        self.replace(self.spinner(stage.label().to_string()));
+        if self.mode != Mode::Bars {
+            return;
+        }
+        let mut s = self.state();
+        close_stage(&mut s);
+        s.bar = Some(Self::spinner(stage.label()));
+        s.stage = Some((stage, Instant::now()));
     }
 
     fn roster_page(&self, rows: usize) {
-        self.with(|b| b.set_message(format!("fetching the ChartHop roster: {rows} people")));
+        if let Some(bar) = self.state().bar.as_ref() {
+            bar.set_message(format!("fetching the ChartHop roster: {rows} people"));
+        }
     }
 
     fn import_started(&self, file: &str, process_id: &str) {
-        if !self.enabled {
-            return;
-        }
-        let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("importing {prefix} [{bar:30}] {percent:>3}% {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_prefix(format!("{file} (process {process_id})"));
-        bar.enable_steady_tick(Duration::from_millis(200));
-        self.replace(Some(bar));
-    }
-
-    fn import_progress(&self, _file: &str, fraction: f64, message: Option<&str>) {
-        self.with(|b| {
-            b.set_position((fraction.clamp(0.0, 1.0) * 1000.0) as u64);
-            if let Some(m) = message {
-                b.set_message(m.to_string());
+        let mut s = self.state();
+        let now = Instant::now();
+        s.import = Some((file.to_string(), now, now));
+        match self.mode {
+            Mode::Off => {}
+            Mode::Lines => eprintln!("importing {file} (ChartHop process {process_id})"),
+            Mode::Bars => {
+                close_stage(&mut s);
+                let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "importing {prefix} [{bar:30}] {percent:>3}% ({elapsed}, about {eta} left) {msg}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                bar.set_prefix(format!("{file} (process {process_id})"));
+                bar.enable_steady_tick(Duration::from_millis(200));
+                s.bar = Some(bar);
             }
-        });
+        }
     }
 
-    fn import_finished(&self, _file: &str, _status: &str) {
-        self.replace(None);
+    fn import_progress(&self, file: &str, fraction: f64, message: Option<&str>) {
+        let mut s = self.state();
+        let share = fraction.clamp(0.0, 1.0);
+        if let Some(bar) = s.bar.as_ref() {
+            bar.set_position((share * 1000.0) as u64);
+            if let Some(m) = message {
+                bar.set_message(m.to_string());
+            }
+        }
+        if self.mode == Mode::Lines
+            && let Some((_, began, said)) = s.import.as_mut()
+            && said.elapsed() >= HEARTBEAT
+        {
+            *said = Instant::now();
+            eprintln!(
+                "still importing {file}: {:.0}% done after {}",
+                share * 100.0,
+                took(began.elapsed())
+            );
+        }
+    }
+
+    fn import_finished(&self, file: &str, status: &str) {
+        let mut s = self.state();
+        let began = s.import.take().map(|(_, began, _)| began);
+        let after = began.map_or_else(String::new, |b| format!(" after {}", took(b.elapsed())));
+        match self.mode {
+            Mode::Off => {}
+            // The run's end lists every import with its rows.
+            Mode::Lines => {}
+            Mode::Bars => {
+                if let Some(bar) = s.bar.take() {
+                    bar.println(format!("  imported {file}: {status}{after}"));
+                    bar.finish_and_clear();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::took;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(took(Duration::from_millis(420)), "0.4s");
+        assert_eq!(took(Duration::from_secs(12)), "12s");
+        assert_eq!(took(Duration::from_secs(185)), "3m 05s");
     }
 }

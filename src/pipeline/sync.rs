@@ -29,6 +29,7 @@ pub async fn sync(
         check_drift: false,
         command: "sync",
     };
+    progress.planned(&planned.dir);
     let applied = apply_holding_lock(settings, client, &planned.dir, &options, progress).await?;
     if planned.doc.summary.is_empty() && planned.doc.summary.left_out() == 0 {
         super::prune::drop_empty_plan(&settings.runs_dir, &planned.dir);

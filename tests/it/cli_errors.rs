@@ -401,3 +401,31 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
     );
     assert!(events.iter().all(|e| e["timestamp"].is_string()), "{err}");
 }
+
+/// Issue 19 (the terminal): `sync` shows the plan's summary before it uploads, and without a
+/// terminal says when each import starts (a long one then says how far it is every 5 min).
+#[test]
+fn sync_prints_the_plan_summary_before_it_uploads() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(cmd(&emu, tmp.path()).args([
+        "sync".to_string(),
+        "--input".into(),
+        fixture("payroll/acme.csv").display().to_string(),
+        "--mapping".into(),
+        mapping("acme.toml").display().to_string(),
+    ]));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    let at = |needle: &str| {
+        err.find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` in: {err}"))
+    };
+    assert!(at("new hires") < at("importing new_hires.csv"), "{err}");
+    assert!(
+        at("importing new_hires.csv") < at("Imported new_hires.csv"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Plan written to").count(), 1, "{err}");
+    assert_eq!(err.matches("  new hires").count(), 1, "{err}");
+}
