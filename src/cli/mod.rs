@@ -53,6 +53,8 @@ Settings: --config FILE (TOML), then PAYROLL_SYNC_<SECTION>_<KEY> variables, e.g
 
 /// Keeps a ChartHop roster in step with a payroll export.
 #[derive(Debug, Parser)]
+// Commands are listed in the order a newcomer uses them: look at the export, check the
+// mapping, check the setup, plan, apply; then the nightly `sync` and the rest.
 #[command(name = "payroll-sync", version = VERSION, about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
@@ -61,8 +63,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options for every command.
+/// Options for every command (listed apart from each command's own in `--help`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Settings file (TOML); environment variables override it.
     #[arg(long, global = true, value_name = "FILE")]
@@ -94,6 +97,14 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show what the reader sees in an export: format, encoding, delimiter, sheet, header row,
+    /// columns with sample values, row counts. Sends nothing anywhere.
+    ///
+    /// With --json, prints one JSON object per data row on stdout (header name -> cell text,
+    /// exactly as read), for scripting.
+    ///
+    /// Example: payroll-sync inspect payroll.xlsx --sheet Employees --header-row auto
+    Inspect(inspect::InspectArgs),
     /// Validate a mapping file and run its embedded tests; with --input, map a whole export.
     ///
     /// Checks every column the mapping names against the export's header, maps every row,
@@ -124,6 +135,12 @@ pub enum Command {
     ///
     /// Example: payroll-sync sync --input /data/payroll.csv --mapping mappings/acme.toml
     Sync(commands::SyncArgs),
+    /// Export the current ChartHop roster (filled jobs) as CSV or JSON, streamed page by page.
+    ///
+    /// Data goes to stdout, or to FILE with -o (private, written atomically).
+    ///
+    /// Example: payroll-sync roster --fields jobId,name,contact.workEmail --format json -o roster.json
+    Roster(roster::RosterArgs),
     /// Serve ChartHop's webhooks: "Sync now" (process.create.<app>) and change events.
     ///
     /// Settings: [serve] app_name, webhook_secret (or PAYROLL_SYNC_SERVE_WEBHOOK_SECRET /
@@ -131,20 +148,6 @@ pub enum Command {
     ///
     /// Example: payroll-sync serve --listen 0.0.0.0:8787
     Serve(commands::ServeArgs),
-    /// Export the current ChartHop roster (filled jobs) as CSV or JSON, streamed page by page.
-    ///
-    /// Data goes to stdout, or to FILE with -o (private, written atomically).
-    ///
-    /// Example: payroll-sync roster --fields jobId,name,contact.workEmail --format json -o roster.json
-    Roster(roster::RosterArgs),
-    /// Show what the reader sees in an export: format, encoding, delimiter, sheet, header row,
-    /// columns with sample values, row counts. Sends nothing anywhere.
-    ///
-    /// With --json, prints one JSON object per data row on stdout (header name -> cell text,
-    /// exactly as read), for scripting.
-    ///
-    /// Example: payroll-sync inspect payroll.xlsx --sheet Employees --header-row auto
-    Inspect(inspect::InspectArgs),
     /// Run the local ChartHop emulator (for tests, demos and trying mappings).
     ///
     /// Move its clock while it runs with POST /_emulator/today {"date":"YYYY-MM-DD"}.

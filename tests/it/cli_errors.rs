@@ -429,3 +429,33 @@ fn sync_prints_the_plan_summary_before_it_uploads() {
     assert_eq!(err.matches("Plan written to").count(), 1, "{err}");
     assert_eq!(err.matches("  new hires").count(), 1, "{err}");
 }
+
+/// Issue 19 (the terminal): `--help` lists commands in the order a newcomer uses them, and a
+/// command's help lists the global options apart from its own.
+#[test]
+fn help_lists_commands_in_the_order_of_use_and_global_options_apart() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_payroll-sync"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    let at = |c: &str| {
+        help.find(&format!("\n  {c} "))
+            .unwrap_or_else(|| panic!("no {c} in {help}"))
+    };
+    let order = ["inspect", "check", "doctor", "plan", "apply", "sync"];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{pair:?}: {help}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_payroll-sync"))
+        .args(["plan", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    let global = help
+        .find("Global options:")
+        .expect("a heading for global options");
+    let own = help.find("--input").expect("plan's own option");
+    let log = help.find("--log-format").expect("a global option");
+    assert!(own < global && global < log, "{help}");
+}
