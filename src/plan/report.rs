@@ -241,14 +241,15 @@ pub fn markdown(plan: &PlanDoc) -> String {
                 "| Row | Name | Match | Old | New |\n|---:|---|---|---|---|"
             );
             for (r, old, new) in list {
+                let (old, new) = mask.show_change(field, old, new);
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} |",
                     r.row,
                     cell(&r.name),
                     cell(&r.matched),
-                    cell(mask.show(field, old)),
-                    cell(mask.show(field, new))
+                    cell(old),
+                    cell(new)
                 );
             }
         }

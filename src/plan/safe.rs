@@ -46,16 +46,31 @@ impl<'a> Masker<'a> {
         }
     }
 
-    /// The text a report shows for `field`'s `value`: the value itself (neutralized), or a
-    /// mask. A blank value shows as `(blank)` unless masked.
-    pub fn show(&self, field: &str, value: &str) -> String {
-        let sensitivity = self
-            .fields
+    fn sensitivity(&self, field: &str) -> Option<Sensitivity> {
+        self.fields
             .iter()
             .find(|f| f.field.eq_ignore_ascii_case(field))
             .map(|f| f.sensitivity)
-            .or_else(|| builtin(field));
-        match sensitivity {
+            .or_else(|| builtin(field))
+    }
+
+    /// The old and new texts a report shows for a change of `field`: each as [`Masker::show`]
+    /// gives it, except that a masked new value still shows the change's shape without the
+    /// amounts: `(new)` (was blank), `(cleared)` (now blank), `+4.0%` / `-40%` (numbers and
+    /// money in one currency), `(changed)` otherwise.
+    pub fn show_change(&self, field: &str, old: &str, new: &str) -> (String, String) {
+        let masked =
+            self.sensitivity(field) == Some(Sensitivity::Sensitive) && !self.show_sensitive;
+        if !masked {
+            return (self.show(field, old), self.show(field, new));
+        }
+        (MASK.into(), change_shape(old, new))
+    }
+
+    /// The text a report shows for `field`'s `value`: the value itself (neutralized), or a
+    /// mask. A blank value shows as `(blank)` unless masked.
+    pub fn show(&self, field: &str, value: &str) -> String {
+        match self.sensitivity(field) {
             Some(Sensitivity::NationalId) => NEVER_SHOWN.into(),
             Some(Sensitivity::Sensitive) if !self.show_sensitive => MASK.into(),
             _ if value.trim().is_empty() => "(blank)".into(),
@@ -64,9 +79,74 @@ impl<'a> Masker<'a> {
     }
 }
 
+/// How a hidden value changed, without its amounts (see [`Masker::show_change`]).
+fn change_shape(old: &str, new: &str) -> String {
+    let (old, new) = (old.trim(), new.trim());
+    match (old.is_empty(), new.is_empty()) {
+        (true, false) => return "(new)".into(),
+        (false, true) => return "(cleared)".into(),
+        (true, true) => return "(blank)".into(),
+        (false, false) => {}
+    }
+    match (amount(old), amount(new)) {
+        (Some((a, ca)), Some((b, cb))) if ca == cb && a != 0.0 => {
+            let pct = (b - a) / a.abs() * 100.0;
+            if pct.abs() < 10.0 {
+                format!("{pct:+.1}%")
+            } else {
+                format!("{pct:+.0}%")
+            }
+        }
+        _ => "(changed)".into(),
+    }
+}
+
+/// A number, and the currency (or other word) beside it: `85000 USD`, `USD 85,000.50`, `12`.
+fn amount(text: &str) -> Option<(f64, String)> {
+    let mut number = None;
+    let mut unit = String::new();
+    for part in text.split_whitespace() {
+        let digits: String = part.chars().filter(|c| *c != ',').collect();
+        match digits.parse::<f64>() {
+            Ok(n) if number.is_none() && n.is_finite() => number = Some(n),
+            _ => unit.push_str(&part.to_uppercase()),
+        }
+    }
+    number.map(|n| (n, unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hidden_change_shows_its_shape_not_its_amounts() {
+        assert_eq!(change_shape("", "85000 USD"), "(new)");
+        assert_eq!(change_shape("85000 USD", " "), "(cleared)");
+        assert_eq!(change_shape("100000 USD", "104000 USD"), "+4.0%");
+        assert_eq!(change_shape("100000", "60000"), "-40%");
+        assert_eq!(change_shape("100,000.00 USD", "100,000.00 USD"), "+0.0%");
+        assert_eq!(change_shape("100000 USD", "90000 EUR"), "(changed)");
+        assert_eq!(change_shape("1990-01-02", "1990-02-01"), "(changed)");
+        let fields = vec![SensitiveField {
+            field: "base".into(),
+            sensitivity: Sensitivity::Sensitive,
+        }];
+        let masked = Masker::new(&fields, false);
+        assert_eq!(
+            masked.show_change("base", "100000 USD", "104000 USD"),
+            (MASK.to_string(), "+4.0%".to_string())
+        );
+        let shown = Masker::new(&fields, true);
+        assert_eq!(
+            shown.show_change("base", "100000 USD", "104000 USD"),
+            ("100000 USD".to_string(), "104000 USD".to_string())
+        );
+        assert_eq!(
+            masked.show_change("title", "A", "B"),
+            ("A".to_string(), "B".to_string())
+        );
+    }
 
     #[test]
     fn formulas_are_neutralized() {

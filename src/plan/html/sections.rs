@@ -77,16 +77,11 @@ pub(super) fn updates(o: &mut String, plan: &PlanDoc, mask: &Masker) {
             let heading = format!("{}: {}", val(field), people(list.len()));
             group(o, Some(&heading), &["Row", "Name", "Match", "Old", "New"]);
             for (r, old, new) in list {
+                let (old, new) = mask.show_change(field, old, new);
                 let cells = [
                     val(&r.matched),
-                    format!(
-                        "<span class=\"old\">{}</span>",
-                        escape(&mask.show(field, old))
-                    ),
-                    format!(
-                        "<span class=\"new\">{}</span>",
-                        escape(&mask.show(field, new))
-                    ),
+                    format!("<span class=\"old\">{}</span>", escape(&old)),
+                    format!("<span class=\"new\">{}</span>", escape(&new)),
                 ];
                 let _ = writeln!(o, "{}", person(r, &cells));
             }
