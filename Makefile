@@ -4,7 +4,7 @@ export CARGO_TERM_COLOR ?= never
 # Snapshot tests never write snapshots here: a changed text is a failure to review.
 export INSTA_UPDATE ?= no
 
-.PHONY: help build run test lint fmt ci fuzz audit bench
+.PHONY: help build release run test lint fmt ci fuzz audit bench
 
 # Fuzzing: each target runs FUZZ_SECONDS. cargo-fuzz needs nightly compiler flags; this
 # machine has stable only, so RUSTC_BOOTSTRAP=1 lets stable rustc take them. No sanitizer:
@@ -18,6 +18,10 @@ help: ## List the targets
 
 build: ## Build the binary (debug)
 	$(CARGO) build --locked --bin payroll-sync
+
+# The Dockerfile's build stage runs this same command (a test checks they agree).
+release: ## Build the release binary (what the container image ships)
+	$(CARGO) build --release --locked --bin payroll-sync
 
 # The demo asks cargo where the binary is, so CARGO_TARGET_DIR (or build.target-dir) is honoured.
 run: build ## The main job on the fixtures, against the local ChartHop emulator

@@ -117,6 +117,8 @@ pub struct EmulatorArgs {
 pub async fn dispatch(cli: Cli, ui: &Ui) -> Result<u8, Error> {
     match cli.command {
         super::Command::Emulator(args) => emulator(args).await,
+        super::Command::Completions(args) => super::docs::completions(&args),
+        super::Command::Man => super::docs::man(),
         super::Command::Doctor(args) => {
             super::doctor::run(cli.global.config.as_deref(), args, ui).await
         }

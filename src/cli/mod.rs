@@ -5,6 +5,7 @@
 
 mod check;
 mod commands;
+mod docs;
 mod doctor;
 mod inspect;
 mod logging;
@@ -154,6 +155,14 @@ pub enum Command {
     ///
     /// Example: payroll-sync emulator --seed fixtures/charthop/acme --port 8080 --token dev --today 2025-01-15
     Emulator(commands::EmulatorArgs),
+    /// Print a shell completion script (bash, zsh or fish) on stdout.
+    ///
+    /// Example: payroll-sync completions bash > /etc/bash_completion.d/payroll-sync
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    ///
+    /// Example: payroll-sync man > /usr/local/share/man/man1/payroll-sync.1
+    Man,
 }
 
 /// Installs the log subscriber for `global`'s verbosity and format (see `logging`).

@@ -12,6 +12,7 @@ mod effective;
 mod end_to_end;
 mod files;
 mod fuzz_corpus;
+mod install;
 mod lifecycle;
 mod mapping;
 mod peak;
