@@ -345,3 +345,30 @@ proptest! {
         }
     }
 }
+
+/// Issue 19 (reports): the page's search finds people by name, work email or payroll id,
+/// ignoring case and accents (`renee` finds `Renée`): each row carries that text folded.
+#[test]
+fn the_report_search_text_holds_folded_names_emails_and_ids() {
+    let emu = crate::support::emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = crate::support::fixture("payroll/acme.csv");
+    let out = crate::support::plan_in(&emu, tmp.path(), &input, "p");
+    assert_eq!(
+        crate::support::code(&out),
+        0,
+        "{}",
+        crate::support::stderr(&out)
+    );
+    let html = std::fs::read_to_string(tmp.path().join("p/report.html")).unwrap();
+    let row = html
+        .lines()
+        .find(|l| l.contains("data-name=\"renee gauthier"))
+        .unwrap_or_else(|| panic!("no folded row for Renée Gauthier in {html}"));
+    assert!(row.contains("renee.gauthier@acme.example"), "{row}");
+    assert!(row.contains(" 2005"), "the payroll id: {row}");
+    assert!(
+        html.contains("function fold(t)"),
+        "the page folds the query the same way"
+    );
+}

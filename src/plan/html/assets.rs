@@ -8,13 +8,22 @@ th{background:#f1f3f8}td.n{text-align:right}.counts td:first-child{min-width:22e
 .controls{position:sticky;top:0;background:#fff;padding:.6em 0;border-bottom:1px solid #ccd}.controls input{width:18em}\
 .note{color:#4a5163}";
 
-/// Filtering by category and searching by name.
+/// Folding a search as `markup::fold_for_search` folds the rows' search text: lower case, the
+/// combining marks of the canonical decomposition dropped, a few letters spelled as ASCII.
+pub(super) const FOLD: &str = r#"function fold(t) {
+  var map = {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"};
+  return t.normalize("NFD").toLowerCase().replace(/[\u0300-\u036f]/g, "")
+    .replace(/[łøđıßæœ]/g, function (c) { return map[c]; });
+}"#;
+
+/// Filtering by category and searching by name, work email or payroll id (ignoring case and
+/// accents; [`FOLD`] comes first on the page).
 pub(super) const SCRIPT: &str = r#"(function () {
   var category = document.getElementById("category");
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
   function apply() {
-    var c = category.value, s = search.value.trim().toLowerCase(), n = 0;
+    var c = category.value, s = fold(search.value.trim()), n = 0;
     document.querySelectorAll("section[data-category]").forEach(function (sec) {
       var any = false;
       sec.querySelectorAll(".group").forEach(function (g) {

@@ -18,7 +18,7 @@ use super::PlanDoc;
 use super::report::{counts, file_name};
 use super::safe::Masker;
 use crate::diff::Category;
-use assets::{SCRIPT, STYLE};
+use assets::{FOLD, SCRIPT, STYLE};
 use markup::{escape, title, val};
 pub use sections::UNCHANGED_LISTED;
 
@@ -101,7 +101,7 @@ pub fn render(plan: &PlanDoc) -> String {
     }
     let _ = writeln!(
         o,
-        "<option value=\"absent\">Absent</option></select></label>\n<label>Search by name <input id=\"search\" type=\"search\" placeholder=\"Name\"></label> <span id=\"shown\" class=\"note\"></span></div>"
+        "<option value=\"absent\">Absent</option></select></label>\n<label>Search <input id=\"search\" type=\"search\" placeholder=\"Name, email or payroll id\"></label> <span id=\"shown\" class=\"note\"></span></div>"
     );
     sections::new_hires(&mut o, plan, &mask);
     sections::rehires(&mut o, plan, &mask);
@@ -116,7 +116,7 @@ pub fn render(plan: &PlanDoc) -> String {
     sections::warnings(&mut o, plan);
     let _ = write!(
         o,
-        "<p class=\"note\">Apply this plan with <code>payroll-sync apply &lt;this directory&gt;</code>.</p>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        "<p class=\"note\">Apply this plan with <code>payroll-sync apply &lt;this directory&gt;</code>.</p>\n<script>{FOLD}\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     o
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::markup::{escape, group, person, section, val};
+use super::markup::{escape, group, person, search_text, section, val};
 use crate::diff::{Category, RowChange};
 use crate::plan::PlanDoc;
 use crate::plan::report::{
@@ -230,7 +230,7 @@ pub(super) fn absent(o: &mut String, plan: &PlanDoc) {
             let _ = writeln!(
                 o,
                 "<tr class=\"person\" data-category=\"absent\" data-name=\"{}\"><td>{}</td><td>{}</td></tr>",
-                escape(&a.name.to_lowercase()),
+                escape(&search_text(&[Some(&a.name), Some(&a.charthop_email)])),
                 val(&a.name),
                 val(&a.charthop_email)
             );
