@@ -29,13 +29,16 @@ pub fn is_damaged(field: &Field, text: &str) -> bool {
     if text.contains('\u{FFFD}') {
         return true;
     }
-    is_name(&field.code) && question_mark_in_a_word(text)
+    // The cheap test first: nearly every name has no `?` at all.
+    text.contains('?') && is_name(&field.code) && question_mark_in_a_word(text)
 }
 
 /// The name fields, whose values never hold a `?` inside a word.
 fn is_name(code: &str) -> bool {
-    let code = code.to_ascii_lowercase();
-    code == "name" || code.starts_with("name.")
+    code.eq_ignore_ascii_case("name")
+        || code
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("name."))
 }
 
 fn question_mark_in_a_word(text: &str) -> bool {
