@@ -58,10 +58,11 @@ impl Mapping {
             .iter()
             .zip(&desired.values)
             .find_map(|(field, value)| match value {
+                // The cheap test first: this runs on every row.
                 Some(Value::Text(text))
-                    if !field.sensitive
-                        && super::sensitivity::builtin(&field.code).is_none()
-                        && is_damaged(field, text) =>
+                    if is_damaged(field, text)
+                        && !field.sensitive
+                        && super::sensitivity::builtin(&field.code).is_none() =>
                 {
                     Some(Damage {
                         row: desired.row,
