@@ -42,9 +42,6 @@ pub trait Progress: Send + Sync {
     fn import_progress(&self, _file: &str, _fraction: f64, _message: Option<&str>) {}
     /// The import ended with `status`.
     fn import_finished(&self, _file: &str, _status: &str) {}
-    /// `sync`: the plan in `dir` is written and is about to be applied (the moment to show
-    /// what will be uploaded).
-    fn planned(&self, _dir: &std::path::Path) {}
 }
 
 /// Reports nothing.

@@ -18,16 +18,22 @@ pub struct Probe {
 }
 
 impl Client {
+    /// A GET of `url` with the token, asking for JSON: sent once, outside the retrying
+    /// transport.
+    fn once(&self, url: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(url)
+            .bearer_auth(self.config.token.expose())
+            .header("accept", "application/json")
+    }
+
     /// `GET /v2/org/{org}/job?limit=1&fields=jobId`, once: the status and ChartHop's `Date`
     /// header. Never fails: a request that gets no answer is a `Probe` without a status.
     pub async fn probe(&self) -> Probe {
         let url = format!("{}/v2/org/{}/job", self.base, self.org_path());
         let sent = self
-            .http
-            .get(&url)
+            .once(&url)
             .query(&[("limit", "1"), ("fields", "jobId"), ("format", "minimal")])
-            .bearer_auth(self.config.token.expose())
-            .header("accept", "application/json")
             .send()
             .await;
         match sent {
@@ -63,13 +69,7 @@ impl Client {
         else {
             return err;
         };
-        let sent = self
-            .http
-            .get(format!("{}/v1/user/me", self.base))
-            .bearer_auth(self.config.token.expose())
-            .header("accept", "application/json")
-            .send()
-            .await;
+        let sent = self.once(&format!("{}/v1/user/me", self.base)).send().await;
         let (method, path, base) = (method.clone(), path.clone(), self.base.clone());
         match sent.map(|r| r.status().as_u16()) {
             Ok(200..=299) => ApiError::OrgNotFound {

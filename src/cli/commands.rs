@@ -253,14 +253,23 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         show_sensitive: false,
         compare_mapping: None,
     };
-    let progress = SyncProgress {
-        bars: &bars,
-        ui,
-        shown: std::sync::atomic::AtomicBool::new(false),
+    // The summary is printed once the plan is written and before anything is uploaded, so the
+    // terminal (and cron's mail) show what is about to be sent first. A plan with nothing to
+    // do is said at the end instead.
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let before_apply = |planned: &pipeline::Planned| {
+        let s = &planned.doc.summary;
+        if s.is_empty() && s.left_out() == 0 {
+            return;
+        }
+        bars.finish();
+        ui.say(&format!("Plan written to {}", planned.dir.display()));
+        ui.summary(&planned.doc);
+        shown.store(true, std::sync::atomic::Ordering::SeqCst);
     };
-    let result = pipeline::sync(settings, &client, &req, &progress).await;
+    let result = pipeline::sync(settings, &client, &req, &bars, &before_apply).await;
     bars.finish();
-    let shown = progress.shown.load(std::sync::atomic::Ordering::SeqCst);
+    let shown = shown.load(std::sync::atomic::Ordering::SeqCst);
     let (planned, applied) = match result {
         Ok(r) => r,
         Err(e) => {
@@ -298,47 +307,6 @@ async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error>
         return Ok(exit::LEFT_OUT);
     }
     Ok(exit::OK)
-}
-
-/// `sync`'s progress: the bars, and the plan's summary printed once the plan is written and
-/// before anything is uploaded (so the terminal, and cron's mail, show what is about to be
-/// sent first).
-struct SyncProgress<'a> {
-    bars: &'a Bars,
-    ui: &'a Ui,
-    /// The summary was printed.
-    shown: std::sync::atomic::AtomicBool,
-}
-
-impl crate::progress::Progress for SyncProgress<'_> {
-    fn stage(&self, stage: crate::progress::Stage) {
-        self.bars.stage(stage);
-    }
-    fn roster_page(&self, rows: usize) {
-        self.bars.roster_page(rows);
-    }
-    fn import_started(&self, file: &str, process_id: &str) {
-        self.bars.import_started(file, process_id);
-    }
-    fn import_progress(&self, file: &str, fraction: f64, message: Option<&str>) {
-        self.bars.import_progress(file, fraction, message);
-    }
-    fn import_finished(&self, file: &str, status: &str) {
-        self.bars.import_finished(file, status);
-    }
-    fn planned(&self, dir: &std::path::Path) {
-        let Ok(plan) = crate::plan::LoadedPlan::load(dir) else {
-            return;
-        };
-        if plan.doc.summary.is_empty() && plan.doc.summary.left_out() == 0 {
-            // Nothing to upload: the end of the run says so.
-            return;
-        }
-        self.bars.finish();
-        self.ui.say(&format!("Plan written to {}", dir.display()));
-        self.ui.summary(&plan.doc);
-        self.shown.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
 }
 
 fn report_applied(ui: &Ui, applied: &Applied) {

@@ -73,7 +73,8 @@ impl Bars {
     }
 }
 
-/// Ends the bar shown; a stage's leaves `done: <stage> (1.2s)` above.
+/// Ends the bar shown; a stage's leaves `done: <stage> (1.2s)` above. A stage is only ever
+/// shown with its bar, so both go together.
 fn close_stage(s: &mut State) {
     if let Some(bar) = s.bar.take() {
         if let Some((stage, began)) = s.stage.take() {
@@ -85,7 +86,6 @@ fn close_stage(s: &mut State) {
         }
         bar.finish_and_clear();
     }
-    s.stage = None;
 }
 
 /// `0.4s`, `12s`, `3m 05s`.

@@ -14,12 +14,14 @@ use crate::progress::Progress;
 
 /// `sync`: plan and apply under one hold of the org's run lock, so two runs can never plan the
 /// same changes and both upload them. ChartHop is not re-checked for drift: the plan is seconds
-/// old and the lock keeps other runs of this tool out.
+/// old and the lock keeps other runs of this tool out. `before_apply` is told the written plan
+/// just before it is applied (the CLI prints its summary there).
 pub async fn sync(
     settings: &Settings,
     client: &Client,
     req: &PlanRequest,
     progress: &dyn Progress,
+    before_apply: &(dyn Fn(&Planned) + Sync),
 ) -> Result<(Planned, Applied), Error> {
     let _lock = RunLock::acquire(&settings.runs_dir, &settings.charthop.org)?;
     resume_unfinished(settings, client, progress).await?;
@@ -29,7 +31,7 @@ pub async fn sync(
         check_drift: false,
         command: "sync",
     };
-    progress.planned(&planned.dir);
+    before_apply(&planned);
     let applied = apply_holding_lock(settings, client, &planned.dir, &options, progress).await?;
     if planned.doc.summary.is_empty() && planned.doc.summary.left_out() == 0 {
         super::prune::drop_empty_plan(&settings.runs_dir, &planned.dir);

@@ -197,7 +197,8 @@ impl Worker {
             show_sensitive: false,
             compare_mapping: None,
         };
-        let (planned, _) = pipeline::sync(&self.settings, &self.client, &req, reporter).await?;
+        let (planned, _) =
+            pipeline::sync(&self.settings, &self.client, &req, reporter, &|_| {}).await?;
         Ok((planned.dir, planned.doc.summary))
     }
 

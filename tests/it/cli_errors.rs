@@ -3,12 +3,17 @@
 use crate::support::*;
 
 fn plan_args() -> Vec<String> {
+    plan_args_with("acme.toml")
+}
+
+/// `plan` of the acme export with the shipped mapping `file`.
+fn plan_args_with(file: &str) -> Vec<String> {
     vec![
         "plan".into(),
         "--input".into(),
         fixture("payroll/acme.csv").display().to_string(),
         "--mapping".into(),
-        mapping("acme.toml").display().to_string(),
+        mapping(file).display().to_string(),
         "--out".into(),
         "plan".into(),
     ]
@@ -339,15 +344,7 @@ fn a_wrong_url_path_and_a_wrong_org_are_told_apart_and_exit_78() {
 fn another_providers_mapping_is_named_once_with_the_closest_mapping() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "plan".to_string(),
-        "--input".into(),
-        fixture("payroll/acme.csv").display().to_string(),
-        "--mapping".into(),
-        mapping("adp.toml").display().to_string(),
-        "--out".into(),
-        "plan".into(),
-    ]));
+    let out = run(cmd(&emu, tmp.path()).args(plan_args_with("adp.toml")));
     let err = stderr(&out);
     assert_eq!(code(&out), 78, "{err}");
     assert!(
@@ -408,13 +405,11 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
 fn sync_prints_the_plan_summary_before_it_uploads() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(cmd(&emu, tmp.path()).args([
-        "sync".to_string(),
-        "--input".into(),
-        fixture("payroll/acme.csv").display().to_string(),
-        "--mapping".into(),
-        mapping("acme.toml").display().to_string(),
-    ]));
+    // `sync` takes plan's arguments but `--out` (its plans go to the runs directory).
+    let mut args = plan_args();
+    args[0] = "sync".into();
+    args.truncate(5);
+    let out = run(cmd(&emu, tmp.path()).args(args));
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
     let at = |needle: &str| {
