@@ -6,7 +6,6 @@ use clap::Args;
 
 use super::Cli;
 use super::output::Ui;
-use super::progress::Bars;
 use crate::pipeline::{self, Applied, ApplyOptions, PlanRequest};
 use crate::pipeline::{Error, exit};
 use crate::settings::Settings;
@@ -162,7 +161,7 @@ pub async fn dispatch(cli: Cli, ui: &Ui) -> Result<u8, Error> {
 
 async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error> {
     let client = pipeline::client(settings)?;
-    let bars = Bars::new(ui.progress);
+    let bars = ui.bars();
     let req = PlanRequest {
         input: args.input,
         mapping: args.mapping,
@@ -210,7 +209,7 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
 
 async fn apply(settings: &Settings, args: ApplyArgs, ui: &Ui) -> Result<u8, Error> {
     let client = pipeline::client(settings)?;
-    let bars = Bars::new(ui.progress);
+    let bars = ui.bars();
     if args.server_dry_run {
         let result = pipeline::server_dry_run(settings, &client, &args.dir, &bars).await;
         bars.finish();
@@ -244,7 +243,7 @@ async fn apply(settings: &Settings, args: ApplyArgs, ui: &Ui) -> Result<u8, Erro
 
 async fn sync(settings: &Settings, args: SyncArgs, ui: &Ui) -> Result<u8, Error> {
     let client = pipeline::client(settings)?;
-    let bars = Bars::new(ui.progress);
+    let bars = ui.bars();
     let req = PlanRequest {
         input: args.input,
         mapping: args.mapping,

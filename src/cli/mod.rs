@@ -8,6 +8,7 @@ mod commands;
 mod docs;
 mod doctor;
 mod inspect;
+mod lines;
 mod logging;
 mod output;
 mod progress;

@@ -30,6 +30,8 @@ pub enum Mode {
 /// Draws the pipeline's progress on stderr.
 pub struct Bars {
     mode: Mode,
+    /// Lines as JSON objects (`--log-format json`).
+    json: bool,
     state: Mutex<State>,
 }
 
@@ -43,10 +45,11 @@ struct State {
 }
 
 impl Bars {
-    /// Progress drawn as `mode` says.
-    pub fn new(mode: Mode) -> Bars {
+    /// Progress drawn as `mode` says, its lines as JSON objects when `json`.
+    pub fn new(mode: Mode, json: bool) -> Bars {
         Bars {
             mode,
+            json,
             state: Mutex::new(State::default()),
         }
     }
@@ -123,7 +126,12 @@ impl Progress for Bars {
         s.import = Some((file.to_string(), now, now));
         match self.mode {
             Mode::Off => {}
-            Mode::Lines => eprintln!("importing {file} (ChartHop process {process_id})"),
+            Mode::Lines => super::lines::emit(
+                self.json,
+                "INFO",
+                &format!("importing {file} (ChartHop process {process_id})"),
+                None,
+            ),
             Mode::Bars => {
                 close_stage(&mut s);
                 let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr());
@@ -155,10 +163,15 @@ impl Progress for Bars {
             && said.elapsed() >= HEARTBEAT
         {
             *said = Instant::now();
-            eprintln!(
-                "still importing {file}: {:.0}% done after {}",
-                share * 100.0,
-                took(began.elapsed())
+            super::lines::emit(
+                self.json,
+                "INFO",
+                &format!(
+                    "still importing {file}: {:.0}% done after {}",
+                    share * 100.0,
+                    took(began.elapsed())
+                ),
+                None,
             );
         }
     }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::output::Ui;
-use super::progress::Bars;
 use crate::charthop::JobQuery;
 use crate::fetch::export::{self, DEFAULT_FIELDS, Format};
 use crate::fsutil::AtomicFile;
@@ -70,7 +69,7 @@ pub async fn roster(settings: &Settings, args: RosterArgs, ui: &Ui) -> Result<u8
         OutFormat::Csv => Format::Csv,
         OutFormat::Json => Format::Json,
     };
-    let bars = Bars::new(ui.progress);
+    let bars = ui.bars();
     let done = match &args.output {
         Some(path) if path.as_os_str() != "-" => {
             let io = |source| Error::Io {

@@ -59,6 +59,12 @@ pub(super) fn departure(
         regret: details.and_then(|x| x.regret.clone()),
         reason: details.and_then(|x| x.reason.clone()),
         previous_end_date: recorded.map(iso),
+        department: ctx
+            .mapping
+            .department_code()
+            .map(|code| person.get(code).trim())
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
     });
     if let Some(k) = &d.key {
         out.target.insert(ctx.key_code.to_string(), k.clone());

@@ -181,6 +181,9 @@ pub struct DepartureDetails {
     /// The last day ChartHop already has, when the export moves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_end_date: Option<String>,
+    /// The department the person leaves, as ChartHop has it (for the reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// A ChartHop person missing from the export: reported, never changed.

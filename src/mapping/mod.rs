@@ -194,6 +194,13 @@ impl Mapping {
             .any(|f| f.code.eq_ignore_ascii_case("startDate"))
     }
 
+    /// The code of the field that names a person's department (`department`), when the mapping
+    /// has one.
+    pub fn department_code(&self) -> Option<&str> {
+        self.field_index("department")
+            .map(|i| self.fields[i].code.as_str())
+    }
+
     /// The export column (by name) that `[departure] date` reads, for messages.
     pub fn termination_column(&self) -> Option<&str> {
         self.column_name(self.departure.as_ref()?.date_col?)

@@ -155,8 +155,8 @@ pub async fn plan(
             let mut sensitive = plan::safe::sensitive_fields(&old.mapping);
             sensitive.extend(plan::safe::sensitive_fields(&mapped.mapping));
             Some(plan::mapping_diff::markdown(
-                &plan::report::file_name(&old_path.display().to_string()),
-                &plan::report::file_name(&req.mapping.display().to_string()),
+                &plan::review::words::file_name(&old_path.display().to_string()),
+                &plan::review::words::file_name(&req.mapping.display().to_string()),
                 &old_changes,
                 &changes,
                 &sensitive,

@@ -12,6 +12,7 @@ mod hires;
 pub mod html;
 pub mod mapping_diff;
 pub mod report;
+pub mod review;
 pub mod safe;
 mod stream;
 
@@ -114,6 +115,9 @@ pub struct PlanDoc {
     /// The field that names a manager (its ChartHop value is the manager's job id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_field: Option<String>,
+    /// The mapping's department field (the reports' rollup per department).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_field: Option<String>,
 }
 
 impl PlanDoc {

@@ -1,432 +1,218 @@
-//! `report.md`: the plan for people. Counts first, then the changes grouped by category and by
-//! field (`title: 3 people`), each with name, export row, match reason and old -> new; then
-//! what needs a person (conflicts, rejected rows) with what to do; then warnings.
+//! `report.md`: the plan's [`Review`] as Markdown, for a pull request or a terminal pager.
+//!
+//! The top is the summary, the plan hash and the command to run next, what needs attention,
+//! the guards with their headroom, the rollups and a table of contents; the detail follows,
+//! each section behind an anchor (`#update`, `#conflict`, ...), one line per person.
 //!
 //! Every value is neutralized (a leading `'` when a spreadsheet would run it as a formula) and
 //! `|` is escaped, so a value from the export can neither break a table nor run in a
-//! spreadsheet. Sensitive fields are masked unless the plan was made with `--show-sensitive`.
+//! spreadsheet. Sensitive fields arrive masked from the review.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::PlanDoc;
-use super::safe::{Masker, neutralize};
-use crate::diff::{Category, ConflictKind, RowChange};
+use super::review::words::{counted, thousands};
+use super::review::{Cell, Review, Section};
+use super::safe::neutralize;
 
-/// The counts table's rows: category, label and count, in report order (departures say when
-/// they are reported only).
-pub fn counts(plan: &PlanDoc) -> [(&'static str, &'static str, usize); 10] {
-    let s = &plan.summary;
-    let held = departures_reported_only(plan);
-    [
-        ("new_hire", "New hires", s.new_hires),
-        ("rehire", "Rehires (people coming back)", s.rehires),
-        ("update", "Updates", s.updates),
-        ("email_change", "Work email changes", s.email_changes),
-        (
-            "departure",
-            if held {
-                "Departures (reported only, not sent)"
-            } else {
-                "Departures"
-            },
-            s.departures,
-        ),
-        (
-            "scheduled_departure",
-            if held {
-                "Scheduled departures (reported only, not sent)"
-            } else {
-                "Scheduled departures"
-            },
-            s.scheduled_departures,
-        ),
-        ("unchanged", "Unchanged", s.unchanged),
-        ("absent", "Absent from the export (not changed)", s.absent),
-        ("conflict", "Conflicts (not imported)", s.conflicts),
-        ("rejected", "Rejected rows (not imported)", s.rejected),
-    ]
-}
-
-/// True when the plan's departures are not uploaded (`departures.hold`).
-pub fn departures_reported_only(plan: &PlanDoc) -> bool {
-    plan.import.departures_held
-}
-
-/// What the departures section says about where its rows go.
-pub fn departures_intro(plan: &PlanDoc) -> &'static str {
-    if plan.import.departures_held {
-        "Reported only: `departures.hold` is on, so `departures.csv` is written for review and not uploaded."
-    } else if plan.import.backfill {
-        "Imported with `departures.csv` (last day, type), each opening a backfill job (`departures.backfill`). A scheduled departure keeps the person active in ChartHop until their last day."
-    } else {
-        "Imported with `departures.csv` (last day, type), without backfill jobs (`departures.backfill` is off: a payroll sync does not invent open jobs). A scheduled departure keeps the person active in ChartHop until their last day."
-    }
-}
-
-/// Field changes of `update` rows grouped by field code (sorted), rows in export order.
-pub fn updates_by_field(plan: &PlanDoc) -> BTreeMap<&str, Vec<(&RowChange, &str, &str)>> {
-    let mut by_field: BTreeMap<&str, Vec<(&RowChange, &str, &str)>> = BTreeMap::new();
-    let updated = |r: &&RowChange| matches!(r.category, Category::Update | Category::EmailChange);
-    for r in plan.rows.iter().filter(updated) {
-        for c in r.changes.iter().filter(|c| c.field != "contact.workEmail") {
-            by_field
-                .entry(&c.field)
-                .or_default()
-                .push((r, &c.old, &c.new));
-        }
-    }
-    by_field
-}
-
-/// What a reviewer does about a conflict of this kind.
-pub fn conflict_advice(kind: Option<ConflictKind>) -> &'static str {
-    match kind {
-        Some(
-            ConflictKind::DuplicateKey | ConflictKind::DuplicateEmail | ConflictKind::SamePerson,
-        ) => "fix the export so each person appears once",
-        Some(ConflictKind::SeveralPeople) => "merge or correct the duplicate people in ChartHop",
-        Some(ConflictKind::EmailOwnedByOther) => {
-            "check which person the row is, then correct the export or ChartHop"
-        }
-        Some(ConflictKind::NoWorkEmail) => "add the person's work email in ChartHop",
-        Some(ConflictKind::EmailChange) => {
-            "change the work email in ChartHop first, or set `[key] trust = \"payroll\"`"
-        }
-        Some(ConflictKind::DepartureWithoutDate) => "fill in the termination date in the payroll",
-        Some(ConflictKind::ContradictoryDates) => "fix the status or the dates in the payroll",
-        Some(ConflictKind::FutureStart) => "fix the hire date, or give the rehire dates",
-        Some(ConflictKind::SeveralFormerPeople) => "merge or correct the former people in ChartHop",
-        Some(ConflictKind::RehireEmailChange) => "give the former person the new email in ChartHop",
-        None => "read the reason",
-    }
-}
-
-/// `1 person` / `3 people`.
-pub fn people(n: usize) -> String {
-    if n == 1 {
-        "1 person".into()
-    } else {
-        format!("{n} people")
-    }
-}
-
-/// The export's and mapping's file names, for the report's first line.
-pub fn file_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .map_or(path.into(), |n| n.to_string_lossy().into_owned())
-}
-
-/// Renders the report.
-pub fn markdown(plan: &PlanDoc) -> String {
-    let mask = Masker::new(&plan.sensitive_fields, plan.show_sensitive);
+/// Renders the review as Markdown.
+pub fn markdown(review: &Review) -> String {
     let mut out = String::new();
-    let s = &plan.summary;
-    let _ = writeln!(out, "# Payroll sync plan\n");
-    let _ = writeln!(
-        out,
-        "Export `{}` ({} rows) with mapping `{}`, against ChartHop org `{}` ({} people), planned {} as of {}.\n",
-        cell(file_name(&plan.input.path)),
-        plan.input.rows,
-        cell(file_name(&plan.mapping.path)),
-        cell(&plan.charthop.org),
-        plan.roster.people,
-        plan.created_at,
-        plan.as_of
-    );
-    if s.is_empty() {
+    let _ = writeln!(out, "# Payroll sync plan\n\n{}\n", review.intro);
+    if review.nothing_to_change {
         let _ = writeln!(out, "**Nothing to change in ChartHop.**\n");
     }
-    let tripped: Vec<_> = plan.tripped().collect();
-    if !tripped.is_empty() {
+    let _ = writeln!(out, "## Summary\n\n```diff");
+    for l in &review.summary {
+        let note = if l.note.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.note)
+        };
         let _ = writeln!(
             out,
-            "**Refused by the safety guards: nothing is applied without an approval of this plan's hash.**\n"
+            "{} {} {}{note}",
+            l.sign.mark(),
+            thousands(l.count),
+            l.what
         );
-        for v in tripped {
-            let _ = writeln!(out, "- `{}`: {}", v.guard, cell(&v.explain));
+    }
+    let _ = writeln!(out, "```\n");
+    let _ = writeln!(out, "Plan hash: `{}`\n", review.hash);
+    if review.refused() {
+        let _ = writeln!(out, "**{}**\n", review.next_step);
+    } else {
+        let _ = writeln!(out, "{}\n", review.next_step);
+    }
+    if let Some(s) = &review.sensitive {
+        let _ = writeln!(out, "{s}\n");
+    }
+    if !review.attention.is_empty() {
+        let _ = writeln!(out, "## Needs attention\n");
+        for a in &review.attention {
+            let link = a
+                .anchor
+                .and_then(|id| review.sections.iter().find(|s| s.id == id))
+                .map(|s| format!(" ([{}](#{}))", s.title, s.id))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}{link}", cell(&a.text));
+            for item in &a.items {
+                let _ = writeln!(out, "  - {}", cell(item));
+            }
         }
         let _ = writeln!(out);
     }
-    if !plan.sensitive_fields.is_empty() {
-        let names: Vec<String> = plan
-            .sensitive_fields
-            .iter()
-            .map(|f| format!("`{}`", cell(&f.field)))
-            .collect();
-        let how = if plan.show_sensitive {
-            "shown (`--show-sensitive`), except national ids"
-        } else {
-            "masked; make the plan with `--show-sensitive` to see them"
-        };
-        let _ = writeln!(out, "Sensitive fields ({}) are {how}.\n", names.join(", "));
-    }
-    let _ = writeln!(out, "| | people |\n|---|---:|");
-    for (_, label, n) in counts(plan) {
-        let _ = writeln!(out, "| {label} | {n} |");
-    }
-    if s.skipped > 0 {
-        let _ = writeln!(
-            out,
-            "| Skipped by the mapping's `[[skip]]` rules | {} |",
-            s.skipped
-        );
-    }
-    let rows_of = |c: Category| plan.rows.iter().filter(move |r| r.category == c);
-
-    let hires: Vec<&RowChange> = rows_of(Category::NewHire).collect();
-    if !hires.is_empty() {
-        heading(
-            &mut out,
-            &format!("New hires ({})", s.new_hires),
-            "",
-            listing_note(hires.len(), s.new_hires, "`new_hires.csv` and `plan.json`"),
-        );
-        let _ = writeln!(
-            out,
-            "| Row | Name | Match | Work email | Title | Start date | Manager |\n|---:|---|---|---|---|---|---|"
-        );
-        for r in hires {
-            let t =
-                |code: &str| cell(mask.show(code, r.target.get(code).map_or("", String::as_str)));
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(&r.matched),
-                t("contact.workEmail"),
-                t("title"),
-                t("startDate"),
-                t("manager")
-            );
+    guards(&mut out, review);
+    rollups(&mut out, review);
+    if !review.sections.is_empty() {
+        let _ = writeln!(out, "## Contents\n");
+        for s in &review.sections {
+            let _ = writeln!(out, "- [{}](#{})", s.title, s.id);
         }
     }
+    for s in &review.sections {
+        section(&mut out, s);
+    }
+    let _ = writeln!(out, "\n---\n{}", review.next_step);
+    out
+}
 
-    let rehires: Vec<&RowChange> = rows_of(Category::Rehire).collect();
-    if !rehires.is_empty() {
-        heading(
-            &mut out,
-            &format!("Rehires ({})", s.rehires),
-            "People who left ChartHop and come back: the same ChartHop person, with a new start date (`new_hires.csv`, matched to them by work email).",
-            listing_note(rehires.len(), s.rehires, "`new_hires.csv` and `plan.json`"),
-        );
+/// The guards, each with its headroom.
+fn guards(out: &mut String, review: &Review) {
+    if review.guards.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<a id=\"guards\"></a>\n\n## Safety guards\n\n{}\n\n| Guard | Planned | Limit | Headroom | |\n|---|---:|---:|---|---|",
+        review.guard_summary()
+    );
+    for g in &review.guards {
+        let limit = if g.minimum {
+            format!("at least {}", thousands(g.limit))
+        } else {
+            thousands(g.limit)
+        };
+        let (headroom, verdict) = if g.tripped {
+            (format!("**{}**", g.headroom()), "**tripped**")
+        } else {
+            (g.headroom(), "ok")
+        };
         let _ = writeln!(
             out,
-            "| Row | Name | Before | Work email | New start date |\n|---:|---|---|---|---|"
+            "| `{}` | {} | {limit} | {headroom} | {verdict} |",
+            g.guard,
+            thousands(g.actual)
         );
-        for r in rehires {
-            let t =
-                |code: &str| cell(mask.show(code, r.target.get(code).map_or("", String::as_str)));
+    }
+    let _ = writeln!(out);
+}
+
+/// The changes per field and per department.
+fn rollups(out: &mut String, review: &Review) {
+    if !review.by_field.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Changes by field\n\n| Field | People | Cleared |\n|---|---:|---:|"
+        );
+        for f in &review.by_field {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                cell(&f.field),
+                thousands(f.people),
+                thousands(f.cleared)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if !review.by_department.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Changes by department\n\n| Department | Hires | Updated | Moving in | Departures |\n|---|---:|---:|---:|---:|"
+        );
+        for d in &review.by_department {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(&r.matched),
-                t("contact.workEmail"),
-                t("startDate")
+                cell(&d.name),
+                thousands(d.hires),
+                thousands(d.updates),
+                thousands(d.moving_in),
+                thousands(d.departures)
             );
         }
-    }
-
-    let by_field = updates_by_field(plan);
-    if !by_field.is_empty() {
-        let _ = writeln!(out, "\n## Updates ({})", s.updates + s.email_changes);
-        for (field, list) in by_field {
-            let _ = writeln!(out, "\n### {}: {}\n", cell(field), people(list.len()));
+        if review.other_departments > 0 {
             let _ = writeln!(
                 out,
-                "| Row | Name | Match | Old | New |\n|---:|---|---|---|---|"
+                "\nAnd {} more.",
+                counted(review.other_departments, "department", "departments")
             );
-            for (r, old, new) in list {
-                let (old, new) = mask.show_change(field, old, new);
-                let _ = writeln!(
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// One detail section: its anchor and heading, its paragraphs, its table (folded away when
+/// the section is not open).
+fn section(out: &mut String, s: &Section) {
+    let _ = write!(out, "\n<a id=\"{}\"></a>\n\n## {}\n\n", s.id, s.title);
+    for p in &s.intro {
+        let _ = write!(out, "{p}\n\n");
+    }
+    if !s.open {
+        let _ = write!(
+            out,
+            "<details><summary>{} listed</summary>\n\n",
+            counted(s.lines.len(), "person", "people")
+        );
+    }
+    let numeric = |i: usize| {
+        s.lines
+            .first()
+            .is_some_and(|l| matches!(l.cells.get(i), Some(Cell::Number(_))))
+    };
+    let _ = writeln!(out, "| {} |", s.columns.join(" | "));
+    let rule: Vec<&str> = (0..s.columns.len())
+        .map(|i| if numeric(i) { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    let mut row = String::new();
+    for l in &s.lines {
+        row.clear();
+        row.push('|');
+        for c in &l.cells {
+            row.push(' ');
+            render_cell(&mut row, c);
+            row.push_str(" |");
+        }
+        let _ = writeln!(out, "{row}");
+    }
+    if !s.open {
+        let _ = writeln!(out, "\n</details>");
+    }
+}
+
+fn render_cell(out: &mut String, c: &Cell) {
+    match c {
+        Cell::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Cell::Value(v) | Cell::Prose(v) => out.push_str(&cell(v)),
+        Cell::Changes(changes) => {
+            for (i, ch) in changes.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("<br>");
+                }
+                let _ = write!(
                     out,
-                    "| {} | {} | {} | {} | {} |",
-                    r.row,
-                    cell(&r.name),
-                    cell(&r.matched),
-                    cell(old),
-                    cell(new)
+                    "`{}`: {} → {}",
+                    cell(&ch.field),
+                    cell(&ch.old),
+                    cell(&ch.new)
                 );
             }
         }
     }
-
-    let emails: Vec<&RowChange> = rows_of(Category::EmailChange).collect();
-    if !emails.is_empty() {
-        heading(
-            &mut out,
-            &format!("Work email changes ({})", s.email_changes),
-            "The payroll id is trusted (`[key] trust = \"payroll\"`): these people get the export's work email first (`email_changes.csv`, by ChartHop job), and their other changes are listed with the updates.",
-            None,
-        );
-        let _ = writeln!(
-            out,
-            "| Row | Name | Old email | New email |\n|---:|---|---|---|"
-        );
-        for r in emails {
-            let change = r.changes.first();
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(change.map_or("", |c| c.old.as_str())),
-                cell(change.map_or("", |c| c.new.as_str()))
-            );
-        }
-    }
-
-    let departures: Vec<&RowChange> = plan
-        .rows
-        .iter()
-        .filter(|r| r.category.is_departure())
-        .collect();
-    if !departures.is_empty() {
-        heading(
-            &mut out,
-            &format!(
-                "Departures ({}, of which {} scheduled)",
-                departures.len(),
-                s.scheduled_departures
-            ),
-            &format!(
-                "The export says these people leave while ChartHop shows them active. {}",
-                departures_intro(plan)
-            ),
-            None,
-        );
-        let _ = writeln!(
-            out,
-            "| Row | Name | Work email | Last day | When | Type | Reason |\n|---:|---|---|---|---|---|---|"
-        );
-        for r in departures {
-            let d = r.departure.as_ref();
-            let when = match (r.category, d.and_then(|d| d.previous_end_date.as_deref())) {
-                (_, Some(prev)) => format!("moves the last day from {prev}"),
-                (Category::ScheduledDeparture, None) => "scheduled".into(),
-                _ => "on or before the as-of date".into(),
-            };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(r.charthop_email.as_deref().unwrap_or("")),
-                cell(r.termination_date.as_deref().unwrap_or("(not given)")),
-                when,
-                cell(d.and_then(|d| d.depart_type.as_deref()).unwrap_or("")),
-                cell(d.and_then(|d| d.reason.as_deref()).unwrap_or(""))
-            );
-        }
-    }
-
-    if !plan.absent.is_empty() {
-        heading(
-            &mut out,
-            &format!("Absent from the export ({})", plan.absent.len()),
-            "In ChartHop but not in the export, with no termination in it: reported only, never changed. Check whether the export is complete.",
-            None,
-        );
-        let _ = writeln!(out, "| Name | Work email |\n|---|---|");
-        for a in &plan.absent {
-            let _ = writeln!(out, "| {} | {} |", cell(&a.name), cell(&a.charthop_email));
-        }
-    }
-
-    let conflicts: Vec<&RowChange> = rows_of(Category::Conflict).collect();
-    if !conflicts.is_empty() {
-        heading(
-            &mut out,
-            &format!("Conflicts ({})", s.conflicts),
-            "These rows were left out of the import: matching them would be a guess. Fix the export or ChartHop as each row says, then plan again.",
-            listing_note(conflicts.len(), s.conflicts, "`plan.json`"),
-        );
-        let _ = writeln!(
-            out,
-            "| Row | Name | Reason | What to do |\n|---:|---|---|---|"
-        );
-        for r in conflicts {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(r.reason.as_deref().unwrap_or("")),
-                conflict_advice(r.conflict)
-            );
-        }
-    }
-    let rejected: Vec<&RowChange> = rows_of(Category::Rejected).collect();
-    if !rejected.is_empty() {
-        heading(
-            &mut out,
-            &format!("Rejected rows ({})", s.rejected),
-            "These rows could not be mapped and were left out. Fix the cell named in each reason (or the mapping), then plan again.",
-            listing_note(rejected.len(), s.rejected, "`plan.json`"),
-        );
-        let _ = writeln!(out, "| Row | Name | Reason |\n|---:|---|---|");
-        for r in rejected {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                r.row,
-                cell(&r.name),
-                cell(r.reason.as_deref().unwrap_or(""))
-            );
-        }
-    }
-    if !plan.notes.is_empty() {
-        heading(&mut out, "Notes", "", None);
-        for n in &plan.notes {
-            let rows: Vec<String> = n.rows.iter().take(20).map(usize::to_string).collect();
-            let more = if n.rows.len() > 20 { ", ..." } else { "" };
-            let _ = writeln!(
-                out,
-                "- {} (rows {}{more})",
-                cell(&n.message),
-                rows.join(", ")
-            );
-        }
-    }
-    if !plan.warnings.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Warnings ({})\n\nValues that start like a spreadsheet formula: sent to ChartHop unchanged, shown here with a leading `'`.\n",
-            plan.warnings.len()
-        );
-        let _ = writeln!(out, "| Row | Field |\n|---:|---|");
-        for w in &plan.warnings {
-            let _ = writeln!(out, "| {} | {} |", w.row, cell(&w.field));
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n---\nUnchanged rows are listed in `plan.json`. Apply this plan with `payroll-sync apply <this directory>`."
-    );
-    out
-}
-
-/// A section's heading, what the section is about (may be empty), and the note saying where
-/// the rows not listed are (see [`listing_note`]).
-fn heading(out: &mut String, title: &str, intro: &str, note: Option<String>) {
-    let _ = write!(out, "\n## {title}\n\n");
-    for text in std::iter::once(intro).chain(note.as_deref()) {
-        if !text.is_empty() {
-            let _ = write!(out, "{text}\n\n");
-        }
-    }
-}
-
-/// When a report lists only the first rows of a category (large plans), the sentence that
-/// says so and where the rest are; `None` when every row is listed.
-pub fn listing_note(listed: usize, total: usize, files: &str) -> Option<String> {
-    (listed < total).then(|| {
-        format!("The first {listed} of {total} are listed here; all of them are in {files}.")
-    })
 }
 
 /// A value made safe for a Markdown table cell that may be pasted into a spreadsheet:

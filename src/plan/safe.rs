@@ -67,6 +67,12 @@ impl<'a> Masker<'a> {
         (MASK.into(), change_shape(old, new))
     }
 
+    /// True when `field` is sensitive (masked unless `--show-sensitive`); national ids are
+    /// not: they are never shown at all.
+    pub fn is_sensitive(&self, field: &str) -> bool {
+        self.sensitivity(field) == Some(Sensitivity::Sensitive)
+    }
+
     /// The text a report shows for `field`'s `value`: the value itself (neutralized), or a
     /// mask. A blank value shows as `(blank)` unless masked.
     pub fn show(&self, field: &str, value: &str) -> String {
@@ -88,16 +94,27 @@ fn change_shape(old: &str, new: &str) -> String {
         (true, true) => return "(blank)".into(),
         (false, false) => {}
     }
-    match (amount(old), amount(new)) {
-        (Some((a, ca)), Some((b, cb))) if ca == cb && a != 0.0 => {
-            let pct = (b - a) / a.abs() * 100.0;
-            if pct.abs() < 10.0 {
-                format!("{pct:+.1}%")
-            } else {
-                format!("{pct:+.0}%")
-            }
-        }
-        _ => "(changed)".into(),
+    match percent_change(old, new) {
+        Some(pct) => format_percent(pct),
+        None => "(changed)".into(),
+    }
+}
+
+/// How much an amount changes, in percent of the old one: both values numbers (or money in
+/// the same currency, `85000 USD`), the old one not zero; `None` otherwise.
+pub fn percent_change(old: &str, new: &str) -> Option<f64> {
+    match (amount(old.trim()), amount(new.trim())) {
+        (Some((a, ca)), Some((b, cb))) if ca == cb && a != 0.0 => Some((b - a) / a.abs() * 100.0),
+        _ => None,
+    }
+}
+
+/// A percentage as the reports show one: `+4.0%` under ten, `-40%` from ten.
+pub fn format_percent(pct: f64) -> String {
+    if pct.abs() < 10.0 {
+        format!("{pct:+.1}%")
+    } else {
+        format!("{pct:+.0}%")
     }
 }
 

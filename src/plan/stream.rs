@@ -34,6 +34,8 @@ pub struct Writer {
     warnings: Vec<Warning>,
     sensitive: Vec<SensitiveField>,
     sensitive_updates: usize,
+    /// The reports' department rollup, over every row (the reports list only some).
+    departments: review::Tally,
 }
 
 impl Writer {
@@ -68,6 +70,7 @@ impl Writer {
             warnings: Vec::new(),
             sensitive: safe::sensitive_fields(mapping),
             sensitive_updates: 0,
+            departments: review::Tally::new(mapping.department_code()),
         })
     }
 
@@ -221,6 +224,7 @@ impl Writer {
                 .iter()
                 .find(|f| f.resolve_manager)
                 .map(|f| f.code.clone()),
+            department_field: inputs.mapping.department_code().map(str::to_string),
         };
         // plan.json's text but the row list (already written; an empty list is not
         // serialized), then the document the reports show, with the rows they list.
@@ -231,25 +235,38 @@ impl Writer {
             rows: listed.rows,
             ..doc
         };
-        // The reports are rendered on the other core while plan.json is finished.
-        let (reports, sha) = std::thread::scope(|scope| {
+        // plan.json is sealed (its hash known, the reports give it) and made to appear at its
+        // path while the reports are rendered on the other core.
+        let (plan_file, sha) = seal_plan_json(self.plan, &head).map_err(werr(PLAN_FILE))?;
+        let departments = self.departments.departments();
+        let shown_dir = dir.display().to_string();
+        let (reports, committed) = std::thread::scope(|scope| {
             let reports = scope.spawn(|| {
-                write_atomic(&dir.join(REPORT_FILE), report::markdown(&doc).as_bytes())
+                let stamp = review::Stamp {
+                    hash: &sha,
+                    dir: &shown_dir,
+                };
+                let review = review::Review::of(&doc, stamp, &departments);
+                write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
                     .map_err(werr(REPORT_FILE))?;
-                write_atomic(&dir.join(HTML_REPORT_FILE), html::render(&doc).as_bytes())
-                    .map_err(werr(HTML_REPORT_FILE))
+                write_atomic(
+                    &dir.join(HTML_REPORT_FILE),
+                    html::render(&review).as_bytes(),
+                )
+                .map_err(werr(HTML_REPORT_FILE))
             });
-            let sha = finish_plan_json(self.plan, &head).map_err(werr(PLAN_FILE));
+            let committed = plan_file.commit().map_err(werr(PLAN_FILE));
             let reports = reports.join().unwrap_or_else(|_| {
                 Err(PlanError::Write {
                     path: dir.join(REPORT_FILE),
                     source: io::Error::other("rendering the reports stopped unexpectedly"),
                 })
             });
-            (reports, sha)
+            (reports, committed)
         });
+        committed?;
         reports?;
-        Ok((doc, sha?))
+        Ok((doc, sha))
     }
 }
 
@@ -257,12 +274,12 @@ impl Writer {
 const ROWS_OPEN: &[u8] = b"{\n  \"rows\": [\n";
 
 /// Ends `plan.json`: closes the row list and appends `head` (the rest of the document,
-/// pretty-printed without its rows) after its opening brace, then makes the file appear at its
-/// path. Returns the SHA-256 of the whole file.
-fn finish_plan_json(
+/// pretty-printed without its rows) after its opening brace. Returns the file, complete but
+/// not yet at its path (commit it), and the SHA-256 of its whole content.
+fn seal_plan_json(
     mut plan: HashingWriter<BufWriter<AtomicFile>>,
     head: &[u8],
-) -> io::Result<String> {
+) -> io::Result<(AtomicFile, String)> {
     let rest = head
         .strip_prefix(b"{")
         .ok_or_else(|| io::Error::other("plan.json's document is not an object"))?;
@@ -271,8 +288,7 @@ fn finish_plan_json(
     plan.flush()?;
     let (out, sha) = plan.into_parts();
     let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.commit()?;
-    Ok(sha)
+    Ok((file, sha))
 }
 
 impl Sink for Writer {
@@ -287,6 +303,7 @@ impl Sink for Writer {
         self.plan.write_all(b"    ")?;
         serde_json::to_writer(&mut self.plan, &row)?;
         self.rows_written += 1;
+        self.departments.row(&row);
         if !matches!(row.category, Category::Conflict | Category::Rejected) {
             for (field, value) in &row.target {
                 if safe::looks_like_formula(value) {
@@ -313,7 +330,7 @@ impl Sink for Writer {
             | Category::EmailChange
             | Category::Departure
             | Category::ScheduledDeparture => usize::MAX,
-            Category::Unchanged => html::UNCHANGED_LISTED,
+            Category::Unchanged => review::UNCHANGED_LISTED,
             _ => LISTED,
         };
         if *n < cap {

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::*;
 use crate::diff::{Absent, Category, Outline, RowChange, Sink, Summary};
 use crate::mapping::Mapping;
+use crate::plan::review::words::thousands;
 
 const MAPPING: &str = r#"
 [key]
@@ -164,12 +165,16 @@ fn every_row_is_in_plan_json_and_reports_list_the_first_ones() {
     assert_eq!(emails_in(dir.path()).len(), hires);
     let report = std::fs::read_to_string(dir.path().join(REPORT_FILE)).expect("report");
     assert!(
-        report.contains(&format!("## New hires ({hires})")),
+        report.contains(&format!("## New hires ({})", thousands(hires))),
         "{report}"
     );
-    assert!(report.contains(&format!("The first {LISTED} of {hires} are listed here")));
+    assert!(report.contains(&format!(
+        "The first {} of {} are listed here",
+        thousands(LISTED),
+        thousands(hires)
+    )));
     let html = std::fs::read_to_string(dir.path().join(HTML_REPORT_FILE)).expect("html");
-    assert!(html.contains(&format!("New hires ({hires})")));
+    assert!(html.contains(&format!("New hires ({})", thousands(hires))));
 }
 
 #[test]

@@ -385,11 +385,17 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
         .args(["--log-format", "json", "-v"])
         .args(plan_args()));
     let err = stderr(&out);
+    // Every line is JSON: the log's events and the lines for people alike.
     let events: Vec<serde_json::Value> = err
         .lines()
-        .filter(|l| l.starts_with('{'))
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
+    assert!(
+        events.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("new hires"))),
+        "the summary too: {err}"
+    );
     assert!(
         events
             .iter()
@@ -397,6 +403,55 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
         "{err}"
     );
     assert!(events.iter().all(|e| e["timestamp"].is_string()), "{err}");
+
+    // A run that fails ends with its error as JSON, with the hint and the exit code.
+    let out = run(cmd(&emu, tmp.path())
+        .env_remove("PAYROLL_SYNC_CHARTHOP_TOKEN")
+        .args(["--log-format", "json"])
+        .args(plan_args()));
+    assert_eq!(code(&out), 77);
+    let err = stderr(&out);
+    let last: serde_json::Value = err
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("the last line is JSON: {err}"));
+    assert_eq!(last["level"], "ERROR", "{err}");
+    assert_eq!(last["exit_code"], 77, "{err}");
+    assert!(
+        last["hint"].as_str().is_some_and(|h| !h.is_empty()),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "{err}"
+    );
+}
+
+/// Issue 19 (the terminal): the summary a plan prints reads like the reports' own: `+` added,
+/// `~` changed, `-` taken away, `!` left out, counts aligned; departures held back say on
+/// their own lines that they are reported only.
+#[test]
+fn the_terminal_summary_reads_like_the_reports() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = crate::review_support::scenario_export(tmp.path());
+    let m = crate::review_support::sensitive_mapping(
+        tmp.path(),
+        "acme-departures.toml",
+        crate::review_support::DEPARTURE,
+    );
+    let out = run(cmd(&emu, tmp.path())
+        .env("PAYROLL_SYNC_DEPARTURES_HOLD", "true")
+        .env("PAYROLL_SYNC_PLAN_NOW", "2026-05-04T08:30:00Z")
+        .args(["plan", "--input"])
+        .arg(&input)
+        .arg("--mapping")
+        .arg(&m)
+        .args(["--out", "plan"]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    insta::assert_snapshot!("terminal_summary_departures_held", stderr(&out));
 }
 
 /// Issue 19 (the terminal): `sync` shows the plan's summary before it uploads, and without a

@@ -204,10 +204,10 @@ fn the_plan_finds_exactly_the_fixture_changes() {
     // The report leads with the counts.
     let report = std::fs::read_to_string(tmp.path().join("plan/report.md")).unwrap();
     assert!(
-        report.contains(&format!("| New hires | {} |", exp.new_hires.len())),
+        report.contains(&format!("\n+ {} new hires\n", exp.new_hires.len())),
         "{report}"
     );
-    assert!(report.contains("### title: 3 people"), "{report}");
+    assert!(report.contains("| `title` | 3 | 0 |"), "{report}");
 }
 
 #[test]

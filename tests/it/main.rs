@@ -18,6 +18,7 @@ mod mapping;
 mod peak;
 mod privacy;
 mod read;
+mod report_layout;
 mod review;
 mod review_support;
 mod schema;

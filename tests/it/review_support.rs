@@ -4,8 +4,20 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
+/// The `[departure]` section the scenario export needs (its Status and Termination Date).
+pub const DEPARTURE: &str = "[departure]\nfrom = \"Status\"\nvalues = [\"Terminated\", \"T\"]\ndate = \"Termination Date\"\n";
+
+/// A file of a plan directory; in a report, the plan's hash is `[plan hash]` (it changes with
+/// the emulator's port, which plan.json records).
 pub fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    if file.starts_with("report.") {
+        let hash = payroll_sync::plan::sha256(&std::fs::read(dir.join("plan.json")).unwrap());
+        assert!(text.contains(&hash), "{file} gives the plan hash");
+        text.replace(&hash, "[plan hash]")
+    } else {
+        text
+    }
 }
 
 /// `acme.toml` with `location` marked sensitive (and optionally more TOML appended).
@@ -40,7 +52,20 @@ pub fn html_text(html: &str) -> String {
         if tag.starts_with("</td") || tag.starts_with("</th") {
             out.push_str(" | ");
         } else if [
-            "</tr", "</h1", "</h2", "</h3", "</p", "<table", "</div", "<label", "<option",
+            "</tr",
+            "</h1",
+            "</h2",
+            "</h3",
+            "</p",
+            "<table",
+            "</div",
+            "<label",
+            "<option",
+            "</li",
+            "<ul",
+            "</pre",
+            "</summary",
+            "</nav",
         ]
         .iter()
         .any(|t| tag.starts_with(t))

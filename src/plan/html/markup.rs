@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::diff::{Category, RowChange};
+use crate::diff::Category;
+use crate::plan::review::Who;
 use crate::plan::safe::neutralize;
 
 /// HTML-escapes text for element content and quoted attribute values.
@@ -42,30 +43,27 @@ pub(super) fn title(c: Category) -> &'static str {
     }
 }
 
-/// Opens a `<section>` for a category, with its heading and note; the caller closes it.
-pub(super) fn section(o: &mut String, category: &str, heading: &str, note: &str) {
-    let _ = writeln!(
-        o,
-        "<section data-category=\"{category}\">\n<h2>{}</h2>",
-        escape(heading)
-    );
-    if !note.is_empty() {
-        let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(note));
+/// Our words for the page: escaped, and each span between backticks as `<code>` (an
+/// unpaired backtick stays a backtick).
+pub(super) fn prose(text: &str) -> String {
+    let escaped = escape(text);
+    let parts: Vec<&str> = escaped.split('`').collect();
+    let mut out = String::with_capacity(escaped.len() + 16);
+    let paired = parts.len() % 2 == 1;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        match (i % 2 == 1, paired || !last) {
+            (true, true) => {
+                let _ = write!(out, "<code>{part}</code>");
+            }
+            (true, false) => {
+                out.push('`');
+                out.push_str(part);
+            }
+            (false, _) => out.push_str(part),
+        }
     }
-}
-
-/// Opens a group (`<div class="group">`, an optional already-escaped heading, a table with
-/// its header row); the caller closes `</table></div>`.
-pub(super) fn group(o: &mut String, heading: Option<&str>, columns: &[&str]) {
-    let _ = writeln!(o, "<div class=\"group\">");
-    if let Some(h) = heading {
-        let _ = writeln!(o, "<h3>{h}</h3>");
-    }
-    let _ = write!(o, "<table><tr>");
-    for c in columns {
-        let _ = write!(o, "<th>{c}</th>");
-    }
-    let _ = writeln!(o, "</tr>");
+    out
 }
 
 /// What the page's search looks in, folded as its script folds the query (see
@@ -97,26 +95,33 @@ pub(super) fn fold_for_search(text: &str) -> String {
     out
 }
 
-/// A person's row: their export row number and name, then `cells` (already escaped).
-pub(super) fn person(r: &RowChange, cells: &[String]) -> String {
-    let search = search_text(&[
-        Some(&r.name),
-        r.charthop_email.as_deref(),
-        r.target.get("contact.workEmail").map(String::as_str),
-        r.key.as_deref(),
-    ]);
-    let mut tr = format!(
-        "<tr class=\"person\" data-category=\"{}\" data-name=\"{}\"><td class=\"n\">{}</td><td>{}</td>",
-        r.category.as_str(),
-        escape(&search),
-        r.row,
-        val(&r.name)
-    );
-    for c in cells {
-        let _ = write!(tr, "<td>{c}</td>");
-    }
-    tr.push_str("</tr>");
-    tr
+/// A table row of already rendered `cells`; a row about a person carries their category and
+/// search text for the page's filter and search.
+pub(super) fn person_row(who: Who<'_>, cells: &str) -> String {
+    let (category, search) = match who {
+        Who::Row(r) => (
+            r.category.as_str(),
+            search_text(&[
+                Some(&r.name),
+                r.charthop_email.as_deref(),
+                r.target.get("contact.workEmail").map(String::as_str),
+                r.key.as_deref(),
+            ]),
+        ),
+        Who::Absent(a) => (
+            "absent",
+            search_text(&[
+                Some(&a.name),
+                Some(&a.charthop_email),
+                Some(a.key.as_str()).filter(|k| !k.is_empty()),
+            ]),
+        ),
+        Who::Nobody => return format!("<tr>{cells}</tr>"),
+    };
+    format!(
+        "<tr class=\"person\" data-category=\"{category}\" data-name=\"{}\">{cells}</tr>",
+        escape(&search)
+    )
 }
 
 #[cfg(test)]
@@ -181,6 +186,16 @@ mod tests {
         let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap_or_default();
         let rust: Vec<String> = NAMES.iter().map(|n| fold_for_search(n)).collect();
         assert_eq!(js, rust);
+    }
+
+    #[test]
+    fn prose_shows_code_spans_and_escapes_the_rest() {
+        assert_eq!(
+            prose("set `[key] trust` & <plan>"),
+            "set <code>[key] trust</code> &amp; &lt;plan&gt;"
+        );
+        assert_eq!(prose("a leading `'`."), "a leading <code>&#39;</code>.");
+        assert_eq!(prose("one ` alone"), "one ` alone");
     }
 
     #[test]
