@@ -51,8 +51,8 @@ pub fn markdown(review: &Review) -> String {
         for a in &review.attention {
             let link = a
                 .anchor
-                .and_then(|id| review.sections.iter().find(|s| s.id == id))
-                .map(|s| format!(" ([{}](#{}))", s.title, s.id))
+                .and_then(|id| review.link(id))
+                .map(|(id, title)| format!(" ([{title}](#{id}))"))
                 .unwrap_or_default();
             let _ = writeln!(out, "- {}{link}", cell(&a.text));
             for item in &a.items {

@@ -25,3 +25,4 @@ mod schema;
 mod serve;
 mod support;
 mod tls;
+mod walkthrough;

@@ -22,11 +22,8 @@ pub(super) fn summary(o: &mut String, review: &Review) {
             Sign::LeftOut => "leftout",
             Sign::Info => "info",
         };
-        let what = match l
-            .anchor
-            .filter(|id| review.sections.iter().any(|s| s.id == *id))
-        {
-            Some(id) => format!("<a href=\"#{id}\">{}</a>", escape(&l.what)),
+        let what = match l.anchor.and_then(|id| review.link(id)) {
+            Some((id, _)) => format!("<a href=\"#{id}\">{}</a>", escape(&l.what)),
             None => escape(&l.what),
         };
         let note = if l.note.is_empty() {
@@ -66,8 +63,8 @@ pub(super) fn attention(o: &mut String, review: &Review) {
     for a in &review.attention {
         let link = a
             .anchor
-            .and_then(|id| review.sections.iter().find(|s| s.id == id))
-            .map(|s| format!(" <a href=\"#{}\">{}</a>", s.id, escape(&s.title)))
+            .and_then(|id| review.link(id))
+            .map(|(id, title)| format!(" <a href=\"#{id}\">{}</a>", escape(&title)))
             .unwrap_or_default();
         let _ = write!(o, "<li>{}{link}", prose(&a.text));
         if !a.items.is_empty() {

@@ -76,9 +76,7 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
                     counted(leaving, "departure is", "departures are")
                 )
             } else {
-                format!(
-                    "Departures are {why}: people who left stay active in ChartHop, and are counted as absent only if they are missing from the export."
-                )
+                "The mapping has no `[departure]` section, so departures are not looked for: people who left stay active in ChartHop (they count as absent only when they are missing from the export).".to_string()
             },
             anchor,
         );

@@ -242,6 +242,18 @@ impl<'a> Review<'a> {
         self.guards.iter().any(|g| g.tripped)
     }
 
+    /// Where an anchor leads: its id and the title of what is there (a detail section, or
+    /// the guards), when the review has it.
+    pub fn link(&self, anchor: &str) -> Option<(&str, String)> {
+        if anchor == "guards" && !self.guards.is_empty() {
+            return Some(("guards", "Safety guards".to_string()));
+        }
+        self.sections
+            .iter()
+            .find(|s| s.id == anchor)
+            .map(|s| (s.id, s.title.clone()))
+    }
+
     /// The guards in one sentence (prose): which tripped, or that all are within their
     /// limits and which is closest to its own.
     pub fn guard_summary(&self) -> String {
