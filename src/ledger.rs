@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::Summary;
 
@@ -31,13 +31,35 @@ pub struct Entry {
 }
 
 /// A row ChartHop refused.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refused {
     /// The change file.
     pub file: String,
     /// The payroll row, when ChartHop's answer could be traced back to one.
     pub row: Option<usize>,
+    /// The row's work email in the change file (how the next plan finds the person again).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub work_email: String,
     pub reason: String,
+}
+
+/// What the next plan needs of the last run: when it ran and what ChartHop refused.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LastRun {
+    #[serde(default)]
+    pub time: String,
+    #[serde(default)]
+    pub plan_dir: String,
+    #[serde(default)]
+    pub refused: Vec<Refused>,
+}
+
+/// The last run the ledger in `dir` records (`None` without a ledger or a readable line).
+pub fn last_run(dir: &Path) -> Option<LastRun> {
+    let text = std::fs::read_to_string(dir.join("runs.jsonl")).ok()?;
+    text.lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<LastRun>(l).ok())
 }
 
 /// The plan directories the ledger in `dir` names, oldest first (unreadable lines skipped).

@@ -176,13 +176,21 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
     if let Some(text) = &planned.mapping_diff {
         ui.say(text);
     }
+    let tripped: Vec<_> = planned.doc.tripped().collect();
+    // With a guard tripped, the way on is the approve command below, not a plain apply.
+    let next = if tripped.is_empty() {
+        format!(
+            "; apply with `payroll-sync apply {}`",
+            planned.dir.display()
+        )
+    } else {
+        String::new()
+    };
     ui.say(&format!(
-        "Plan written to {} (review report.md or report.html there; apply with `payroll-sync apply {}`)",
-        planned.dir.display(),
+        "Plan written to {} (review report.md or report.html there{next})",
         planned.dir.display()
     ));
     ui.summary(&planned.doc);
-    let tripped: Vec<_> = planned.doc.tripped().collect();
     if args.json {
         let out = serde_json::json!({
             "dir": planned.dir.display().to_string(),

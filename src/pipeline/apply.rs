@@ -94,6 +94,7 @@ pub(super) async fn apply_holding_lock(
                     .map(|o| ledger::Refused {
                         file: o.file.clone(),
                         row: o.payroll_row,
+                        work_email: o.work_email.clone(),
                         reason: o.error.clone().unwrap_or_default(),
                     })
                     .collect(),

@@ -200,6 +200,7 @@ pub async fn plan(
         departures: settings.departures.clone(),
         show_sensitive: req.show_sensitive,
         catalogue: mapped.catalogue.clone(),
+        refused_last_run: refused_last_run(&settings.runs_dir),
     };
     let (doc, plan_sha256) = writer.finish(inputs, outline)?;
     tracing::info!(
@@ -220,6 +221,25 @@ pub async fn plan(
         doc,
         plan_sha256,
         mapping_diff: compared,
+    })
+}
+
+/// What ChartHop refused in the last run the ledger records, when it refused anything.
+fn refused_last_run(runs_dir: &std::path::Path) -> Option<plan::PriorRefusals> {
+    let last = crate::ledger::last_run(runs_dir)?;
+    (!last.refused.is_empty()).then(|| plan::PriorRefusals {
+        time: last.time,
+        plan_dir: last.plan_dir,
+        rows: last
+            .refused
+            .into_iter()
+            .map(|r| plan::PriorRefusal {
+                file: r.file,
+                row: r.row,
+                work_email: r.work_email,
+                reason: r.reason,
+            })
+            .collect(),
     })
 }
 

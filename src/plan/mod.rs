@@ -115,6 +115,10 @@ pub struct PlanDoc {
     /// The field that names a manager (its ChartHop value is the manager's job id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_field: Option<String>,
+    /// What ChartHop refused in the last run (the run ledger's last entry), so the reports can
+    /// name the people it will refuse again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_last_run: Option<PriorRefusals>,
     /// The mapping's department field (the reports' rollup per department).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_field: Option<String>,
@@ -125,6 +129,31 @@ impl PlanDoc {
     pub fn tripped(&self) -> impl Iterator<Item = &Verdict> {
         self.guards.iter().filter(|v| v.tripped)
     }
+}
+
+/// The rows ChartHop refused in the last run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorRefusals {
+    /// When that run was (UTC, RFC 3339).
+    pub time: String,
+    /// Its plan directory.
+    pub plan_dir: String,
+    pub rows: Vec<PriorRefusal>,
+}
+
+/// A row ChartHop refused in the last run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorRefusal {
+    /// The change file it was in.
+    pub file: String,
+    /// Its payroll row in that run's export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// Its work email (how this plan finds the person again).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub work_email: String,
+    /// ChartHop's reason.
+    pub reason: String,
 }
 
 /// A value worth a reviewer's attention.
@@ -364,6 +393,8 @@ pub struct PlanInputs<'a> {
     /// Reports show sensitive fields (`--show-sensitive`); national ids stay hidden.
     pub show_sensitive: bool,
     pub catalogue: CatalogueRef,
+    /// What ChartHop refused in the last run, if it refused anything.
+    pub refused_last_run: Option<PriorRefusals>,
 }
 
 /// The warning for a value that will be sent to ChartHop (or shown in a report) and starts

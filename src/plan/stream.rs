@@ -224,6 +224,7 @@ impl Writer {
                 .iter()
                 .find(|f| f.resolve_manager)
                 .map(|f| f.code.clone()),
+            refused_last_run: inputs.refused_last_run,
             department_field: inputs.mapping.department_code().map(str::to_string),
         };
         // plan.json's text but the row list (already written; an empty list is not

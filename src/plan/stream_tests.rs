@@ -79,6 +79,7 @@ fn inputs<'a>(mapping: &'a Mapping) -> PlanInputs<'a> {
         departures: crate::settings::DepartureSettings::default(),
         show_sensitive: false,
         catalogue: CatalogueRef::default(),
+        refused_last_run: None,
     }
 }
 

@@ -178,6 +178,51 @@ fn two_syncs_at_once_upload_once() {
     }
 }
 
+/// Issue 19 (reports): the next plan's "needs attention" names the people ChartHop refused in
+/// the last run who are in the plan again, with ChartHop's reason.
+#[test]
+fn the_next_plan_names_the_people_chart_hop_refused_last_time() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    let text = text.replace(
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Engineering,",
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Robotics Lab,",
+    );
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    let (input, m) = (input.to_str().unwrap(), mapping("acme.toml"));
+    let before = run(cmd(&emu, tmp.path())
+        .args(["plan", "--input", input, "--mapping"])
+        .arg(&m)
+        .args(["--out", "before"]));
+    assert_eq!(code(&before), 0, "{}", stderr(&before));
+    assert!(
+        !std::fs::read_to_string(tmp.path().join("before/report.md"))
+            .unwrap()
+            .contains("ChartHop refused")
+    );
+    let out = run(cmd(&emu, tmp.path()).args(sync_args(input, m.to_str().unwrap(), Some("run"))));
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let next = run(cmd(&emu, tmp.path())
+        .args(["plan", "--input", input, "--mapping"])
+        .arg(&m)
+        .args(["--out", "next"]));
+    assert_eq!(code(&next), 0, "{}", stderr(&next));
+    for report in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(tmp.path().join("next").join(report)).unwrap();
+        assert!(
+            text.contains("ChartHop refused 1 row in the last run"),
+            "{report}: {text}"
+        );
+        assert!(
+            text.contains("1 of those people is in this plan again"),
+            "{report}: {text}"
+        );
+        assert!(text.contains("Kofi Asante (row 5): "), "{report}: {text}");
+    }
+}
+
 #[test]
 fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
     let emu = emulator();

@@ -2,11 +2,22 @@
 //! what ChartHop will refuse, departures not sent, people missing from the export, the largest
 //! pay changes (as percentages) and values that look like formulas.
 
+use std::collections::HashMap;
+
 use super::words::{counted, departures_not_sent, people, thousands};
 use super::{Attention, GuardLine};
 use crate::diff::Category;
 use crate::plan::PlanDoc;
 use crate::plan::safe::{Masker, format_percent, percent_change};
+
+/// An attention item without a list.
+fn plain(text: String, anchor: Option<&'static str>) -> Attention {
+    Attention {
+        text,
+        anchor,
+        items: Vec::new(),
+    }
+}
 
 /// How many of the largest pay changes need attention.
 pub const PAY_CHANGES_LISTED: usize = 5;
@@ -15,42 +26,38 @@ pub const PAY_CHANGES_LISTED: usize = 5;
 pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> {
     let s = &plan.summary;
     let mut out = Vec::new();
-    let mut say = |text: String, anchor: Option<&'static str>| {
-        out.push(Attention {
-            text,
-            anchor,
-            items: Vec::new(),
-        });
-    };
     let tripped: Vec<&GuardLine> = guards.iter().filter(|g| g.tripped).collect();
     if !tripped.is_empty() {
         let names: Vec<String> = tripped.iter().map(|g| format!("`{}`", g.guard)).collect();
-        say(
+        out.push(plain(
             format!(
                 "{} tripped ({}): the plan is not applied without an approval of its hash.",
                 counted(tripped.len(), "safety guard", "safety guards"),
                 names.join(", ")
             ),
             Some("guards"),
-        );
+        ));
     }
     if s.conflicts > 0 {
-        say(
+        out.push(plain(
             format!(
                 "{} left out as conflicts: matching them would be a guess. Each says what to fix.",
                 counted(s.conflicts, "row", "rows")
             ),
             Some("conflict"),
-        );
+        ));
     }
     if s.rejected > 0 {
-        say(
+        out.push(plain(
             format!(
                 "{} rejected: a cell could not be mapped. Each names the cell.",
                 counted(s.rejected, "row", "rows")
             ),
             Some("rejected"),
-        );
+        ));
+    }
+    if let Some(again) = refused_again(plan) {
+        out.push(again);
     }
     let mut notes: Vec<&crate::diff::Note> = plan.notes.iter().collect();
     // What ChartHop will refuse (departments it lacks) comes before what is only worth knowing.
@@ -59,17 +66,17 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
         let rows: Vec<String> = n.rows.iter().take(20).map(usize::to_string).collect();
         let more = if n.rows.len() > 20 { ", ..." } else { "" };
         let which = if n.rows.len() == 1 { "row" } else { "rows" };
-        say(
+        out.push(plain(
             format!("{} ({which} {}{more}).", n.message, rows.join(", ")),
             None,
-        );
+        ));
     }
     let leaving = s.departures + s.scheduled_departures;
     if let Some(why) = departures_not_sent(plan)
         && (leaving > 0 || !plan.import.departures_mapped)
     {
         let anchor = (leaving > 0).then_some("departure");
-        say(
+        out.push(plain(
             if plan.import.departures_mapped {
                 format!(
                     "{} {why}: ChartHop keeps them active.",
@@ -79,17 +86,17 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
                 "The mapping has no `[departure]` section, so departures are not looked for: people who left stay active in ChartHop (they count as absent only when they are missing from the export).".to_string()
             },
             anchor,
-        );
+        ));
     }
     if s.absent > 0 {
-        say(
+        out.push(plain(
             format!(
                 "{} in ChartHop {} not in the export: nothing is changed for them. Check that the export is complete.",
                 people(s.absent),
                 if s.absent == 1 { "is" } else { "are" }
             ),
             Some("absent"),
-        );
+        ));
     }
     if let Some(pay) = largest_pay_changes(plan) {
         out.push(pay);
@@ -105,6 +112,65 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
         });
     }
     out
+}
+
+/// How many of the people ChartHop refused last time the box names.
+pub const REFUSED_LISTED: usize = 10;
+
+/// The rows ChartHop refused in the last run, and which of those people this plan sends
+/// again (found by work email): ChartHop will refuse them again unless its reason is fixed.
+fn refused_again(plan: &PlanDoc) -> Option<Attention> {
+    let last = plan.refused_last_run.as_ref()?;
+    let by_email: HashMap<String, &crate::plan::PriorRefusal> = last
+        .rows
+        .iter()
+        .filter(|r| !r.work_email.trim().is_empty())
+        .map(|r| (r.work_email.trim().to_lowercase(), r))
+        .collect();
+    let sent = |r: &&crate::diff::RowChange| {
+        !matches!(
+            r.category,
+            Category::Unchanged | Category::Conflict | Category::Rejected
+        )
+    };
+    let mut again = 0;
+    let mut items = Vec::new();
+    for r in plan.rows.iter().filter(sent) {
+        let emails = [
+            r.charthop_email.as_deref(),
+            r.target.get("contact.workEmail").map(String::as_str),
+        ];
+        let prior = emails
+            .into_iter()
+            .flatten()
+            .find_map(|e| by_email.get(&e.trim().to_lowercase()));
+        if let Some(p) = prior {
+            again += 1;
+            if items.len() < REFUSED_LISTED {
+                items.push(format!("{} (row {}): {}", r.name, r.row, p.reason));
+            }
+        }
+    }
+    let refused = counted(last.rows.len(), "row", "rows");
+    let text = if again == 0 {
+        format!(
+            "ChartHop refused {refused} in the last run ({}); none of those people is in this plan.",
+            last.time
+        )
+    } else {
+        format!(
+            "ChartHop refused {refused} in the last run ({}); {} of those people {} in this plan again, and ChartHop will refuse {} again unless what it said is fixed:",
+            last.time,
+            thousands(again),
+            if again == 1 { "is" } else { "are" },
+            if again == 1 { "it" } else { "them" }
+        )
+    };
+    Some(Attention {
+        text,
+        anchor: None,
+        items,
+    })
 }
 
 /// The largest changes of sensitive amounts (pay), as percentages: never the amounts, even
