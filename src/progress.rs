@@ -36,12 +36,26 @@ pub trait Progress: Send + Sync {
     fn stage(&self, _stage: Stage) {}
     /// A roster page arrived; `rows` people so far.
     fn roster_page(&self, _rows: usize) {}
-    /// An upload was accepted as process `process_id`.
-    fn import_started(&self, _file: &str, _process_id: &str) {}
+    /// An upload was accepted as a ChartHop process.
+    fn import_started(&self, _import: &ImportStart<'_>) {}
     /// The import's progress, 0.0 to 1.0, and ChartHop's message.
     fn import_progress(&self, _file: &str, _fraction: f64, _message: Option<&str>) {}
     /// The import ended with `status`.
     fn import_finished(&self, _file: &str, _status: &str) {}
+}
+
+/// An import that ChartHop accepted.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportStart<'a> {
+    /// The change file.
+    pub file: &'a str,
+    /// ChartHop's process id.
+    pub process_id: &'a str,
+    /// The file's rows.
+    pub rows: usize,
+    /// Which phase this is (1-based), of how many the plan uploads.
+    pub phase: usize,
+    pub phases: usize,
 }
 
 /// Reports nothing.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::progress::{Progress, Stage};
+use crate::progress::{ImportStart, Progress, Stage};
 
 /// How often a running import says how far it is, without a terminal.
 const HEARTBEAT: Duration = Duration::from_secs(300);
@@ -40,8 +40,8 @@ struct State {
     bar: Option<ProgressBar>,
     /// The stage shown, and when it began.
     stage: Option<(Stage, Instant)>,
-    /// The import running: its file, when it began, and when it last said how far it is.
-    import: Option<(String, Instant, Instant)>,
+    /// The import running: its rows, when it began, and when it last said how far it is.
+    import: Option<(usize, Instant, Instant)>,
 }
 
 impl Bars {
@@ -103,6 +103,15 @@ fn took(d: Duration) -> String {
     }
 }
 
+/// `1 row`, `8 rows`.
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{n} rows")
+    }
+}
+
 impl Progress for Bars {
     fn stage(&self, stage: Stage) {
         if self.mode != Mode::Bars {
@@ -120,29 +129,37 @@ impl Progress for Bars {
         }
     }
 
-    fn import_started(&self, file: &str, process_id: &str) {
+    fn import_started(&self, import: &ImportStart<'_>) {
         let mut s = self.state();
         let now = Instant::now();
-        s.import = Some((file.to_string(), now, now));
+        s.import = Some((import.rows, now, now));
+        let (file, id) = (import.file, import.process_id);
+        let phase = format!("phase {} of {}", import.phase, import.phases);
         match self.mode {
             Mode::Off => {}
             Mode::Lines => super::lines::emit(
                 self.json,
                 "INFO",
-                &format!("importing {file} (ChartHop process {process_id})"),
+                &format!(
+                    "importing {file}, {phase}: {} (ChartHop process {id})",
+                    rows(import.rows)
+                ),
                 None,
             ),
             Mode::Bars => {
                 close_stage(&mut s);
-                let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr());
+                let bar = ProgressBar::with_draw_target(
+                    Some(import.rows.max(1) as u64),
+                    ProgressDrawTarget::stderr(),
+                );
                 bar.set_style(
                     ProgressStyle::with_template(
-                        "importing {prefix} [{bar:30}] {percent:>3}% ({elapsed}, about {eta} left) {msg}",
+                        "{prefix} [{bar:30}] {pos}/{len} rows ({elapsed}, about {eta} left) {msg}",
                     )
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
                 );
-                bar.set_prefix(format!("{file} (process {process_id})"));
+                bar.set_prefix(format!("{phase}: importing {file} (process {id})"));
                 bar.enable_steady_tick(Duration::from_millis(200));
                 s.bar = Some(bar);
             }
@@ -152,8 +169,11 @@ impl Progress for Bars {
     fn import_progress(&self, file: &str, fraction: f64, message: Option<&str>) {
         let mut s = self.state();
         let share = fraction.clamp(0.0, 1.0);
+        let total = s.import.as_ref().map_or(0, |(rows, _, _)| *rows);
+        // ChartHop reports a share; the rows done are that share of the file's rows.
+        let done = (share * total as f64).round() as usize;
         if let Some(bar) = s.bar.as_ref() {
-            bar.set_position((share * 1000.0) as u64);
+            bar.set_position(done as u64);
             if let Some(m) = message {
                 bar.set_message(m.to_string());
             }
@@ -167,7 +187,8 @@ impl Progress for Bars {
                 self.json,
                 "INFO",
                 &format!(
-                    "still importing {file}: {:.0}% done after {}",
+                    "still importing {file}: about {done} of {} done ({:.0}%) after {}",
+                    rows(total),
                     share * 100.0,
                     took(began.elapsed())
                 ),

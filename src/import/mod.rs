@@ -23,7 +23,7 @@ use crate::charthop::wire::ProcessStatus;
 use crate::charthop::{ApiError, Client};
 use crate::failure::Failure;
 use crate::plan::{ChangeFileRef, LoadedPlan, PlanError};
-use crate::progress::Progress;
+use crate::progress::{ImportStart, Progress};
 use crate::settings::ImportSettings;
 
 pub use flags::flags;
@@ -176,7 +176,8 @@ pub async fn apply(
     record.save(&plan.dir)?;
     let mut refused: Vec<RowOutcome> = outcome::read(&plan.dir);
     let mut failed = Vec::new();
-    for file in plan.doc.files.iter().filter(|f| f.rows > 0) {
+    let phases = plan.doc.files.iter().filter(|f| f.rows > 0).count();
+    for (phase, file) in plan.doc.files.iter().filter(|f| f.rows > 0).enumerate() {
         let tag = tag(settings, plan, &file.name);
         let existing = record.uploads.iter().find(|u| u.file == file.name).cloned();
         let recorded = matches!(&existing, Some(u) if u.process_id.is_some() && !ended(&u.status));
@@ -210,7 +211,13 @@ pub async fn apply(
             },
             None => upload(client, plan, file, &tag, settings, options, &mut record).await?,
         };
-        progress.import_started(&file.name, &id);
+        progress.import_started(&ImportStart {
+            file: &file.name,
+            process_id: &id,
+            rows: file.rows,
+            phase: phase + 1,
+            phases,
+        });
         let mut end = poll(client, &file.name, &id, settings, progress).await;
         // A process an earlier run recorded that ChartHop no longer knows (it lost it, e.g. in
         // a restart): another process with the upload's tag is followed instead; with none,
@@ -291,7 +298,8 @@ pub async fn server_dry_run(
     progress: &dyn Progress,
 ) -> Result<Vec<RowOutcome>, ImportError> {
     let mut all = Vec::new();
-    for file in plan.doc.files.iter().filter(|f| f.rows > 0) {
+    let phases = plan.doc.files.iter().filter(|f| f.rows > 0).count();
+    for (phase, file) in plan.doc.files.iter().filter(|f| f.rows > 0).enumerate() {
         let path = plan.dir.join(&file.name);
         let bytes = std::fs::read(&path).map_err(|e| PlanError::Read {
             path: path.clone(),
@@ -300,7 +308,13 @@ pub async fn server_dry_run(
         let tag = format!("{}:dry-run", tag(settings, plan, &file.name));
         let flags = flags(plan, file, settings, options, &tag, true);
         let process = client.import_csv(&file.name, bytes, &flags).await?;
-        progress.import_started(&file.name, &process.id);
+        progress.import_started(&ImportStart {
+            file: &file.name,
+            process_id: &process.id,
+            rows: file.rows,
+            phase: phase + 1,
+            phases,
+        });
         let end = poll(client, &file.name, &process.id, settings, progress).await?;
         progress.import_finished(&file.name, end.status.as_str());
         if end.status == ProcessStatus::Error {

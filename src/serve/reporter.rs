@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use tokio::sync::mpsc;
 
 use crate::charthop::Client;
-use crate::progress::{Progress, Stage};
+use crate::progress::{ImportStart, Progress, Stage};
 
 /// One PATCH to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +111,8 @@ impl Progress for ProcessReporter {
         self.send(next, format!("Fetching the ChartHop roster: {rows} people"));
     }
 
-    fn import_started(&self, file: &str, _process_id: &str) {
+    fn import_started(&self, import: &ImportStart<'_>) {
+        let file = import.file;
         self.send(import_band(file).0, format!("Importing {file}"));
     }
 

@@ -478,6 +478,15 @@ fn sync_prints_the_plan_summary_before_it_uploads() {
     );
     assert_eq!(err.matches("Plan written to").count(), 1, "{err}");
     assert_eq!(err.matches("  new hires").count(), 1, "{err}");
+    // Each import says its phase and its rows.
+    assert!(
+        err.contains("importing new_hires.csv, phase 1 of 2: 5 rows (ChartHop process "),
+        "{err}"
+    );
+    assert!(
+        err.contains("importing updates.csv, phase 2 of 2: 8 rows"),
+        "{err}"
+    );
 }
 
 /// Issue 19 (the terminal): `--help` lists commands in the order a newcomer uses them, and a
