@@ -177,12 +177,10 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         ui.say(text);
     }
     let tripped: Vec<_> = planned.doc.tripped().collect();
+    let shown_dir = crate::plan::review::shell_word(&planned.dir.display().to_string());
     // With a guard tripped, the way on is the approve command below, not a plain apply.
     let next = if tripped.is_empty() {
-        format!(
-            "; apply with `payroll-sync apply {}`",
-            planned.dir.display()
-        )
+        format!("; apply with `payroll-sync apply {shown_dir}`")
     } else {
         String::new()
     };
@@ -204,8 +202,7 @@ async fn plan(settings: &Settings, args: PlanArgs, ui: &Ui) -> Result<u8, Error>
         }
         let hash = &planned.plan_sha256;
         ui.say(&format!(
-            "After review, approve exactly this plan with: payroll-sync apply {} --approve {hash}",
-            planned.dir.display()
+            "After review, approve exactly this plan with: payroll-sync apply {shown_dir} --approve {hash}"
         ));
         return Ok(exit::GUARD);
     }

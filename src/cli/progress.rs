@@ -103,6 +103,15 @@ fn took(d: Duration) -> String {
     }
 }
 
+/// `, about 4m 10s left`, from the time so far and the share done (nothing before any is).
+fn eta(elapsed: Duration, share: f64) -> String {
+    if share <= 0.0 || share >= 1.0 {
+        return String::new();
+    }
+    let left = elapsed.as_secs_f64() * (1.0 - share) / share;
+    format!(", about {} left", took(Duration::from_secs_f64(left)))
+}
+
 /// `1 row`, `8 rows`.
 fn rows(n: usize) -> String {
     if n == 1 {
@@ -187,10 +196,11 @@ impl Progress for Bars {
                 self.json,
                 "INFO",
                 &format!(
-                    "still importing {file}: about {done} of {} done ({:.0}%) after {}",
+                    "still importing {file}: about {done} of {} done ({:.0}%) after {}{}",
                     rows(total),
                     share * 100.0,
-                    took(began.elapsed())
+                    took(began.elapsed()),
+                    eta(began.elapsed(), share)
                 ),
                 None,
             );
@@ -217,7 +227,7 @@ impl Progress for Bars {
 
 #[cfg(test)]
 mod tests {
-    use super::took;
+    use super::{eta, took};
     use std::time::Duration;
 
     #[test]
@@ -225,5 +235,12 @@ mod tests {
         assert_eq!(took(Duration::from_millis(420)), "0.4s");
         assert_eq!(took(Duration::from_secs(12)), "12s");
         assert_eq!(took(Duration::from_secs(185)), "3m 05s");
+    }
+
+    #[test]
+    fn the_time_left_follows_the_share_done() {
+        assert_eq!(eta(Duration::from_secs(300), 0.25), ", about 15m 00s left");
+        assert_eq!(eta(Duration::from_secs(300), 0.0), "");
+        assert_eq!(eta(Duration::from_secs(300), 1.0), "");
     }
 }

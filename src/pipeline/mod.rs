@@ -90,6 +90,10 @@ pub async fn plan(
     let as_of = settings.clock.as_of();
     let cells = plan::csv::Cells::new(&mapped.mapping, settings.import.date_format);
     let mut writer = plan::Writer::create(&req.out, &mapped.mapping, cells)?;
+    let refused_last_run = refused_last_run(&settings.runs_dir);
+    if let Some(last) = &refused_last_run {
+        writer.watch_refusals(last, !settings.departures.hold);
+    }
     // With `--compare-mapping`, the rows are also kept to compare with the old mapping's.
     let mut kept = req.compare_mapping.as_ref().map(|_| ChangeSet::default());
     let former: Roster;
@@ -172,7 +176,12 @@ pub async fn plan(
         rehires: outline.summary.rehires,
         updates: outline.summary.updates,
         email_changes: outline.summary.email_changes,
-        departures: outline.summary.departures + outline.summary.scheduled_departures,
+        // Held back (`departures.hold`), departures are only reported: nothing to guard.
+        departures: if settings.departures.hold {
+            0
+        } else {
+            outline.summary.departures + outline.summary.scheduled_departures
+        },
         // Sensitive by nature (compensation, birth date, national ids) or marked so in the
         // mapping: counted as the rows went by.
         sensitive_updates: writer.sensitive_updates(),
@@ -200,7 +209,7 @@ pub async fn plan(
         departures: settings.departures.clone(),
         show_sensitive: req.show_sensitive,
         catalogue: mapped.catalogue.clone(),
-        refused_last_run: refused_last_run(&settings.runs_dir),
+        refused_last_run,
     };
     let (doc, plan_sha256) = writer.finish(inputs, outline)?;
     tracing::info!(

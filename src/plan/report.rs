@@ -87,21 +87,21 @@ fn guards(out: &mut String, review: &Review) {
         review.guard_summary()
     );
     for g in &review.guards {
-        let limit = if g.minimum {
-            format!("at least {}", thousands(g.limit))
-        } else {
-            thousands(g.limit)
-        };
+        let mut headroom = g.headroom();
+        if let Some(note) = &g.note {
+            headroom = format!("{headroom} ({note})");
+        }
         let (headroom, verdict) = if g.tripped {
-            (format!("**{}**", g.headroom()), "**tripped**")
+            (format!("**{headroom}**"), format!("**{}**", g.verdict()))
         } else {
-            (g.headroom(), "ok")
+            (headroom, g.verdict().to_string())
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {limit} | {headroom} | {verdict} |",
+            "| `{}` | {} | {} | {headroom} | {verdict} |",
             g.guard,
-            thousands(g.actual)
+            thousands(g.actual),
+            g.limit_text()
         );
     }
     let _ = writeln!(out);
@@ -126,27 +126,18 @@ fn rollups(out: &mut String, review: &Review) {
         let _ = writeln!(out);
     }
     if !review.by_department.is_empty() {
+        let columns = review.department_columns();
         let _ = writeln!(
             out,
-            "## Changes by department\n\n| Department | Hires | Updated | Moving in | Departures |\n|---|---:|---:|---:|---:|"
+            "## Changes by department\n\n| {} |\n|---|---:|---:|---:|---:|",
+            columns.join(" | ")
         );
         for d in &review.by_department {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                cell(&d.name),
-                thousands(d.hires),
-                thousands(d.updates),
-                thousands(d.moving_in),
-                thousands(d.departures)
-            );
+            let counts: Vec<String> = d.counts().iter().map(|n| thousands(*n)).collect();
+            let _ = writeln!(out, "| {} | {} |", cell(&d.name), counts.join(" | "));
         }
-        if review.other_departments > 0 {
-            let _ = writeln!(
-                out,
-                "\nAnd {} more.",
-                counted(review.other_departments, "department", "departments")
-            );
+        if let Some(more) = review.more_departments() {
+            let _ = writeln!(out, "\n{more}");
         }
         let _ = writeln!(out);
     }

@@ -57,14 +57,20 @@ impl<'a> Masker<'a> {
     /// The old and new texts a report shows for a change of `field`: each as [`Masker::show`]
     /// gives it, except that a masked new value still shows the change's shape without the
     /// amounts: `(new)` (was blank), `(cleared)` (now blank), `+4.0%` / `-40%` (numbers and
-    /// money in one currency), `(changed)` otherwise.
+    /// money in one currency), `(changed)` otherwise; a masked old value shows as `(hidden)`,
+    /// or `(blank)` when there was none.
     pub fn show_change(&self, field: &str, old: &str, new: &str) -> (String, String) {
         let masked =
             self.sensitivity(field) == Some(Sensitivity::Sensitive) && !self.show_sensitive;
         if !masked {
             return (self.show(field, old), self.show(field, new));
         }
-        (MASK.into(), change_shape(old, new))
+        let before = if old.trim().is_empty() {
+            "(blank)".into()
+        } else {
+            MASK.into()
+        };
+        (before, change_shape(old, new))
     }
 
     /// True when `field` is sensitive (masked unless `--show-sensitive`); national ids are
@@ -153,6 +159,10 @@ mod tests {
         assert_eq!(
             masked.show_change("base", "100000 USD", "104000 USD"),
             (MASK.to_string(), "+4.0%".to_string())
+        );
+        assert_eq!(
+            masked.show_change("base", "", "104000 USD"),
+            ("(blank)".to_string(), "(new)".to_string())
         );
         let shown = Masker::new(&fields, true);
         assert_eq!(

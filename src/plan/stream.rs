@@ -34,8 +34,9 @@ pub struct Writer {
     warnings: Vec<Warning>,
     sensitive: Vec<SensitiveField>,
     sensitive_updates: usize,
-    /// The reports' department rollup, over every row (the reports list only some).
-    departments: review::Tally,
+    /// What the reports count over every row (they list only some): departments, and the
+    /// people ChartHop refused last time.
+    tally: review::Tally,
 }
 
 impl Writer {
@@ -70,8 +71,14 @@ impl Writer {
             warnings: Vec::new(),
             sensitive: safe::sensitive_fields(mapping),
             sensitive_updates: 0,
-            departments: review::Tally::new(mapping.department_code()),
+            tally: review::Tally::new(mapping.department_code()),
         })
+    }
+
+    /// Also finds, among every row, the people ChartHop refused in the `last` run (departures
+    /// only when they are sent), for the reports.
+    pub fn watch_refusals(&mut self, last: &PriorRefusals, departures_sent: bool) {
+        self.tally.watch_refusals(last, departures_sent);
     }
 
     /// Updates that change a sensitive field (for the guard).
@@ -239,7 +246,7 @@ impl Writer {
         // plan.json is sealed (its hash known, the reports give it) and made to appear at its
         // path while the reports are rendered on the other core.
         let (plan_file, sha) = seal_plan_json(self.plan, &head).map_err(werr(PLAN_FILE))?;
-        let departments = self.departments.departments();
+        let tally = self.tally;
         let shown_dir = dir.display().to_string();
         let (reports, committed) = std::thread::scope(|scope| {
             let reports = scope.spawn(|| {
@@ -247,7 +254,7 @@ impl Writer {
                     hash: &sha,
                     dir: &shown_dir,
                 };
-                let review = review::Review::of(&doc, stamp, &departments);
+                let review = review::Review::of(&doc, stamp, &tally);
                 write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
                     .map_err(werr(REPORT_FILE))?;
                 write_atomic(
@@ -304,7 +311,7 @@ impl Sink for Writer {
         self.plan.write_all(b"    ")?;
         serde_json::to_writer(&mut self.plan, &row)?;
         self.rows_written += 1;
-        self.departments.row(&row);
+        self.tally.row(&row);
         if !matches!(row.category, Category::Conflict | Category::Rejected) {
             for (field, value) in &row.target {
                 if safe::looks_like_formula(value) {

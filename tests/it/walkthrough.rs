@@ -9,39 +9,50 @@ use std::path::Path;
 
 use crate::support::*;
 
-/// The (commands, expected output) pairs of a walkthrough, in order; the output is `None` for a
-/// block with no output block right after it.
-fn blocks(text: &str) -> Vec<(Vec<String>, Option<String>)> {
-    let mut out: Vec<(Vec<String>, Option<String>)> = Vec::new();
-    let mut lines = text.lines().peekable();
-    let mut last_was_sh = false;
+/// A walkthrough's fenced blocks, in order: the fence's info string and the body. A fence
+/// closes only with at least as many backticks as opened it, so a block may hold a shorter one.
+fn fences(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let Some(lang) = line.strip_prefix("```") else {
-            if !line.trim().is_empty() {
-                last_was_sh = false;
-            }
+        let ticks = line.chars().take_while(|c| *c == '`').count();
+        if ticks < 3 {
             continue;
-        };
+        }
+        let info = line[ticks..].trim().to_string();
         let mut body = Vec::new();
         for l in lines.by_ref() {
-            if l.starts_with("```") {
+            let closing = l.chars().take_while(|c| *c == '`').count();
+            if closing >= ticks && l.trim_start_matches('`').trim().is_empty() {
                 break;
             }
-            body.push(l.to_string());
+            body.push(l);
         }
-        match lang {
-            "sh" => {
-                out.push((body, None));
-                last_was_sh = true;
-            }
-            "" if last_was_sh => {
-                if let Some(last) = out.last_mut() {
-                    last.1 = Some(body.join("\n"));
-                }
-                last_was_sh = false;
-            }
-            _ => last_was_sh = false,
+        out.push((info, body.join("\n")));
+    }
+    out
+}
+
+/// The (commands, expected output) pairs of a walkthrough, in order: each `sh` block, and the
+/// plain block right after it (`None` when the next block is not one).
+fn blocks(text: &str) -> Vec<(Vec<String>, Option<String>)> {
+    let all = fences(text);
+    let mut out = Vec::new();
+    for (i, (info, body)) in all.iter().enumerate() {
+        if info != "sh" {
+            continue;
         }
+        let next = all.get(i + 1).filter(|(info, _)| info.is_empty());
+        // Only an output block that follows at once (nothing but blank lines between).
+        let follows = next.is_some_and(|(_, out)| {
+            let here = format!("```sh\n{body}\n```");
+            let there = format!("```\n{out}\n```");
+            text.find(&here)
+                .and_then(|a| text[a..].find(&there).map(|b| (a, a + b)))
+                .is_some_and(|(a, b)| text[a + here.len()..b].trim().is_empty())
+        });
+        let commands = body.lines().map(str::to_string).collect();
+        out.push((commands, next.filter(|_| follows).map(|(_, o)| o.clone())));
     }
     out
 }
@@ -108,4 +119,17 @@ fn the_first_run_walkthrough_shows_what_its_commands_print() {
         ran += 1;
     }
     assert!(ran >= 6, "the walk's commands ran: {ran}");
+    // The sample of a report's top (the block fenced with four backticks) is what step 6's
+    // plan wrote.
+    let report = std::fs::read_to_string(tmp.path().join("first-plan/report.md")).unwrap();
+    let samples: Vec<String> = fences(&text)
+        .into_iter()
+        .filter(|(info, body)| info.is_empty() && body.contains("## Summary"))
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(samples.len(), 1, "one sample of a report's top");
+    assert!(
+        steady(&report).contains(&steady(&samples[0])),
+        "first-plan/report.md begins as docs/first-run.md shows:\n{report}"
+    );
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::markup::{escape, person_row, prose, val};
-use crate::plan::review::words::{counted, thousands};
+use crate::plan::review::words::thousands;
 use crate::plan::review::{Cell, Review, Section, Sign, Who};
 
 /// The summary, one line per kind of change, each linked to its section; the plan hash and
@@ -84,30 +84,26 @@ pub(super) fn guards(o: &mut String, review: &Review) {
     if review.guards.is_empty() {
         return;
     }
-    // Folded away while every guard holds: the sentence says so, and which is closest.
     let _ = writeln!(
         o,
-        "<details class=\"section\" id=\"guards\"{}>\n<summary><h2>Safety guards</h2> <span class=\"note\">{}</span></summary>\n<table class=\"cards\"><thead><tr><th>Guard</th><th>Planned</th><th>Limit</th><th>Headroom</th><th></th></tr></thead><tbody>",
-        if review.refused() { " open" } else { "" },
+        "<details class=\"section\" id=\"guards\" open>\n<summary><h2>Safety guards</h2> <span class=\"note\">{}</span></summary>\n<table class=\"cards\"><thead><tr><th>Guard</th><th>Planned</th><th>Limit</th><th>Headroom</th><th></th></tr></thead><tbody>",
         prose(&review.guard_summary())
     );
     for g in &review.guards {
-        let limit = if g.minimum {
-            format!("at least {}", thousands(g.limit))
-        } else {
-            thousands(g.limit)
-        };
-        let (class, verdict) = if g.tripped {
-            (" class=\"tripped\"", "tripped")
-        } else {
-            ("", "ok")
-        };
+        let class = if g.tripped { " class=\"tripped\"" } else { "" };
+        let note = g
+            .note
+            .as_deref()
+            .map(|n| format!(" <span class=\"note\">({})</span>", prose(n)))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
-            "<tr{class}><td data-label=\"Guard\"><code>{}</code></td><td class=\"n\" data-label=\"Planned\">{}</td><td class=\"n\" data-label=\"Limit\">{limit}</td><td data-label=\"Headroom\">{}</td><td data-label=\"Verdict\">{verdict}</td></tr>",
+            "<tr{class}><td data-label=\"Guard\"><code>{}</code></td><td class=\"n\" data-label=\"Planned\">{}</td><td class=\"n\" data-label=\"Limit\">{}</td><td data-label=\"Headroom\">{}{note}</td><td data-label=\"Verdict\">{}</td></tr>",
             escape(&g.guard),
             thousands(g.actual),
-            escape(&g.headroom())
+            g.limit_text(),
+            escape(&g.headroom()),
+            g.verdict()
         );
     }
     let _ = writeln!(o, "</tbody></table>\n</details>");
@@ -132,28 +128,34 @@ pub(super) fn rollups(o: &mut String, review: &Review) {
         let _ = writeln!(o, "</tbody></table>");
     }
     if !review.by_department.is_empty() {
-        let _ = writeln!(
+        let columns = review.department_columns();
+        let _ = write!(
             o,
-            "<h2 id=\"by_department\">Changes by department</h2>\n<table class=\"cards\"><thead><tr><th>Department</th><th>Hires</th><th>Updated</th><th>Moving in</th><th>Departures</th></tr></thead><tbody>"
+            "<h2 id=\"by_department\">Changes by department</h2>\n<table class=\"cards\"><thead><tr>"
         );
+        for c in columns {
+            let _ = write!(o, "<th>{c}</th>");
+        }
+        let _ = writeln!(o, "</tr></thead><tbody>");
         for d in &review.by_department {
-            let _ = writeln!(
+            let _ = write!(
                 o,
-                "<tr><td data-label=\"Department\">{}</td><td class=\"n\" data-label=\"Hires\">{}</td><td class=\"n\" data-label=\"Updated\">{}</td><td class=\"n\" data-label=\"Moving in\">{}</td><td class=\"n\" data-label=\"Departures\">{}</td></tr>",
-                val(&d.name),
-                thousands(d.hires),
-                thousands(d.updates),
-                thousands(d.moving_in),
-                thousands(d.departures)
+                "<tr><td data-label=\"{}\">{}</td>",
+                columns[0],
+                val(&d.name)
             );
+            for (label, n) in columns[1..].iter().zip(d.counts()) {
+                let _ = write!(
+                    o,
+                    "<td class=\"n\" data-label=\"{label}\">{}</td>",
+                    thousands(n)
+                );
+            }
+            let _ = writeln!(o, "</tr>");
         }
         let _ = writeln!(o, "</tbody></table>");
-        if review.other_departments > 0 {
-            let _ = writeln!(
-                o,
-                "<p class=\"note\">And {} more.</p>",
-                counted(review.other_departments, "department", "departments")
-            );
+        if let Some(more) = review.more_departments() {
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(&more));
         }
     }
 }

@@ -2,10 +2,8 @@
 //! what ChartHop will refuse, departures not sent, people missing from the export, the largest
 //! pay changes (as percentages) and values that look like formulas.
 
-use std::collections::HashMap;
-
-use super::words::{counted, departures_not_sent, people, thousands};
-use super::{Attention, GuardLine};
+use super::words::{counted, departures_not_sent, in_prose, people, thousands};
+use super::{Attention, GuardLine, Tally};
 use crate::diff::Category;
 use crate::plan::PlanDoc;
 use crate::plan::safe::{Masker, format_percent, percent_change};
@@ -23,7 +21,7 @@ fn plain(text: String, anchor: Option<&'static str>) -> Attention {
 pub const PAY_CHANGES_LISTED: usize = 5;
 
 /// What a reviewer should look at before applying, most pressing first.
-pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> {
+pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine], tally: &Tally) -> Vec<Attention> {
     let s = &plan.summary;
     let mut out = Vec::new();
     let tripped: Vec<&GuardLine> = guards.iter().filter(|g| g.tripped).collect();
@@ -56,7 +54,7 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
             Some("rejected"),
         ));
     }
-    if let Some(again) = refused_again(plan) {
+    if let Some(again) = refused_again(plan, tally) {
         out.push(again);
     }
     let mut notes: Vec<&crate::diff::Note> = plan.notes.iter().collect();
@@ -79,7 +77,7 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
         out.push(plain(
             if plan.import.departures_mapped {
                 format!(
-                    "{} {why}: ChartHop keeps them active.",
+                    "{} {why}. ChartHop keeps these people active.",
                     counted(leaving, "departure is", "departures are")
                 )
             } else {
@@ -114,47 +112,27 @@ pub(super) fn attention(plan: &PlanDoc, guards: &[GuardLine]) -> Vec<Attention> 
     out
 }
 
-/// How many of the people ChartHop refused last time the box names.
-pub const REFUSED_LISTED: usize = 10;
-
 /// The rows ChartHop refused in the last run, and which of those people this plan sends
-/// again (found by work email): ChartHop will refuse them again unless its reason is fixed.
-fn refused_again(plan: &PlanDoc) -> Option<Attention> {
+/// again (found by work email over every row, see [`Tally`]): ChartHop will refuse them again
+/// unless its reason is fixed.
+fn refused_again(plan: &PlanDoc, tally: &Tally) -> Option<Attention> {
     let last = plan.refused_last_run.as_ref()?;
-    let by_email: HashMap<String, &crate::plan::PriorRefusal> = last
-        .rows
+    let (again, listed) = tally.refused_again_count();
+    let items = listed
         .iter()
-        .filter(|r| !r.work_email.trim().is_empty())
-        .map(|r| (r.work_email.trim().to_lowercase(), r))
+        .map(|r| {
+            format!(
+                "{} (row {}): {}",
+                in_prose(&r.name),
+                r.row,
+                in_prose(&r.reason)
+            )
+        })
         .collect();
-    let sent = |r: &&crate::diff::RowChange| {
-        !matches!(
-            r.category,
-            Category::Unchanged | Category::Conflict | Category::Rejected
-        )
-    };
-    let mut again = 0;
-    let mut items = Vec::new();
-    for r in plan.rows.iter().filter(sent) {
-        let emails = [
-            r.charthop_email.as_deref(),
-            r.target.get("contact.workEmail").map(String::as_str),
-        ];
-        let prior = emails
-            .into_iter()
-            .flatten()
-            .find_map(|e| by_email.get(&e.trim().to_lowercase()));
-        if let Some(p) = prior {
-            again += 1;
-            if items.len() < REFUSED_LISTED {
-                items.push(format!("{} (row {}): {}", r.name, r.row, p.reason));
-            }
-        }
-    }
     let refused = counted(last.rows.len(), "row", "rows");
     let text = if again == 0 {
         format!(
-            "ChartHop refused {refused} in the last run ({}); none of those people is in this plan.",
+            "ChartHop refused {refused} in the last run ({}); none of those people is sent to ChartHop in this plan.",
             last.time
         )
     } else {
@@ -197,7 +175,11 @@ fn largest_pay_changes(plan: &PlanDoc) -> Option<Attention> {
         .iter()
         .take(PAY_CHANGES_LISTED)
         .map(|(pct, row, name, field)| {
-            format!("{name} (row {row}): `{field}` {}", format_percent(*pct))
+            format!(
+                "{} (row {row}): `{field}` {}",
+                in_prose(name),
+                format_percent(*pct)
+            )
         })
         .collect();
     Some(Attention {

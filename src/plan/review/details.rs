@@ -27,7 +27,7 @@ pub(super) fn sections(plan: &PlanDoc) -> Vec<Section<'_>> {
         rehires(plan, &take(Category::Rehire), &mask),
         updates(&take(Category::Update), &mask),
         email_changes(&take(Category::EmailChange), &mask),
-        departures_section(plan, &departures),
+        departures_section(plan, &departures, &mask),
         absent(plan),
         conflicts(plan, &take(Category::Conflict)),
         rejected(plan, &take(Category::Rejected)),
@@ -68,6 +68,7 @@ fn section<'a>(
     })
 }
 
+/// New hires: who, how they were (not) matched, and what ChartHop will first know of them.
 fn new_hires<'a>(
     plan: &PlanDoc,
     rows: &[&'a RowChange],
@@ -105,6 +106,7 @@ fn new_hires<'a>(
     )
 }
 
+/// Former ChartHop people coming back, with their new start date.
 fn rehires<'a>(plan: &PlanDoc, rows: &[&'a RowChange], mask: &Masker) -> Option<Section<'a>> {
     let total = plan.summary.rehires;
     let lines = rows
@@ -151,6 +153,7 @@ fn changes(r: &RowChange, mask: &Masker, skip: Option<&str>) -> Vec<Change> {
         .collect()
 }
 
+/// Updates: each person once, every field that changes on their line.
 fn updates<'a>(rows: &[&'a RowChange], mask: &Masker) -> Option<Section<'a>> {
     let field_changes: usize = rows.iter().map(|r| r.changes.len()).sum();
     let lines = rows
@@ -178,6 +181,7 @@ fn updates<'a>(rows: &[&'a RowChange], mask: &Masker) -> Option<Section<'a>> {
     )
 }
 
+/// Work email changes (the payroll id trusted), with the person's other changes.
 fn email_changes<'a>(rows: &[&'a RowChange], mask: &Masker) -> Option<Section<'a>> {
     let lines = rows
         .iter()
@@ -202,14 +206,19 @@ fn email_changes<'a>(rows: &[&'a RowChange], mask: &Masker) -> Option<Section<'a
     )
 }
 
-fn departures_section<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> {
+/// Departures and scheduled ones, in export order: the last day, when, type and reason.
+fn departures_section<'a>(
+    plan: &PlanDoc,
+    rows: &[&'a RowChange],
+    mask: &Masker,
+) -> Option<Section<'a>> {
     let scheduled = rows
         .iter()
         .filter(|r| r.category == Category::ScheduledDeparture)
         .count();
-    let department = plan.department_field.is_some();
+    let department = plan.department_field.as_deref();
     let mut columns = vec!["Row", "Name", "Work email"];
-    columns.extend(department.then_some("Department"));
+    columns.extend(department.map(|_| "Department"));
     columns.extend(["Last day", "When", "Type", "Reason"]);
     let lines = rows
         .iter()
@@ -222,8 +231,9 @@ fn departures_section<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Sect
             };
             let value = |v: Option<&str>| Cell::Value(v.unwrap_or("").to_string());
             let mut cells = vec![value(r.charthop_email.as_deref())];
-            if department {
-                cells.push(value(d.and_then(|d| d.department.as_deref())));
+            if let Some(code) = department {
+                let left = d.and_then(|d| d.department.as_deref()).unwrap_or("");
+                cells.push(Cell::Value(mask.show(code, left)));
             }
             cells.extend([
                 value(r.termination_date.as_deref().or(Some("(not given)"))),
@@ -255,6 +265,7 @@ fn departures_section<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Sect
     )
 }
 
+/// People in ChartHop but not in the export: reported, never changed.
 fn absent(plan: &PlanDoc) -> Option<Section<'_>> {
     let lines = plan
         .absent
@@ -276,6 +287,7 @@ fn absent(plan: &PlanDoc) -> Option<Section<'_>> {
     )
 }
 
+/// Conflicts, each with its reason and what to do.
 fn conflicts<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> {
     let total = plan.summary.conflicts;
     let lines = rows
@@ -302,6 +314,7 @@ fn conflicts<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> 
     )
 }
 
+/// Rows the mapping could not map, with the cell at fault.
 fn rejected<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> {
     let total = plan.summary.rejected;
     let lines = rows
@@ -320,6 +333,7 @@ fn rejected<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> {
     )
 }
 
+/// Values that start like a spreadsheet formula.
 fn warnings(plan: &PlanDoc) -> Option<Section<'_>> {
     let lines = plan
         .warnings
@@ -338,6 +352,7 @@ fn warnings(plan: &PlanDoc) -> Option<Section<'_>> {
     )
 }
 
+/// The unchanged people (the first [`UNCHANGED_LISTED`]), folded away.
 fn unchanged<'a>(plan: &PlanDoc, rows: &[&'a RowChange]) -> Option<Section<'a>> {
     let total = plan.summary.unchanged;
     let listed = rows.len().min(UNCHANGED_LISTED);

@@ -19,8 +19,8 @@ mod tally;
 pub mod words;
 
 pub use details::UNCHANGED_LISTED;
-pub use overview::summary;
-pub use tally::{NO_DEPARTMENT, Tally};
+pub use overview::{shell_word, summary};
+pub use tally::{NO_DEPARTMENT, REFUSED_LISTED, RefusedAgain, Tally};
 
 use crate::diff::{Absent, RowChange};
 use crate::plan::PlanDoc;
@@ -81,6 +81,9 @@ pub struct GuardLine {
     pub tripped: bool,
     /// The guard's own sentence.
     pub explain: String,
+    /// What else a reviewer should know of it (prose), e.g. that it does not count departures
+    /// that are only reported.
+    pub note: Option<String>,
 }
 
 impl GuardLine {
@@ -91,6 +94,20 @@ impl GuardLine {
         } else {
             self.limit.saturating_sub(self.actual)
         }
+    }
+
+    /// The limit as the table shows it: `250`, or `at least 800` for a minimum.
+    pub fn limit_text(&self) -> String {
+        if self.minimum {
+            format!("at least {}", words::thousands(self.limit))
+        } else {
+            words::thousands(self.limit)
+        }
+    }
+
+    /// `tripped` or `ok`.
+    pub fn verdict(&self) -> &'static str {
+        if self.tripped { "tripped" } else { "ok" }
     }
 
     /// How far the plan is from the limit: `22 to spare`, `over by 3`, `short by 100`.
@@ -138,6 +155,11 @@ pub struct DepartmentRollup {
 }
 
 impl DepartmentRollup {
+    /// Its counts, in the rollup's column order: hires, updated, moving in, departures.
+    pub fn counts(&self) -> [usize; 4] {
+        [self.hires, self.updates, self.moving_in, self.departures]
+    }
+
     /// Everyone the plan touches in the department.
     pub fn total(&self) -> usize {
         self.hires + self.updates + self.departures
@@ -212,15 +234,17 @@ pub struct Review<'a> {
     /// The department rollup's busiest departments, and how many others it leaves out.
     pub by_department: Vec<DepartmentRollup>,
     pub other_departments: usize,
+    /// Departures are counted but not sent (`departures.hold`).
+    pub departures_reported_only: bool,
     pub sections: Vec<Section<'a>>,
 }
 
 impl<'a> Review<'a> {
     /// The review of `plan` (the document the reports list: every update and departure, the
-    /// first rows of the other categories), identified by `stamp`, with the department
-    /// rollup counted over all its rows (see [`Tally`]).
-    pub fn of(plan: &'a PlanDoc, stamp: Stamp<'_>, departments: &[DepartmentRollup]) -> Review<'a> {
-        let o = overview::Overview::of(plan, stamp, departments);
+    /// first rows of the other categories), identified by `stamp`, with what was counted over
+    /// all its rows (`tally`: the departments, the people ChartHop refused last time).
+    pub fn of(plan: &'a PlanDoc, stamp: Stamp<'_>, tally: &Tally) -> Review<'a> {
+        let o = overview::Overview::of(plan, stamp, tally);
         Review {
             intro: o.intro,
             nothing_to_change: plan.summary.is_empty(),
@@ -233,6 +257,7 @@ impl<'a> Review<'a> {
             by_field: o.by_field,
             by_department: o.by_department,
             other_departments: o.other_departments,
+            departures_reported_only: plan.import.departures_held,
             sections: details::sections(plan),
         }
     }
@@ -240,6 +265,27 @@ impl<'a> Review<'a> {
     /// True when a safety guard tripped.
     pub fn refused(&self) -> bool {
         self.guards.iter().any(|g| g.tripped)
+    }
+
+    /// The department rollup's columns: the department, then its counts, in
+    /// [`DepartmentRollup::counts`] order.
+    pub fn department_columns(&self) -> [&'static str; 5] {
+        let departures = if self.departures_reported_only {
+            "Departures (reported only)"
+        } else {
+            "Departures"
+        };
+        ["Department", "Hires", "Updated", "Moving in", departures]
+    }
+
+    /// The sentence under the department rollup when it leaves departments out.
+    pub fn more_departments(&self) -> Option<String> {
+        (self.other_departments > 0).then(|| {
+            format!(
+                "And {} more.",
+                words::counted(self.other_departments, "department", "departments")
+            )
+        })
     }
 
     /// Where an anchor leads: its id and the title of what is there (a detail section, or

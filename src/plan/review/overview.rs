@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::words::{counted, departures_not_sent, file_name, people, thousands};
-use super::{Attention, DepartmentRollup, FieldRollup, GuardLine, Sign, Stamp, SummaryLine};
+use super::{Attention, DepartmentRollup, FieldRollup, GuardLine, Sign, Stamp, SummaryLine, Tally};
 use crate::diff::Category;
 use crate::plan::PlanDoc;
+use crate::plan::safe::Masker;
 
 /// How many departments the rollup names; the rest are counted.
 pub const DEPARTMENTS_LISTED: usize = 15;
@@ -25,11 +26,7 @@ pub(super) struct Overview {
 }
 
 impl Overview {
-    pub(super) fn of(
-        plan: &PlanDoc,
-        stamp: Stamp<'_>,
-        departments: &[DepartmentRollup],
-    ) -> Overview {
+    pub(super) fn of(plan: &PlanDoc, stamp: Stamp<'_>, tally: &Tally) -> Overview {
         let guards: Vec<GuardLine> = plan
             .guards
             .iter()
@@ -40,6 +37,9 @@ impl Overview {
                 minimum: v.guard == "truncated_export",
                 tripped: v.tripped,
                 explain: v.explain.clone(),
+                note: (v.guard == "departures" && plan.import.departures_held).then(|| {
+                    "departures are only reported (`departures.hold`): not counted".to_string()
+                }),
             })
             .collect();
         let refused = guards.iter().any(|g| g.tripped);
@@ -52,7 +52,17 @@ impl Overview {
         } else {
             format!("Apply this plan with `payroll-sync apply {dir}`.")
         };
-        let mut by_department = departments.to_vec();
+        // A department field marked sensitive is masked: its rollup would show its values.
+        let mask = Masker::new(&plan.sensitive_fields, plan.show_sensitive);
+        let masked = plan
+            .department_field
+            .as_deref()
+            .is_some_and(|code| mask.is_sensitive(code) && !plan.show_sensitive);
+        let mut by_department = if masked {
+            Vec::new()
+        } else {
+            tally.departments()
+        };
         by_department.sort_by(|a, b| b.total().cmp(&a.total()).then(a.name.cmp(&b.name)));
         let other_departments = by_department.len().saturating_sub(DEPARTMENTS_LISTED);
         by_department.truncate(DEPARTMENTS_LISTED);
@@ -69,7 +79,7 @@ impl Overview {
             ),
             summary: summary(plan),
             sensitive: sensitive(plan),
-            attention: super::attention::attention(plan, &guards),
+            attention: super::attention::attention(plan, &guards, tally),
             guards,
             next_step,
             by_field: by_field(plan),
@@ -274,7 +284,7 @@ fn by_field(plan: &PlanDoc) -> Vec<FieldRollup> {
 }
 
 /// `dir` as one shell word: quoted when it holds anything but the usual path characters.
-fn shell_word(dir: &str) -> String {
+pub fn shell_word(dir: &str) -> String {
     let plain = !dir.is_empty()
         && dir
             .chars()

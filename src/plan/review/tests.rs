@@ -26,6 +26,7 @@ fn plan(rows: serde_json::Value, extra: serde_json::Value) -> PlanDoc {
         "absent": [],
         "guards": [
             {"guard": "updates", "actual": 3, "limit": 250, "tripped": false, "explain": "3 updates, within the limit of 250"},
+            {"guard": "departures", "actual": 0, "limit": 50, "tripped": false, "explain": "ok"},
             {"guard": "truncated_export", "actual": 1200, "limit": 800, "tripped": false, "explain": "ok"}
         ],
         "department_field": "department"
@@ -85,7 +86,7 @@ fn the_summary_reads_like_a_plan_with_counts_that_agree() {
             "  2 absent from the export (in ChartHop, not in the export: reported, not changed)",
         ]
     );
-    let review = Review::of(&doc, STAMP, &[]);
+    let review = Review::of(&doc, STAMP, &Tally::default());
     let updates = review.sections.iter().find(|s| s.id == "update");
     assert_eq!(
         updates.map(|s| s.title.as_str()),
@@ -133,7 +134,7 @@ fn departures_that_are_not_sent_say_so_on_their_lines() {
             "(reported only, not sent: `departures.hold` is on)"
         ]
     );
-    let review = Review::of(&held, STAMP, &[]);
+    let review = Review::of(&held, STAMP, &Tally::default());
     assert!(
         review.attention.iter().any(|a| a
             .text
@@ -169,9 +170,11 @@ fn departures_that_are_not_sent_say_so_on_their_lines() {
 #[test]
 fn guards_show_their_headroom_and_a_tripped_one_gives_the_approve_command() {
     let doc = plan(rows(), json!({}));
-    let review = Review::of(&doc, STAMP, &[]);
+    let review = Review::of(&doc, STAMP, &Tally::default());
     let headroom: Vec<String> = review.guards.iter().map(GuardLine::headroom).collect();
-    assert_eq!(headroom, ["247 to spare", "400 to spare"]);
+    assert_eq!(headroom, ["247 to spare", "50 to spare", "400 to spare"]);
+    let limits: Vec<String> = review.guards.iter().map(GuardLine::limit_text).collect();
+    assert_eq!(limits, ["250", "50", "at least 800"]);
     assert_eq!(
         review.next_step,
         "Apply this plan with `payroll-sync apply runs/2026-05-04`."
@@ -185,7 +188,7 @@ fn guards_show_their_headroom_and_a_tripped_one_gives_the_approve_command() {
             {"guard": "truncated_export", "actual": 700, "limit": 800, "tripped": true, "explain": "short"}
         ]}),
     );
-    let review = Review::of(&tripped, STAMP, &[]);
+    let review = Review::of(&tripped, STAMP, &Tally::default());
     let headroom: Vec<String> = review.guards.iter().map(GuardLine::headroom).collect();
     assert_eq!(headroom, ["over by 1", "short by 100"]);
     assert!(review.refused());
@@ -212,7 +215,7 @@ fn attention_lists_what_is_left_out_what_charthop_will_refuse_and_the_largest_pa
             {"kind": "department", "rows": [5], "message": "1 person moving into `Robotics`, which no one in ChartHop is in"}
         ]}),
     );
-    let review = Review::of(&doc, STAMP, &[]);
+    let review = Review::of(&doc, STAMP, &Tally::default());
     let texts: Vec<&str> = review.attention.iter().map(|a| a.text.as_str()).collect();
     assert!(
         texts[0].starts_with("1 row left out as conflicts"),
@@ -250,7 +253,7 @@ fn rollups_count_fields_and_departments() {
     for r in &doc.rows {
         tally.row(r);
     }
-    let review = Review::of(&doc, STAMP, &tally.departments());
+    let review = Review::of(&doc, STAMP, &tally);
     let fields: Vec<(&str, usize, usize)> = review
         .by_field
         .iter()
@@ -292,4 +295,57 @@ fn rollups_count_fields_and_departments() {
             .iter()
             .any(|r| r.category == Category::ScheduledDeparture)
     );
+}
+
+#[test]
+fn a_sensitive_department_is_masked_in_the_departures_and_left_out_of_the_rollup() {
+    let doc = plan(
+        rows(),
+        json!({"sensitive_fields": [{"field": "department", "sensitivity": "sensitive"}]}),
+    );
+    let mut tally = Tally::new(doc.department_field.as_deref());
+    for r in &doc.rows {
+        tally.row(r);
+    }
+    let review = Review::of(&doc, STAMP, &tally);
+    assert!(
+        review.by_department.is_empty(),
+        "{:?}",
+        review.by_department
+    );
+    let departures = review.sections.iter().find(|s| s.id == "departure");
+    let di = departures.and_then(|s| s.lines.first());
+    assert_eq!(
+        di.and_then(|l| l.cells.get(3)),
+        Some(&Cell::Value(crate::plan::safe::MASK.into())),
+        "Di Four leaves a masked department"
+    );
+}
+
+#[test]
+fn the_people_chart_hop_refused_last_time_are_found_among_every_row() {
+    let last = json!({"time": "2026-05-03T02:15:00Z", "plan_dir": "runs/x", "rows": [
+        {"file": "new_hires.csv", "row": 9, "work_email": "KOFI@x.example", "reason": "unknown department"},
+        {"file": "updates.csv", "work_email": "gone@x.example", "reason": "no such person"}
+    ]});
+    let doc = plan(rows(), json!({"refused_last_run": last}));
+    let mut tally = Tally::new(None);
+    if let Some(last) = &doc.refused_last_run {
+        tally.watch_refusals(last, true);
+    }
+    for r in &doc.rows {
+        tally.row(r);
+    }
+    let review = Review::of(&doc, STAMP, &tally);
+    let box_ = review
+        .attention
+        .iter()
+        .find(|a| a.text.starts_with("ChartHop refused 2 rows"));
+    assert_eq!(
+        box_.map(|a| a.items.clone()),
+        Some(vec!["Kofi Asante (row 2): unknown department".to_string()]),
+        "{:#?}",
+        review.attention
+    );
+    assert!(box_.is_some_and(|a| a.text.contains("1 of those people is in this plan again")));
 }

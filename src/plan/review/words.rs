@@ -31,6 +31,13 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// A value from the export or ChartHop (a name, ChartHop's reason) for the reports' prose:
+/// neutralized (a leading `'` when it starts like a spreadsheet formula) and without
+/// backticks, which the reports read as code marks.
+pub fn in_prose(value: &str) -> String {
+    crate::plan::safe::neutralize(value).replace('`', "'")
+}
+
 /// The file name of a path the plan records (the export's, the mapping's), for the first line.
 pub fn file_name(path: &str) -> String {
     std::path::Path::new(path)
@@ -117,5 +124,7 @@ mod tests {
             Some("The first 2,000 of 2,500 are listed here; all of them are in `plan.json`.")
         );
         assert_eq!(listing_note(5, 5, "x"), None);
+        assert_eq!(in_prose("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(in_prose("Ada `x` Lovelace"), "Ada 'x' Lovelace");
     }
 }
