@@ -518,3 +518,48 @@ fn help_lists_commands_in_the_order_of_use_and_global_options_apart() {
     let log = help.find("--log-format").expect("a global option");
     assert!(own < global && global < log, "{help}");
 }
+
+/// Issue 19 (held departures): departures held back (`departures.hold`) are only reported, so
+/// the departures guard does not count them: they cannot stop a plan that sends none.
+#[test]
+fn held_departures_do_not_trip_the_departures_guard() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = crate::review_support::scenario_export(tmp.path());
+    let m = crate::review_support::sensitive_mapping(
+        tmp.path(),
+        "acme-departures.toml",
+        crate::review_support::DEPARTURE,
+    );
+    let plan = |hold: &str, out: &str| {
+        run(cmd(&emu, tmp.path())
+            .env("PAYROLL_SYNC_DEPARTURES_HOLD", hold)
+            .env("PAYROLL_SYNC_GUARDS_DEPARTURES_FLOOR", "1")
+            .env("PAYROLL_SYNC_GUARDS_DEPARTURES_SHARE", "0")
+            .env("PAYROLL_SYNC_PLAN_NOW", "2026-05-04T08:30:00Z")
+            .args(["plan", "--input"])
+            .arg(&input)
+            .arg("--mapping")
+            .arg(&m)
+            .args(["--out", out]))
+    };
+    let sent = plan("false", "sent");
+    assert_eq!(
+        code(&sent),
+        4,
+        "3 departures sent trip a limit of 1: {}",
+        stderr(&sent)
+    );
+    assert!(
+        stderr(&sent).contains("guard `departures` tripped"),
+        "{}",
+        stderr(&sent)
+    );
+    let held = plan("true", "held");
+    assert_eq!(code(&held), 0, "{}", stderr(&held));
+    let report = std::fs::read_to_string(tmp.path().join("held/report.md")).unwrap();
+    assert!(
+        report.contains("| `departures` | 0 | 1 | 1 to spare (departures are only reported (`departures.hold`): not counted) | ok |"),
+        "{report}"
+    );
+}
