@@ -317,7 +317,13 @@ impl<'a> Review<'a> {
                 tripped.join(", ")
             );
         }
-        match self.guards.iter().min_by_key(|g| g.spare()) {
+        // Closest as a share of its own limit: 440 of 4,977 is closer than 0 of 1,990.
+        let room = |g: &GuardLine| g.spare() as f64 / g.limit.max(1) as f64;
+        match self
+            .guards
+            .iter()
+            .min_by(|a, b| room(a).total_cmp(&room(b)))
+        {
             Some(g) => format!(
                 "All {} are within their limits; the closest is `{}` ({}).",
                 self.guards.len(),

@@ -179,6 +179,11 @@ fn guards_show_their_headroom_and_a_tripped_one_gives_the_approve_command() {
         review.next_step,
         "Apply this plan with `payroll-sync apply runs/2026-05-04`."
     );
+    assert_eq!(
+        review.guard_summary(),
+        "All 3 are within their limits; the closest is `truncated_export` (400 to spare).",
+        "closest as a share of its limit: 400 of 800 before 247 of 250"
+    );
     assert!(!review.refused());
 
     let tripped = plan(
