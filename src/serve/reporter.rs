@@ -113,7 +113,14 @@ impl Progress for ProcessReporter {
 
     fn import_started(&self, import: &ImportStart<'_>) {
         let file = import.file;
-        self.send(import_band(file).0, format!("Importing {file}"));
+        let rows = if import.rows == 1 { "row" } else { "rows" };
+        self.send(
+            import_band(file).0,
+            format!(
+                "Importing {file} (phase {} of {}, {} {rows})",
+                import.phase, import.phases, import.rows
+            ),
+        );
     }
 
     fn import_progress(&self, file: &str, fraction: f64, message: Option<&str>) {

@@ -197,6 +197,13 @@ fn sync_now_runs_the_sync_and_reports_rising_progress_to_done() {
         );
     }
     assert_eq!(updates.first().map(|u| u.status), Some("RUNNING"));
+    // Each import names its phase and its rows.
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "Importing new_hires.csv (phase 1 of 2, 5 rows)"),
+        "{messages:#?}"
+    );
     assert_eq!(emu.uploads().len(), 2);
     assert_eq!(server.terminate(), 0);
 }
