@@ -1,6 +1,8 @@
 //! Issue 7: applying safely: guards with bound approval, stale plans, one run at a time,
 //! verification and the run ledger.
 
+use std::path::{Path, PathBuf};
+
 use crate::support::*;
 
 fn plan_hash(dir: &std::path::Path) -> String {
@@ -178,19 +180,27 @@ fn two_syncs_at_once_upload_once() {
     }
 }
 
+/// The fixture export with one new hire (row 5, Kofi Asante) in a department ChartHop does not
+/// have, so ChartHop refuses that row; written into `dir`.
+fn export_with_an_unknown_department(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
+    let text = text.replace(
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Engineering,",
+        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Robotics Lab,",
+    );
+    assert!(text.contains("Robotics Lab"));
+    let input = dir.join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    input
+}
+
 /// Issue 19 (reports): the next plan's "needs attention" names the people ChartHop refused in
 /// the last run who are in the plan again, with ChartHop's reason.
 #[test]
 fn the_next_plan_names_the_people_chart_hop_refused_last_time() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
-    let text = text.replace(
-        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Engineering,",
-        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Robotics Lab,",
-    );
-    let input = tmp.path().join("export.csv");
-    std::fs::write(&input, text).unwrap();
+    let input = export_with_an_unknown_department(tmp.path());
     let (input, m) = (input.to_str().unwrap(), mapping("acme.toml"));
     let before = run(cmd(&emu, tmp.path())
         .args(["plan", "--input", input, "--mapping"])
@@ -227,15 +237,7 @@ fn the_next_plan_names_the_people_chart_hop_refused_last_time() {
 fn rows_chart_hop_refuses_end_in_exit_5_naming_the_payroll_rows() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    // Two new hires in a department ChartHop does not have: ChartHop refuses those rows.
-    let text = std::fs::read_to_string(fixture("payroll/acme.csv")).unwrap();
-    let text = text.replace(
-        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Engineering,",
-        "2002,Kofi,Asante,kofi.asante@acme.example,Software Engineer,Robotics Lab,",
-    );
-    assert!(text.contains("Robotics Lab"));
-    let input = tmp.path().join("export.csv");
-    std::fs::write(&input, text).unwrap();
+    let input = export_with_an_unknown_department(tmp.path());
     let out = run(cmd(&emu, tmp.path()).args(sync_args(
         input.to_str().unwrap(),
         mapping("acme.toml").to_str().unwrap(),

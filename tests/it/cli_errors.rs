@@ -1,5 +1,9 @@
 //! Errors a user can hit: each with its exit code and a message saying what to do.
 
+use std::process::Output;
+
+use charthop_emulator::Emulator;
+
 use crate::support::*;
 
 fn plan_args() -> Vec<String> {
@@ -429,6 +433,26 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
     );
 }
 
+/// `plan` of the review scenario (every kind of row; its departures read by `[departure]`),
+/// as of 2026-05-04, into `out`, with the settings `env`.
+fn plan_scenario(emu: &Emulator, dir: &std::path::Path, env: &[(&str, &str)], out: &str) -> Output {
+    let input = crate::review_support::scenario_export(dir);
+    let m = crate::review_support::sensitive_mapping(
+        dir,
+        "acme-departures.toml",
+        crate::review_support::DEPARTURE,
+    );
+    let mut c = cmd(emu, dir);
+    c.envs(env.iter().copied())
+        .env("PAYROLL_SYNC_PLAN_NOW", "2026-05-04T08:30:00Z")
+        .args(["plan", "--input"])
+        .arg(&input)
+        .arg("--mapping")
+        .arg(&m)
+        .args(["--out", out]);
+    run(&mut c)
+}
+
 /// Issue 19 (the terminal): the summary a plan prints reads like the reports' own: `+` added,
 /// `~` changed, `-` taken away, `!` left out, counts aligned; departures held back say on
 /// their own lines that they are reported only.
@@ -436,20 +460,12 @@ fn a_plain_plan_prints_prose_and_logs_come_with_v_or_as_json() {
 fn the_terminal_summary_reads_like_the_reports() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let input = crate::review_support::scenario_export(tmp.path());
-    let m = crate::review_support::sensitive_mapping(
+    let out = plan_scenario(
+        &emu,
         tmp.path(),
-        "acme-departures.toml",
-        crate::review_support::DEPARTURE,
+        &[("PAYROLL_SYNC_DEPARTURES_HOLD", "true")],
+        "plan",
     );
-    let out = run(cmd(&emu, tmp.path())
-        .env("PAYROLL_SYNC_DEPARTURES_HOLD", "true")
-        .env("PAYROLL_SYNC_PLAN_NOW", "2026-05-04T08:30:00Z")
-        .args(["plan", "--input"])
-        .arg(&input)
-        .arg("--mapping")
-        .arg(&m)
-        .args(["--out", "plan"]));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     insta::assert_snapshot!("terminal_summary_departures_held", stderr(&out));
 }
@@ -525,23 +541,13 @@ fn help_lists_commands_in_the_order_of_use_and_global_options_apart() {
 fn held_departures_do_not_trip_the_departures_guard() {
     let emu = emulator();
     let tmp = tempfile::tempdir().unwrap();
-    let input = crate::review_support::scenario_export(tmp.path());
-    let m = crate::review_support::sensitive_mapping(
-        tmp.path(),
-        "acme-departures.toml",
-        crate::review_support::DEPARTURE,
-    );
     let plan = |hold: &str, out: &str| {
-        run(cmd(&emu, tmp.path())
-            .env("PAYROLL_SYNC_DEPARTURES_HOLD", hold)
-            .env("PAYROLL_SYNC_GUARDS_DEPARTURES_FLOOR", "1")
-            .env("PAYROLL_SYNC_GUARDS_DEPARTURES_SHARE", "0")
-            .env("PAYROLL_SYNC_PLAN_NOW", "2026-05-04T08:30:00Z")
-            .args(["plan", "--input"])
-            .arg(&input)
-            .arg("--mapping")
-            .arg(&m)
-            .args(["--out", out]))
+        let env = [
+            ("PAYROLL_SYNC_DEPARTURES_HOLD", hold),
+            ("PAYROLL_SYNC_GUARDS_DEPARTURES_FLOOR", "1"),
+            ("PAYROLL_SYNC_GUARDS_DEPARTURES_SHARE", "0"),
+        ];
+        plan_scenario(&emu, tmp.path(), &env, out)
     };
     let sent = plan("false", "sent");
     assert_eq!(

@@ -244,19 +244,21 @@ impl<'a> Review<'a> {
     /// first rows of the other categories), identified by `stamp`, with what was counted over
     /// all its rows (`tally`: the departments, the people ChartHop refused last time).
     pub fn of(plan: &'a PlanDoc, stamp: Stamp<'_>, tally: &Tally) -> Review<'a> {
-        let o = overview::Overview::of(plan, stamp, tally);
+        let guards = overview::guards(plan);
+        let refused = guards.iter().any(|g| g.tripped);
+        let (by_department, other_departments) = overview::departments(plan, tally);
         Review {
-            intro: o.intro,
+            intro: overview::intro(plan),
             nothing_to_change: plan.summary.is_empty(),
-            summary: o.summary,
-            sensitive: o.sensitive,
+            summary: summary(plan),
+            sensitive: overview::sensitive(plan),
             hash: stamp.hash.to_string(),
-            guards: o.guards,
-            next_step: o.next_step,
-            attention: o.attention,
-            by_field: o.by_field,
-            by_department: o.by_department,
-            other_departments: o.other_departments,
+            next_step: overview::next_step(stamp, refused),
+            attention: attention::attention(plan, &guards, tally),
+            guards,
+            by_field: overview::by_field(plan),
+            by_department,
+            other_departments,
             departures_reported_only: plan.import.departures_held,
             sections: details::sections(plan),
         }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::words::{counted, departures_not_sent, file_name, people, thousands};
-use super::{Attention, DepartmentRollup, FieldRollup, GuardLine, Sign, Stamp, SummaryLine, Tally};
+use super::{DepartmentRollup, FieldRollup, GuardLine, Sign, Stamp, SummaryLine, Tally};
 use crate::diff::Category;
 use crate::plan::PlanDoc;
 use crate::plan::safe::Masker;
@@ -12,81 +12,68 @@ use crate::plan::safe::Masker;
 /// How many departments the rollup names; the rest are counted.
 pub const DEPARTMENTS_LISTED: usize = 15;
 
-/// The parts of a review above its detail.
-pub(super) struct Overview {
-    pub intro: String,
-    pub summary: Vec<SummaryLine>,
-    pub sensitive: Option<String>,
-    pub guards: Vec<GuardLine>,
-    pub next_step: String,
-    pub attention: Vec<Attention>,
-    pub by_field: Vec<FieldRollup>,
-    pub by_department: Vec<DepartmentRollup>,
-    pub other_departments: usize,
+/// What the plan was made from, one sentence (prose).
+pub(super) fn intro(plan: &PlanDoc) -> String {
+    format!(
+        "Export `{}` ({} rows) with mapping `{}`, against ChartHop org `{}` ({}), planned {} as of {}.",
+        file_name(&plan.input.path),
+        thousands(plan.input.rows),
+        file_name(&plan.mapping.path),
+        plan.charthop.org,
+        people(plan.roster.people),
+        plan.created_at,
+        plan.as_of
+    )
 }
 
-impl Overview {
-    pub(super) fn of(plan: &PlanDoc, stamp: Stamp<'_>, tally: &Tally) -> Overview {
-        let guards: Vec<GuardLine> = plan
-            .guards
-            .iter()
-            .map(|v| GuardLine {
-                guard: v.guard.clone(),
-                actual: v.actual,
-                limit: v.limit,
-                minimum: v.guard == "truncated_export",
-                tripped: v.tripped,
-                explain: v.explain.clone(),
-                note: (v.guard == "departures" && plan.import.departures_held).then(|| {
-                    "departures are only reported (`departures.hold`): not counted".to_string()
-                }),
-            })
-            .collect();
-        let refused = guards.iter().any(|g| g.tripped);
-        let dir = shell_word(stamp.dir);
-        let next_step = if refused {
-            format!(
-                "Refused by the safety guards: nothing is applied without an approval of this plan's hash. After review, approve exactly this plan with `payroll-sync apply {dir} --approve {}`.",
-                stamp.hash
-            )
-        } else {
-            format!("Apply this plan with `payroll-sync apply {dir}`.")
-        };
-        // A department field marked sensitive is masked: its rollup would show its values.
-        let mask = Masker::new(&plan.sensitive_fields, plan.show_sensitive);
-        let masked = plan
-            .department_field
-            .as_deref()
-            .is_some_and(|code| mask.is_sensitive(code) && !plan.show_sensitive);
-        let mut by_department = if masked {
-            Vec::new()
-        } else {
-            tally.departments()
-        };
-        by_department.sort_by(|a, b| b.total().cmp(&a.total()).then(a.name.cmp(&b.name)));
-        let other_departments = by_department.len().saturating_sub(DEPARTMENTS_LISTED);
-        by_department.truncate(DEPARTMENTS_LISTED);
-        Overview {
-            intro: format!(
-                "Export `{}` ({} rows) with mapping `{}`, against ChartHop org `{}` ({}), planned {} as of {}.",
-                file_name(&plan.input.path),
-                thousands(plan.input.rows),
-                file_name(&plan.mapping.path),
-                plan.charthop.org,
-                people(plan.roster.people),
-                plan.created_at,
-                plan.as_of
-            ),
-            summary: summary(plan),
-            sensitive: sensitive(plan),
-            attention: super::attention::attention(plan, &guards, tally),
-            guards,
-            next_step,
-            by_field: by_field(plan),
-            by_department,
-            other_departments,
-        }
+/// Every guard's verdict, as the review shows it.
+pub(super) fn guards(plan: &PlanDoc) -> Vec<GuardLine> {
+    plan.guards
+        .iter()
+        .map(|v| GuardLine {
+            guard: v.guard.clone(),
+            actual: v.actual,
+            limit: v.limit,
+            minimum: v.guard == "truncated_export",
+            tripped: v.tripped,
+            explain: v.explain.clone(),
+            note: (v.guard == "departures" && plan.import.departures_held).then(|| {
+                "departures are only reported (`departures.hold`): not counted".to_string()
+            }),
+        })
+        .collect()
+}
+
+/// What to run next: apply the plan in `stamp`'s directory, or, when a guard tripped
+/// (`refused`), approve exactly its hash.
+pub(super) fn next_step(stamp: Stamp<'_>, refused: bool) -> String {
+    let dir = shell_word(stamp.dir);
+    if refused {
+        format!(
+            "Refused by the safety guards: nothing is applied without an approval of this plan's hash. After review, approve exactly this plan with `payroll-sync apply {dir} --approve {}`.",
+            stamp.hash
+        )
+    } else {
+        format!("Apply this plan with `payroll-sync apply {dir}`.")
     }
+}
+
+/// The busiest departments (at most [`DEPARTMENTS_LISTED`]) and how many others there are;
+/// none when the department field is sensitive and masked (the rollup would show its values).
+pub(super) fn departments(plan: &PlanDoc, tally: &Tally) -> (Vec<DepartmentRollup>, usize) {
+    let mask = Masker::new(&plan.sensitive_fields, plan.show_sensitive);
+    let masked = plan
+        .department_field
+        .as_deref()
+        .is_some_and(|code| mask.is_sensitive(code) && !plan.show_sensitive);
+    if masked {
+        return (Vec::new(), 0);
+    }
+    let mut all = tally.departments();
+    all.sort_by(|a, b| b.total().cmp(&a.total()).then(a.name.cmp(&b.name)));
+    let others = all.len().saturating_sub(DEPARTMENTS_LISTED);
+    all.truncate(DEPARTMENTS_LISTED);
+    (all, others)
 }
 
 /// The plan's summary, as `report.md`, `report.html` and the terminal show it: what is added
@@ -234,7 +221,7 @@ fn line(
 }
 
 /// How the reports show sensitive fields, when the plan has any.
-fn sensitive(plan: &PlanDoc) -> Option<String> {
+pub(super) fn sensitive(plan: &PlanDoc) -> Option<String> {
     if plan.sensitive_fields.is_empty() {
         return None;
     }
@@ -257,7 +244,7 @@ fn sensitive(plan: &PlanDoc) -> Option<String> {
 }
 
 /// Per field, the people whose value changes (updates and work email changes), busiest first.
-fn by_field(plan: &PlanDoc) -> Vec<FieldRollup> {
+pub(super) fn by_field(plan: &PlanDoc) -> Vec<FieldRollup> {
     let mut fields: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let updated = |r: &&crate::diff::RowChange| {
         matches!(r.category, Category::Update | Category::EmailChange)
