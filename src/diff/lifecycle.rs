@@ -50,8 +50,9 @@ impl Context<'_> {
         let named = |c: Option<&str>, what: &str| {
             c.map_or_else(|| what.to_string(), |c| format!("{what} (column `{c}`)"))
         };
-        let status = named(m.status_column(), "the status");
-        let term = named(m.termination_column(), "the termination date");
+        // Only a row whose lifecycle is unclear needs these words.
+        let status = || named(m.status_column(), "the status");
+        let term = || named(m.termination_column(), "the termination date");
         let hire = |h: NaiveDate| {
             let col = if d.rehire_date == Some(h) {
                 m.rehire_column()
@@ -64,15 +65,19 @@ impl Context<'_> {
             (true, None) => Life::Unclear(
                 ConflictKind::DepartureWithoutDate,
                 format!(
-                    "{status} says the person left, but {term} is blank: ChartHop needs the last day worked, and a departure is never sent undated; fill in the termination date"
+                    "{} says the person left, but {} is blank: ChartHop needs the last day worked, and a departure is never sent undated; fill in the termination date",
+                    status(),
+                    term()
                 ),
             ),
             (true, Some(t)) => match hired {
                 Some(h) if h > t => Life::Unclear(
                     ConflictKind::ContradictoryDates,
                     format!(
-                        "{status} says the person left, on {} by {term}, but {} is later; fix the status (a rehire is active) or the dates",
+                        "{} says the person left, on {} by {}, but {} is later; fix the status (a rehire is active) or the dates",
+                        status(),
                         day(t),
+                        term(),
                         hire(h)
                     ),
                 ),
@@ -85,7 +90,9 @@ impl Context<'_> {
                 _ => Life::Unclear(
                     ConflictKind::ContradictoryDates,
                     format!(
-                        "{status} says active, but {term}, {}, is past and no later hire or rehire date follows it{}: if the person was rehired, give the rehire date (it is missing or before the termination); if they left, fix the status",
+                        "{} says active, but {}, {}, is past and no later hire or rehire date follows it{}: if the person was rehired, give the rehire date (it is missing or before the termination); if they left, fix the status",
+                        status(),
+                        term(),
                         day(t),
                         hired.map_or(String::new(), |h| format!(" (the latest is {})", hire(h)))
                     ),

@@ -105,6 +105,11 @@ pub async fn plan(
         &mapped.spool,
     )
     .map_err(|e| diff_error(&req.out, &e))?;
+    tracing::debug!(
+        unmatched = prepared.unmatched(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "export surveyed against the roster"
+    );
     if prepared.unmatched() > 0 {
         // Rows nobody in the roster matches: each may be a person who left (a rehire).
         progress.stage(Stage::FetchingFormer);
@@ -112,6 +117,11 @@ pub async fn plan(
         let key = prepared.key_field();
         former = fetch_former(settings, client, key, wanted, roster.len()).await?;
         prepared.with_former(&former);
+        tracing::debug!(
+            found = former.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "former people looked up"
+        );
         progress.stage(Stage::Diffing);
     }
     let (mut outline, fingerprint) =

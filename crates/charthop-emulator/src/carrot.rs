@@ -316,28 +316,45 @@ impl<F: Fields> Parser<'_, F> {
     }
 }
 
+/// A field's texts as a filter reads them: several for a list (see [`crate::values::texts`]),
+/// none when unset. A plain text field's one text is lent, so filtering everyone copies nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Texts<'a> {
+    /// The field's one text, borrowed.
+    One(&'a str),
+    /// The field's texts, built for the filter (none when unset).
+    Owned(Vec<String>),
+}
+
+impl Texts<'_> {
+    /// Whether `test` holds for one of the texts; for none, whether it holds for `""`.
+    fn any_or_blank(&self, test: impl Fn(&str) -> bool) -> bool {
+        match self {
+            Texts::One(text) => test(text),
+            Texts::Owned(texts) if texts.is_empty() => test(""),
+            Texts::Owned(texts) => texts.iter().any(|t| test(t)),
+        }
+    }
+}
+
+impl From<Vec<String>> for Texts<'_> {
+    fn from(texts: Vec<String>) -> Self {
+        Texts::Owned(texts)
+    }
+}
+
 impl<F: Copy> Expr<F> {
-    /// Whether a row matches; `lookup` gives a field's texts (several for a list, see
-    /// [`crate::values::texts`]; none when unset).
-    pub fn matches(&self, lookup: &dyn Fn(F) -> Vec<String>) -> bool {
+    /// Whether a row matches; `lookup` gives a field's texts.
+    pub fn matches<'a>(&self, lookup: &dyn Fn(F) -> Texts<'a>) -> bool {
         match self {
             Expr::And(parts) => parts.iter().all(|p| p.matches(lookup)),
             Expr::Or(parts) => parts.iter().any(|p| p.matches(lookup)),
-            Expr::Match { field, needles } => {
-                let actual = lookup(*field);
-                if actual.is_empty() {
-                    return needles.matches("");
-                }
-                actual.iter().any(|a| needles.matches(a))
-            }
+            Expr::Match { field, needles } => lookup(*field).any_or_blank(|a| needles.matches(a)),
             Expr::Cmp { field, op, values } => {
-                let mut actual = lookup(*field);
-                if actual.is_empty() {
-                    actual.push(String::new());
-                }
+                let actual = lookup(*field);
                 match op {
-                    Op::Ne => !actual.iter().any(|a| compare(a, Op::Eq, values)),
-                    _ => actual.iter().any(|a| compare(a, *op, values)),
+                    Op::Ne => !actual.any_or_blank(|a| compare(a, Op::Eq, values)),
+                    _ => actual.any_or_blank(|a| compare(a, *op, values)),
                 }
             }
         }

@@ -41,7 +41,7 @@ fn parse(q: &str) -> Result<Expr, String> {
 }
 
 fn eval(q: &str) -> Result<bool, String> {
-    parse(q).map(|e| e.matches(&row))
+    parse(q).map(|e| e.matches(&|f| row(f).into()))
 }
 
 #[test]

@@ -70,6 +70,7 @@ pub async fn find_jobs(
             f.matches(&|code| {
                 code.value(job, &state, today)
                     .map_or_else(Vec::new, |v| texts(&v))
+                    .into()
             })
         })
     });

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
 use serde_json::Value;
 
-use crate::carrot;
+use crate::carrot::{self, Texts};
 use crate::faults::Fault;
 use crate::people::{
     DEFAULT_FIELDS, PersonField, custom_values, people_after, people_matching_after,
@@ -72,10 +72,11 @@ pub async fn find_persons(
         Some(f) => {
             let mut rows = people_matching_after(&state, from, include_all, |row| {
                 f.matches(&|code| match code.plain_text(row) {
-                    Some(text) => vec![text.to_owned()],
+                    Some(text) => Texts::One(text),
                     None => code
                         .value(row, catalogue)
-                        .map_or_else(Vec::new, |v| texts(&v)),
+                        .map_or_else(Vec::new, |v| texts(&v))
+                        .into(),
                 })
             });
             let more = rows.len() > limit;
