@@ -135,6 +135,11 @@ pub fn same_text(code: &str, a: &str, b: &str, case_insensitive: bool) -> bool {
 /// Whether two texts have the same words (whitespace runs and ends ignored), optionally
 /// ignoring case: the same answer as comparing [`collapse`]d (and lower-cased) copies.
 fn words_eq(a: &str, b: &str, ignore_case: bool) -> bool {
+    // Equal texts (the common case, an unchanged value) have the same words; so do texts
+    // equal but for ASCII case, whose spaces and other bytes are then the same.
+    if a == b || (ignore_case && a.eq_ignore_ascii_case(b)) {
+        return true;
+    }
     let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
     loop {
         match (x.next(), y.next()) {

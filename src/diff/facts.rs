@@ -78,7 +78,10 @@ impl Survey {
         if let Some(e) = &email
             && self.repeats.emails.contains(&repeats::hash(e))
         {
-            self.email_rows.entry(e.clone()).or_default().push(d.row);
+            self.email_rows
+                .entry(e.to_string())
+                .or_default()
+                .push(d.row);
         }
         let outcome = ctx.match_row(d, email.as_deref(), false);
         if outcome == Outcome::NoMatch && !d.left_status {
@@ -116,7 +119,7 @@ impl Survey {
             && let Some(e) = &email
             && *e != ctx.email_of(p).trim().to_lowercase()
         {
-            self.overrides.insert(k.clone(), Some(e.clone()));
+            self.overrides.insert(k.clone(), Some(e.to_string()));
         }
         if let Some(r) = d.manager_ref.as_deref().filter(|r| !r.is_empty())
             && d.key.as_deref() != Some(r)
@@ -190,7 +193,8 @@ impl Wanted {
             && self.refs.contains(k)
             && !self.found.contains_key(k)
         {
-            self.found.insert(k.clone(), ctx.email(d));
+            self.found
+                .insert(k.clone(), ctx.email(d).map(std::borrow::Cow::into_owned));
         }
     }
 

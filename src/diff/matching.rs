@@ -166,7 +166,7 @@ impl<'a> Context<'a> {
     }
 
     /// The row's work email from the export (trimmed, lower-cased), else its fallback key.
-    pub fn email(&self, d: &Desired) -> Option<String> {
+    pub fn email<'d>(&self, d: &'d Desired) -> Option<Cow<'d, str>> {
         desired_email(d, self.email_field)
     }
 

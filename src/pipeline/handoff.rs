@@ -1,12 +1,10 @@
-//! Running the diff with its rows handed to the plan writer on another thread, and the roster's
-//! fingerprint taken on a third: comparing, writing and fingerprinting overlap, so a million-row
-//! plan uses both cores instead of one.
+//! Running the diff with its rows handed to the plan writer on another thread: comparing and
+//! writing overlap, so a million-row plan uses both cores instead of one.
 
 use std::io;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::diff::{self, ChangeSet, Outline, RowChange, Sink};
-use crate::fetch::Roster;
 use crate::plan;
 
 /// Rows are handed over in batches of this many.
@@ -18,19 +16,17 @@ enum Message {
 }
 
 /// Decides the spooled rows (surveyed in `prepared`) against the roster into `writer` (and into `kept` when given, for a
-/// comparison of mappings); returns what the diff found and the roster's fingerprint.
+/// comparison of mappings); returns what the diff found.
 ///
 /// Fails with the first error of the diff (reading the spool) or of the writer (its scratch
 /// files); a failing writer stops the diff at its next batch.
 pub(super) fn diff_into(
     prepared: diff::Prepared<'_>,
-    roster: &Roster,
     rows: &dyn diff::Rows,
     writer: &mut plan::Writer,
     kept: Option<&mut ChangeSet>,
-) -> io::Result<(Outline, String)> {
+) -> io::Result<Outline> {
     std::thread::scope(|scope| {
-        let fingerprint = scope.spawn(|| roster.fingerprint());
         let (tx, rx) = sync_channel::<Message>(2);
         let writing = scope.spawn(move || write_all(rx, writer, kept));
         let mut handoff = Handoff {
@@ -47,10 +43,7 @@ pub(super) fn diff_into(
         written?;
         let outline = outline?;
         flushed?;
-        let fingerprint = fingerprint
-            .join()
-            .map_err(|_| io::Error::other("fingerprinting the roster stopped unexpectedly"))?;
-        Ok((outline, fingerprint))
+        Ok(outline)
     })
 }
 
