@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::conn::{KillSwitch, KillableListener};
 use crate::error::Error;
 use crate::server;
-use crate::shared::{Shared, lock};
+use crate::shared::Shared;
 
 /// Runs an emulator on `addr` until SIGINT or SIGTERM, for `payroll-sync emulator`.
 ///
@@ -38,7 +38,7 @@ pub fn run_blocking(
             .local_addr()
             .map_err(|source| Error::Bind { addr, source })?;
         let base_url = format!("{scheme}://{local}");
-        let slug = lock(&shared.org).org.slug.clone();
+        let slug = crate::shared::read(&shared.org).org.slug.clone();
         eprintln!("charthop emulator listening on {base_url} (org {slug})");
         if let Some(file) = addr_file {
             std::fs::write(file, &base_url).map_err(|source| Error::Io {

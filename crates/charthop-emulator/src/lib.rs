@@ -142,7 +142,11 @@ impl Emulator {
         let thread = std::thread::Builder::new()
             .name("charthop-emulator".into())
             .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
+                // Two workers: like ChartHop, the emulator answers calls side by side (a
+                // client's concurrent lookups are not queued behind one another).
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("charthop-emulator-worker")
                     .enable_all()
                     .build()
                 {
@@ -193,7 +197,7 @@ impl Emulator {
 
     /// The org slug, usable as `{orgId}` in paths.
     pub fn org_slug(&self) -> String {
-        lock(&self.shared.org).org.slug.clone()
+        crate::shared::read(&self.shared.org).org.slug.clone()
     }
 
     /// Every API request so far (admin requests excluded), oldest first.

@@ -1,6 +1,7 @@
 //! The state every handler and the middleware share: the org, processes, request log, fault
 //! rules and webhook target ([`Shared`]), the clock ([`Shared::org_now`] locks the org after
-//! carrying out what has come due), the lock helper, the faults a call was given
+//! carrying out what has come due; [`Shared::org_read`] shares it with other readers), the
+//! lock helpers, the faults a call was given
 //! ([`ActiveFaults`]), and the JSON error envelope ([`ApiError`]).
 //!
 //! Layering: below the HTTP layer (`middleware`, `routes`, `server`) and the starters (the
@@ -10,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use axum::Json;
@@ -78,7 +79,8 @@ pub struct Shared {
     /// Where to persist the org after each applied import.
     pub state_file: Option<PathBuf>,
     /// The org.
-    pub org: Mutex<OrgState>,
+    /// The org: read by many calls at once (most calls only read), written by one.
+    pub org: RwLock<OrgState>,
     /// Processes by id.
     pub processes: Mutex<HashMap<String, ProcessEntry>>,
     /// The request log.
@@ -121,7 +123,7 @@ impl Shared {
             token: config.token,
             step_delay: config.import_step_delay,
             state_file: config.state_file,
-            org: Mutex::new(org),
+            org: RwLock::new(org),
             processes: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
@@ -137,8 +139,8 @@ impl Shared {
     /// (saving the state file when any was; a write failure is logged, not returned), and
     /// returns the guard with that today. Every read and import goes through here, so each
     /// sees the transitions due.
-    pub fn org_now(&self) -> (MutexGuard<'_, OrgState>, NaiveDate) {
-        let mut org = lock(&self.org);
+    pub fn org_now(&self) -> (RwLockWriteGuard<'_, OrgState>, NaiveDate) {
+        let mut org = write(&self.org);
         let today = org.clock.unwrap_or_else(dates::today_utc);
         if lifecycle::advance(&mut org, today) {
             self.save(&org);
@@ -146,11 +148,27 @@ impl Shared {
         (org, today)
     }
 
+    /// [`Shared::org_now`] for a call that only reads: the org is shared with other readers, as
+    /// ChartHop answers reads side by side (the write lock is taken only when a scheduled change
+    /// has come due).
+    pub fn org_read(&self) -> (RwLockReadGuard<'_, OrgState>, NaiveDate) {
+        let org = read(&self.org);
+        let today = org.clock.unwrap_or_else(dates::today_utc);
+        if org.history.next_due(today).is_none() {
+            return (org, today);
+        }
+        drop(org);
+        drop(self.org_now());
+        let org = read(&self.org);
+        let today = org.clock.unwrap_or_else(dates::today_utc);
+        (org, today)
+    }
+
     /// Sets the clock (or, with `None`, returns it to the system's UTC date), carries out what
     /// is due by the new today, and saves the state file. Moving the clock back undoes
     /// nothing. Returns the new today; fails with the [`Error`] of `persist::save`.
     pub fn set_today(&self, date: Option<NaiveDate>) -> Result<NaiveDate, Error> {
-        let mut org = lock(&self.org);
+        let mut org = write(&self.org);
         org.clock = date;
         let today = date.unwrap_or_else(dates::today_utc);
         lifecycle::advance(&mut org, today);
@@ -171,7 +189,7 @@ impl Shared {
 
     /// Checks that `org` is the org's id or slug; 404 `org not found` otherwise.
     pub fn check_org(&self, org: &str) -> Result<(), ApiError> {
-        let state = lock(&self.org);
+        let state = read(&self.org);
         if org == state.org.id || org.eq_ignore_ascii_case(&state.org.slug) {
             Ok(())
         } else {
@@ -186,6 +204,16 @@ impl Shared {
             entry.process.update_at = crate::process::now_iso();
         }
     }
+}
+
+/// Locks a reader-writer lock for reading, recovering the data if a writer panicked.
+pub fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Locks a reader-writer lock for writing, recovering the data if a holder panicked.
+pub fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked.

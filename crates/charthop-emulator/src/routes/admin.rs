@@ -22,7 +22,7 @@ pub async fn requests(State(shared): State<Arc<Shared>>) -> Json<Vec<RequestReco
 
 /// Every job (open ones too) in minimal format with every field code (custom fields too).
 pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
-    let (state, today) = shared.org_now();
+    let (state, today) = shared.org_read();
     let codes = crate::fields::FieldCode::every_in(&state.catalogue);
     let rows = state
         .jobs()
@@ -43,7 +43,7 @@ pub async fn jobs(State(shared): State<Arc<Shared>>) -> Json<Vec<Value>> {
 /// `{"date": "YYYY-MM-DD", "explicit": bool}`: the clock's today, and whether it was set
 /// (`--today` or `POST`) rather than taken from the system's UTC date.
 pub async fn today(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    let (state, today) = shared.org_now();
+    let (state, today) = shared.org_read();
     Json(json!({ "date": today.to_string(), "explicit": state.clock.is_some() }))
 }
 

@@ -44,7 +44,7 @@ pub async fn run_installed_app(
         v
     };
     let id = ids::new_id();
-    let org_id = lock(&shared.org).org.id.clone();
+    let org_id = crate::shared::read(&shared.org).org.id.clone();
     let mut process = Process::pending(
         id.clone(),
         org_id.clone(),

@@ -93,7 +93,7 @@ pub async fn find_changes(
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let (person, job, from) = (param("personId"), param("jobId"), param("from"));
 
-    let (state, _) = shared.org_now();
+    let (state, _) = shared.org_read();
     let mut matching = state.history.changes_after(from).filter(|c| {
         types.as_ref().is_none_or(|t| t.contains(&c.kind))
             && person.is_none_or(|p| c.person_id == p)

@@ -66,7 +66,7 @@ pub async fn find_fields(
     let ids: Option<Vec<&str>> = param("ids").map(|ids| ids.split(',').map(str::trim).collect());
     let no_table = param("table").is_none() && param("form").is_none();
 
-    let (state, _) = shared.org_now();
+    let (state, _) = shared.org_read();
     let mut fields: Vec<Value> = Vec::new();
     if which != Which::Custom {
         fields.extend(

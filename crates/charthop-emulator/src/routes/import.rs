@@ -65,13 +65,13 @@ pub async fn import_data_csv(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    let csv =
-        import_csv::parse(&text, &lock(&shared.org).catalogue).map_err(ApiError::bad_request)?;
+    let csv = import_csv::parse(&text, &crate::shared::read(&shared.org).catalogue)
+        .map_err(ApiError::bad_request)?;
 
     let id = ids::new_id();
     let mut process = Process::pending(
         id.clone(),
-        lock(&shared.org).org.id.clone(),
+        crate::shared::read(&shared.org).org.id.clone(),
         format!("Import {}", file_name.as_deref().unwrap_or("CSV data")),
         "import",
         EMULATOR_USER_ID,

@@ -38,7 +38,7 @@ pub async fn find_jobs(
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
     let param = |name: &str| last_param(&params, name);
-    let (state, now) = shared.org_now();
+    let (state, now) = shared.org_read();
     let catalogue = &state.catalogue;
 
     let full = param("fields").is_none();

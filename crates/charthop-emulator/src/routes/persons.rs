@@ -39,7 +39,7 @@ pub async fn find_persons(
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
     let param = |name: &str| last_param(&params, name);
-    let (state, _) = shared.org_now();
+    let (state, _) = shared.org_read();
     let catalogue = &state.catalogue;
     let full = param("fields").is_none();
     let fields = parse_codes(param("fields").unwrap_or(DEFAULT_FIELDS), |code| {

@@ -11,7 +11,7 @@ use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 
 use crate::query::{last_param, query_pairs};
-use crate::shared::{ApiError, Shared, lock};
+use crate::shared::{ApiError, Shared};
 
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;
@@ -88,7 +88,7 @@ pub async fn get_me(State(shared): State<Arc<Shared>>) -> Json<Value> {
 }
 
 fn all_users(shared: &Shared) -> Vec<Value> {
-    let state = lock(&shared.org);
+    let state = crate::shared::read(&shared.org);
     let org_id = state.org.id.clone();
     let mut users: Vec<Value> = state
         .users()
