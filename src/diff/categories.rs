@@ -260,7 +260,8 @@ fn new_hire(ctx: &Context<'_>, d: &Desired, mut out: RowChange) -> RowChange {
     }
     if let Some(m) = ctx.manager_field {
         match resolve_manager(ctx, d) {
-            Ok(Some((email, _))) => {
+            Ok(Some(found)) => {
+                let email = found.0.clone();
                 out.target.insert(ctx.mapping.fields[m].code.clone(), email);
             }
             Ok(None) => {}

@@ -58,7 +58,7 @@ pub(super) struct Context<'a> {
     /// `matched by <key>` and `matched by <fallback>`.
     matched_by: [String; 2],
     /// The last manager looked up: payroll key, work email and ChartHop job.
-    pub manager_memo: std::cell::RefCell<Option<(String, Option<Manager>)>>,
+    pub manager_memo: std::cell::RefCell<Option<(String, Option<std::sync::Arc<Manager>>)>>,
     /// The plan's as-of date: "future" and "past" are relative to it.
     pub as_of: chrono::NaiveDate,
     /// The mapped `startDate` field, if any.

@@ -2,10 +2,12 @@
 //! target value of every owned field for the change file, and the work email change when the
 //! mapping trusts the payroll id.
 
+use std::sync::Arc;
+
 use super::FieldChange;
 use super::compare::same;
 use super::keys::WORK_EMAIL;
-use super::matching::Context;
+use super::matching::{Context, Manager};
 use super::outcome::reject;
 use super::{Category, RowChange};
 use crate::fetch::PersonRef;
@@ -50,8 +52,9 @@ pub(super) fn update(
             match resolve_manager(ctx, d) {
                 Err(reason) => return reject(out, reason),
                 Ok(None) => Some((code, m, None)),
-                Ok(Some((email, job))) => {
-                    let same_manager = match &job {
+                Ok(Some(found)) => {
+                    let (email, job) = &*found;
+                    let same_manager = match job {
                         Some(j) => j == current_job,
                         None => email.eq_ignore_ascii_case(&current_email()),
                     };
@@ -62,7 +65,7 @@ pub(super) fn update(
                             new: email.clone(),
                         });
                     }
-                    Some((code, m, Some(email)))
+                    Some((code, m, Some(found)))
                 }
             }
         }
@@ -83,8 +86,8 @@ pub(super) fn update(
         };
         out.target.insert(field.code.clone(), target);
     }
-    if let Some((code, m, email)) = manager {
-        let email = email.unwrap_or_else(|| {
+    if let Some((code, m, found)) = manager {
+        let email = found.map(|f| f.0.clone()).unwrap_or_else(|| {
             ctx.roster
                 .find_job(current_of(m))
                 .map(|i| ctx.email_of(i).to_string())
@@ -135,7 +138,7 @@ pub(super) fn email_change(
 pub(super) fn resolve_manager(
     ctx: &Context<'_>,
     d: &Desired,
-) -> Result<Option<(String, Option<String>)>, String> {
+) -> Result<Option<Arc<Manager>>, String> {
     let Some(reference) = d.manager_ref.as_deref().filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
@@ -154,7 +157,7 @@ pub(super) fn resolve_manager(
             .map(Some)
             .ok_or_else(|| unknown_manager(ctx, reference));
     }
-    let found = lookup_manager(ctx, reference);
+    let found = lookup_manager(ctx, reference).map(Arc::new);
     *memo = Some((reference.to_string(), found.clone()));
     found
         .map(Some)
@@ -165,7 +168,7 @@ pub(super) fn resolve_manager(
 /// own row for them says more than ChartHop when ChartHop does not know them (a new hire), or
 /// when the payroll is trusted with their new email (their email change is imported first);
 /// otherwise ChartHop's email names them, as the import will find them.
-fn lookup_manager(ctx: &Context<'_>, reference: &str) -> Option<(String, Option<String>)> {
+fn lookup_manager(ctx: &Context<'_>, reference: &str) -> Option<Manager> {
     let in_roster = ctx.single_with_key(reference);
     if let Some(email) = ctx.facts.manager_email(reference)
         && (in_roster.is_none() || ctx.mapping.key.trust == Trust::Payroll)

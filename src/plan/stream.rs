@@ -22,8 +22,9 @@ pub const LISTED: usize = 2_000;
 pub struct Writer {
     dir: PathBuf,
     /// `plan.json` as it is written: its row list first, the rest appended by `finish`; it
-    /// appears at its path only then.
-    plan: HashingWriter<BufWriter<AtomicFile>>,
+    /// appears at its path only then. Buffered before it is hashed, so the hash takes large
+    /// chunks, not each of serde's small writes.
+    plan: BufWriter<HashingWriter<AtomicFile>>,
     rows_written: usize,
     /// How the change files write cells (dates).
     cells: csv::Cells,
@@ -59,7 +60,7 @@ impl Writer {
             dir: dir.to_path_buf(),
             plan: {
                 let file = AtomicFile::create(&dir.join(PLAN_FILE)).map_err(werr)?;
-                let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
+                let mut w = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
                 w.write_all(ROWS_OPEN).map_err(werr)?;
                 w
             },
@@ -285,7 +286,7 @@ const ROWS_OPEN: &[u8] = b"{\n  \"rows\": [\n";
 /// pretty-printed without its rows) after its opening brace. Returns the file, complete but
 /// not yet at its path (commit it), and the SHA-256 of its whole content.
 fn seal_plan_json(
-    mut plan: HashingWriter<BufWriter<AtomicFile>>,
+    mut plan: BufWriter<HashingWriter<AtomicFile>>,
     head: &[u8],
 ) -> io::Result<(AtomicFile, String)> {
     let rest = head
@@ -294,8 +295,7 @@ fn seal_plan_json(
     plan.write_all(b"\n  ],")?;
     plan.write_all(rest)?;
     plan.flush()?;
-    let (out, sha) = plan.into_parts();
-    let file = out.into_inner().map_err(|e| e.into_error())?;
+    let (file, sha) = plan.into_inner().map_err(|e| e.into_error())?.into_parts();
     Ok((file, sha))
 }
 
