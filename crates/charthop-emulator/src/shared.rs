@@ -141,7 +141,7 @@ impl Shared {
     /// sees the transitions due.
     pub fn org_now(&self) -> (RwLockWriteGuard<'_, OrgState>, NaiveDate) {
         let mut org = write(&self.org);
-        let today = org.clock.unwrap_or_else(dates::today_utc);
+        let today = today_of(&org);
         if lifecycle::advance(&mut org, today) {
             self.save(&org);
         }
@@ -152,15 +152,16 @@ impl Shared {
     /// ChartHop answers reads side by side (the write lock is taken only when a scheduled change
     /// has come due).
     pub fn org_read(&self) -> (RwLockReadGuard<'_, OrgState>, NaiveDate) {
-        let org = read(&self.org);
-        let today = org.clock.unwrap_or_else(dates::today_utc);
-        if org.history.next_due(today).is_none() {
-            return (org, today);
+        {
+            let org = read(&self.org);
+            let today = today_of(&org);
+            if org.history.next_due(today).is_none() {
+                return (org, today);
+            }
         }
-        drop(org);
         drop(self.org_now());
         let org = read(&self.org);
-        let today = org.clock.unwrap_or_else(dates::today_utc);
+        let today = today_of(&org);
         (org, today)
     }
 
@@ -204,6 +205,11 @@ impl Shared {
             entry.process.update_at = crate::process::now_iso();
         }
     }
+}
+
+/// The org's today: its clock when set, else the system's UTC date.
+fn today_of(org: &OrgState) -> NaiveDate {
+    org.clock.unwrap_or_else(dates::today_utc)
 }
 
 /// Locks a reader-writer lock for reading, recovering the data if a writer panicked.
