@@ -41,7 +41,7 @@ pub use model::{
     RowChange, Rows, Sink, Summary,
 };
 pub use repeats::Sighting;
-use spool::{Item, SpoolReader, SpoolWriter};
+use spool::{Fields, Item, SpoolReader, SpoolWriter};
 
 /// Diffs spooled export rows against the roster for a plan as of `as_of`, giving every row's
 /// outcome to `sink` in the spool's (export) order. `sighting` must have observed every mapped
@@ -80,12 +80,13 @@ pub fn prepare<'a>(
 ) -> io::Result<Prepared<'a>> {
     let mut ctx = Context::new(mapping, roster, as_of);
     let mut survey = Survey::new(sighting.finish()?, roster.len());
-    each_mapped(rows, |d| survey.row(&ctx, d))?;
+    let fields = Fields::Keys(ctx.email_field);
+    each_mapped(rows, fields, |d| survey.row(&ctx, d))?;
     let unmatched = std::mem::take(&mut survey.unmatched);
     let (facts, wanted) = survey.finish();
     ctx.facts = facts;
     if let Some(mut wanted) = wanted {
-        each_mapped(rows, |d| wanted.row(&ctx, d))?;
+        each_mapped(rows, fields, |d| wanted.row(&ctx, d))?;
         wanted.finish(&mut ctx.facts);
     }
     Ok(Prepared { ctx, unmatched })
@@ -176,11 +177,11 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Calls `f` with every mapped row of the spool, in order.
-fn each_mapped(rows: &dyn Rows, mut f: impl FnMut(&Desired)) -> io::Result<()> {
+/// Calls `f` with every mapped row of the spool, in order, with `fields` filled in.
+fn each_mapped(rows: &dyn Rows, fields: Fields, mut f: impl FnMut(&Desired)) -> io::Result<()> {
     let mut reader = SpoolReader::new(rows.open()?);
     let mut item = Item::Mapped(spool::empty_desired());
-    while reader.next_into(&mut item)? {
+    while reader.next_with(&mut item, fields)? {
         if let Item::Mapped(d) = &item {
             f(d);
         }
