@@ -53,6 +53,7 @@ mod attr;
 mod blocking;
 mod builtin;
 mod carrot;
+mod carrot_rows;
 mod catalogue;
 mod config;
 mod conn;

@@ -3,7 +3,8 @@
 //! `field:a,b,c` holds when the field contains any of the values, ignoring case. The client's
 //! former-people lookup sends hundreds of values per query over an org of 100,000 people, so
 //! the values are compiled once, when the filter is parsed, into one Aho-Corasick automaton:
-//! each field is scanned once, whatever the number of values.
+//! each field is scanned once, whatever the number of values; and a filter over everyone
+//! searches all the texts of a field in one run ([`Joiner`]).
 //!
 //! Layering: a leaf, used by `carrot`.
 
@@ -35,7 +36,14 @@ impl Needles {
         let searcher = if words.is_empty() {
             None
         } else {
-            AhoCorasick::new(&words).ok()
+            // ASCII case is ignored by the searcher, so ASCII texts are searched as they are.
+            // Texts are short or joined ones full of near matches: a prefilter costs more than
+            // it skips.
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .prefilter(false)
+                .build(&words)
+                .ok()
         };
         Needles {
             values,
@@ -54,10 +62,7 @@ impl Needles {
             return true;
         }
         let lowered;
-        let actual = if actual
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-        {
+        let actual = if !actual.is_ascii() {
             lowered = actual.to_lowercase();
             lowered.as_str()
         } else {
@@ -65,10 +70,86 @@ impl Needles {
         };
         match &self.searcher {
             Some(s) => s.is_match(actual),
-            None => self
+            None => {
+                let actual = actual.to_ascii_lowercase();
+                self.values
+                    .iter()
+                    .any(|v| v != "*" && actual.contains(v.as_str()))
+            }
+        }
+    }
+}
+
+/// Joins the texts a [`Joiner`] searches together; no value may hold it.
+const SEPARATOR: u8 = b'\n';
+
+impl Needles {
+    /// A [`Joiner`] for these values.
+    pub fn joiner(&self) -> Joiner<'_> {
+        let joinable = !self.any_value
+            && self
                 .values
                 .iter()
-                .any(|v| v != "*" && actual.contains(v.as_str())),
+                .all(|v| !v.is_empty() && !v.as_bytes().contains(&SEPARATOR));
+        Joiner {
+            needles: self,
+            searcher: self.searcher.as_ref().filter(|_| joinable),
+            joined: String::new(),
+            starts: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+/// Many texts searched for the values at once: the same answers as [`Needles::matches`]
+/// text by text, found in one search over all the texts joined, when the values allow it
+/// (none is empty or holds a line break, and there is no `*`); otherwise text by text as
+/// they are pushed.
+pub struct Joiner<'n> {
+    needles: &'n Needles,
+    /// The searcher, when the texts are joined.
+    searcher: Option<&'n AhoCorasick>,
+    /// Every text (lower-cased when not ASCII, the searcher ignores ASCII case), each followed
+    /// by the separator: no value holds it, so a match lies inside one text.
+    joined: String,
+    /// Where each text starts in `joined`, and its row.
+    starts: Vec<usize>,
+    rows: Vec<usize>,
+}
+
+impl Joiner<'_> {
+    /// Adds a text of `row`: when it matches, [`finish`](Self::finish) (or this call) marks
+    /// `marks[row]`. Rows past `marks` are ignored.
+    pub fn push(&mut self, row: usize, text: &str, marks: &mut [bool]) {
+        if self.searcher.is_none() {
+            if row < marks.len() && self.needles.matches(text) {
+                marks[row] = true;
+            }
+            return;
+        }
+        self.starts.push(self.joined.len());
+        self.rows.push(row);
+        if text.is_ascii() {
+            self.joined.push_str(text);
+        } else {
+            self.joined.push_str(&text.to_lowercase());
+        }
+        self.joined.push(char::from(SEPARATOR));
+    }
+
+    /// Searches the texts pushed and marks the rows of those that match.
+    pub fn finish(self, marks: &mut [bool]) {
+        let Some(searcher) = self.searcher else {
+            return;
+        };
+        for m in searcher.find_iter(&self.joined) {
+            let text = self
+                .starts
+                .partition_point(|&s| s <= m.start())
+                .saturating_sub(1);
+            if let Some(mark) = self.rows.get(text).and_then(|&row| marks.get_mut(row)) {
+                *mark = true;
+            }
         }
     }
 }
@@ -88,6 +169,19 @@ impl std::fmt::Debug for Needles {
 #[cfg(test)]
 mod tests {
     use super::Needles;
+
+    /// Marks the rows whose texts match, through a joiner.
+    fn mark_all<'t>(
+        n: &Needles,
+        texts: impl Iterator<Item = (usize, &'t str)>,
+        marks: &mut [bool],
+    ) {
+        let mut joiner = n.joiner();
+        for (row, text) in texts {
+            joiner.push(row, text, marks);
+        }
+        joiner.finish(marks);
+    }
 
     fn needles(values: &[&str]) -> Needles {
         Needles::new(values.iter().map(|v| v.to_string()).collect())
@@ -110,6 +204,43 @@ mod tests {
         assert!(needles(&["*", "zz"]).matches("x"));
         assert!(needles(&[]).matches(""));
         assert!(!needles(&[]).matches("x"));
+    }
+
+    #[test]
+    fn marking_many_texts_at_once_answers_as_each_text_would() {
+        let texts = [
+            "Ada@X.example",
+            "",
+            "q1p10@x.example",
+            "p500@x.example",
+            "Émile P2@x.example",
+            "p",
+            "line\nbreak",
+        ];
+        let values: Vec<String> = (0..20).map(|i| format!("p{i}@x.example")).collect();
+        let cases = [
+            needles(&["ada", "p2@"]),
+            Needles::new(values),
+            needles(&["*"]),
+            needles(&[]),
+            needles(&["e\nb"]),
+            needles(&[""]),
+            needles(&["É"]),
+        ];
+        for n in cases {
+            let one_by_one: Vec<bool> = texts.iter().map(|t| n.matches(t)).collect();
+            let mut marks = vec![false; texts.len()];
+            mark_all(&n, texts.iter().copied().enumerate(), &mut marks);
+            assert_eq!(marks, one_by_one, "{n:?}");
+        }
+        // Several texts for one row: any of them marks it.
+        let mut marks = vec![false; 2];
+        mark_all(
+            &needles(&["zz"]),
+            [(1, "a"), (1, "xzzx"), (0, "z")].into_iter(),
+            &mut marks,
+        );
+        assert_eq!(marks, [false, true]);
     }
 
     #[test]

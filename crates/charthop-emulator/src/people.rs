@@ -209,14 +209,15 @@ pub fn people_after<'a>(
 }
 
 /// The people `keep` accepts, as [`people_after`] lists them (person id greater than `from`,
-/// former people only with `include_all`, by person id), found by testing everyone once in
-/// storage order and sorting only the matches: a filtered query over a large org costs one
-/// pass, with no lookup per person.
+/// former people only with `include_all`, by person id): everyone in storage order is given
+/// to `keep` at once, which says for each whether to keep them (a filter searches all of
+/// them in one pass), and only the kept ones are sorted: a filtered query over a large org
+/// costs one pass, with no lookup per person.
 pub fn people_matching_after<'a>(
     org: &'a OrgState,
     from: Option<&str>,
     include_all: bool,
-    keep: impl Fn(PersonRow<'a>) -> bool,
+    keep: impl FnOnce(&[PersonRow<'a>]) -> Vec<bool>,
 ) -> Vec<PersonRow<'a>> {
     let after = |p: &Person| from.is_none_or(|f| p.id.as_str() > f);
     let in_jobs = org.jobs().filter_map(|job| {
@@ -230,9 +231,15 @@ pub fn people_matching_after<'a>(
         .into_iter()
         .flatten()
         .map(|person| PersonRow { person, job: None });
-    let mut rows: Vec<PersonRow<'a>> = in_jobs
+    let listed: Vec<PersonRow<'a>> = in_jobs
         .chain(former)
-        .filter(|row| after(row.person) && keep(*row))
+        .filter(|row| after(row.person))
+        .collect();
+    let kept = keep(&listed);
+    let mut rows: Vec<PersonRow<'a>> = listed
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(row, keep)| keep.then_some(row))
         .collect();
     // A person listed under two jobs counts under the one the org indexes them by, as in
     // `people_in_jobs_after`.
@@ -351,7 +358,8 @@ mod tests {
                     .filter(|r| keep(*r))
                     .map(|r| r.person.id.as_str())
                     .collect();
-                let fast: Vec<&str> = people_matching_after(&org, from, all, keep)
+                let keep_all = |rows: &[PersonRow<'_>]| rows.iter().map(|r| keep(*r)).collect();
+                let fast: Vec<&str> = people_matching_after(&org, from, all, keep_all)
                     .iter()
                     .map(|r| r.person.id.as_str())
                     .collect();

@@ -70,13 +70,16 @@ pub async fn find_persons(
     let (page, more) = match &filter {
         // Filtered: one pass over everyone, then the matches in order.
         Some(f) => {
-            let mut rows = people_matching_after(&state, from, include_all, |row| {
-                f.matches(&|code| match code.plain_text(row) {
-                    Some(text) => Texts::One(text),
-                    None => code
-                        .value(row, catalogue)
-                        .map_or_else(Vec::new, |v| texts(&v))
-                        .into(),
+            let mut rows = people_matching_after(&state, from, include_all, |listed| {
+                f.matching_rows(listed.len(), &|i, code| {
+                    let row = listed[i];
+                    match code.plain_text(row) {
+                        Some(text) => Texts::One(text),
+                        None => code
+                            .value(row, catalogue)
+                            .map_or_else(Vec::new, |v| texts(&v))
+                            .into(),
+                    }
                 })
             });
             let more = rows.len() > limit;
