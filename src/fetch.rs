@@ -11,6 +11,7 @@
 mod arena;
 mod error;
 pub mod export;
+mod fingerprint;
 mod page;
 mod roster;
 

@@ -8,10 +8,9 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
 use super::arena::{Intern, NONE, read, store};
 use super::error::RosterError;
+use super::fingerprint::Fingerprint;
 use crate::textindex::{Fold, TextIndex};
 
 /// One filled job and its person, as built by hand (tests, tools): see [`Roster::new`].
@@ -50,6 +49,8 @@ pub struct Roster {
     layout: Vec<usize>,
     /// The key of a row's id: `jobId` for job rows, `id` for person rows.
     id_key: &'static str,
+    /// The fingerprint of the people so far.
+    fingerprint: Fingerprint,
 }
 
 impl Default for Roster {
@@ -64,6 +65,7 @@ impl Default for Roster {
             interns: vec![Intern::off(), Intern::on()],
             layout: Vec::new(),
             id_key: "jobId",
+            fingerprint: Fingerprint::default(),
         }
     }
 }
@@ -227,42 +229,10 @@ impl Roster {
     }
 
     /// A fingerprint of the roster's content (job ids and field values, order-independent),
-    /// recorded in the plan so a later `apply` can tell whether ChartHop moved.
+    /// recorded in the plan so a later `apply` can tell whether ChartHop moved. Taken as the
+    /// people were added: asking costs nothing.
     pub fn fingerprint(&self) -> String {
-        let mut order: Vec<usize> = (0..self.columns.len()).collect();
-        order.sort_by(|&a, &b| self.columns[a].cmp(&self.columns[b]));
-        let mut sum = [0u64; 4];
-        let mut h = Sha256::new();
-        for p in self.iter() {
-            h.update(p.job_id().as_bytes());
-            for &c in &order {
-                let v = p.value(Column(c));
-                if !v.is_empty() {
-                    h.update(b"\x1f");
-                    h.update(self.columns[c].as_bytes());
-                    h.update(b"=");
-                    h.update(v.as_bytes());
-                }
-            }
-            let digest = h.finalize_reset();
-            // A sum of the people's digests: the same whatever their order, and a person
-            // listed twice counts twice.
-            let mut carry = 0u64;
-            for (i, s) in sum.iter_mut().enumerate() {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(&digest[i * 8..i * 8 + 8]);
-                let (a, c1) = s.overflowing_add(u64::from_le_bytes(word));
-                let (a, c2) = a.overflowing_add(carry);
-                *s = a;
-                carry = u64::from(c1) + u64::from(c2);
-            }
-        }
-        let mut h = Sha256::new();
-        for s in sum {
-            h.update(s.to_le_bytes());
-        }
-        h.update((self.people as u64).to_le_bytes());
-        crate::fsutil::hex(&h.finalize())
+        self.fingerprint.hex(self.people)
     }
 
     /// Heap bytes the roster holds (for the benchmark's bytes-per-person figure).
@@ -308,9 +278,11 @@ impl Roster {
             refs,
             indexes,
             columns,
+            fingerprint,
             ..
         } = self;
         let job = read(text, refs[id * stride + JOB]);
+        fingerprint.add(job, columns, |c| read(text, refs[id * stride + c + 2]));
         by_job.insert(id as u32, job, |i| {
             read(text, refs[i as usize * stride + JOB])
         });
@@ -366,6 +338,7 @@ impl Roster {
         }
         let old = self.stride();
         self.columns.push(key.to_string());
+        self.fingerprint.column_added(&self.columns);
         self.interns.push(Intern::on());
         let new = self.stride();
         let rows = self.refs.len() / old;

@@ -2,7 +2,6 @@
 //! for cron). Each strings the stages together; none of them prints.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::charthop::Client;
 use crate::diff::{self, ChangeSet};
@@ -81,16 +80,6 @@ pub async fn plan(
     )
     .await?;
     let fetched_at = settings.clock.stamp();
-    // The roster's fingerprint is taken on the other core while the export is surveyed,
-    // former people are looked up and rows are compared.
-    let roster = Arc::new(roster);
-    let fingerprinting = {
-        let roster = Arc::clone(&roster);
-        std::thread::Builder::new()
-            .name("fingerprint".into())
-            .spawn(move || roster.fingerprint())
-            .ok()
-    };
     tracing::info!(
         rows = mapped.input.rows,
         people = roster.len(),
@@ -137,14 +126,6 @@ pub async fn plan(
     }
     let mut outline = handoff::diff_into(prepared, &mapped.spool, &mut writer, kept.as_mut())
         .map_err(|e| diff_error(&req.out, &e))?;
-    let fingerprint = match fingerprinting {
-        Some(thread) => thread.join().map_err(|_| Error::Io {
-            what: "fingerprinting the roster".into(),
-            source: std::io::Error::other("the fingerprint thread stopped unexpectedly"),
-        })?,
-        // No thread could be started: taken here instead.
-        None => roster.fingerprint(),
-    };
     outline.summary.skipped = mapped.skipped;
     for message in mapped.mapping.respelled_values() {
         outline.notes.push(diff::Note {
@@ -229,7 +210,7 @@ pub async fn plan(
         roster: RosterRef {
             fields: roster_fields(&mapped.mapping),
             people: roster.len(),
-            sha256: fingerprint,
+            sha256: roster.fingerprint(),
             fetched_at,
         },
         created_at: settings.clock.stamp(),
