@@ -116,6 +116,19 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Reads a text into `slot` (reusing its buffer) when `present`; else empties the slot.
+    fn optional_text(&mut self, present: bool, slot: &mut Option<String>) -> io::Result<()> {
+        if present {
+            let text = self.text()?;
+            let s = slot.get_or_insert_with(String::new);
+            s.clear();
+            s.push_str(text);
+        } else {
+            *slot = None;
+        }
+        Ok(())
+    }
+
     fn mapped(&mut self, d: &mut Desired, fields: Fields) -> io::Result<()> {
         d.row = self.number()?;
         let flags = self.byte()?;
@@ -124,14 +137,7 @@ impl<'a> Decoder<'a> {
             (2, &mut d.fallback),
             (4, &mut d.manager_ref),
         ] {
-            if flags & bit != 0 {
-                let text = self.text()?;
-                let s = slot.get_or_insert_with(String::new);
-                s.clear();
-                s.push_str(text);
-            } else {
-                *slot = None;
-            }
+            self.optional_text(flags & bit != 0, slot)?;
         }
         d.left_status = flags & 8 != 0;
         for (bit, slot) in [
@@ -206,14 +212,7 @@ impl<'a> Decoder<'a> {
         r.row = self.number()?;
         let flags = self.byte()?;
         for (bit, slot) in [(1, &mut r.column), (2, &mut r.value)] {
-            if flags & bit != 0 {
-                let text = self.text()?;
-                let s = slot.get_or_insert_with(String::new);
-                s.clear();
-                s.push_str(text);
-            } else {
-                *slot = None;
-            }
+            self.optional_text(flags & bit != 0, slot)?;
         }
         r.name = if flags & 4 != 0 {
             Some(self.text()?.into())
