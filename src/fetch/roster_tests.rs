@@ -108,3 +108,25 @@ fn a_person_without_a_job_id_is_left_out() {
     assert_eq!(r.person(0).job_id(), "j1");
     assert_eq!(r.person(0).get("title"), "");
 }
+
+#[test]
+fn the_fingerprint_taken_page_by_page_is_the_whole_rosters() {
+    // The second page brings a field the first lacked, and lists fields in another order.
+    let mut paged = Roster::default();
+    paged
+        .push_page_json(br#"{"data":[{"jobId":"j1","name":"Ana","title":"Eng"}]}"#)
+        .expect("parses");
+    paged
+        .push_page_json(br#"{"data":[{"jobId":"j2","startDate":"2021-01-04","title":"PM"}]}"#)
+        .expect("parses");
+    let built = Roster::new(vec![
+        person("j2", "", &[("title", "PM"), ("startDate", "2021-01-04")]),
+        person("j1", "Ana", &[("title", "Eng")]),
+    ]);
+    assert_eq!(paged.fingerprint(), built.fingerprint());
+    let other = Roster::new(vec![
+        person("j2", "", &[("title", "PM"), ("startDate", "2021-01-05")]),
+        person("j1", "Ana", &[("title", "Eng")]),
+    ]);
+    assert_ne!(paged.fingerprint(), other.fingerprint());
+}
