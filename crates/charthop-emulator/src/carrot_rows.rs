@@ -1,33 +1,72 @@
 //! A Carrot filter over many rows at once: which of a listing's rows it keeps, with each
-//! `:` comparison searched over all the rows' texts in one run (see [`Joiner`])
-//! instead of row by row. The answers are those of [`Expr::matches`] row by row.
+//! `:` comparison searched over all the rows' texts in one run (see [`Joined`]) instead of
+//! row by row, and over texts joined beforehand when the caller keeps them
+//! ([`RowTexts::joined`]). The answers are those of [`Expr::matches`] row by row.
 //!
 //! Layering: above `carrot` (the filter) and `needles`.
 
+use std::sync::Arc;
+
 use crate::carrot::{Expr, Texts};
-#[cfg(doc)]
-use crate::needles::Joiner;
+use crate::needles::Joined;
+
+/// A listing's rows as a filter reads them.
+pub struct RowTexts<'l, 'a, F> {
+    /// How many rows: they are numbered `0..rows`.
+    pub rows: usize,
+    /// A row's texts of a field.
+    pub lookup: &'l dyn Fn(usize, F) -> Texts<'a>,
+    /// Every row's texts of a field joined as [`joined_texts`] joins them, when the caller
+    /// keeps them (`None`: joined here, for the rows a comparison looks at).
+    pub joined: &'l dyn Fn(F) -> Option<Arc<Joined>>,
+}
+
+/// The texts of `field` of the rows `0..rows`, joined for searching, each under its row
+/// number; a row with no text is searched as `""`, as [`Expr::matches`] does.
+pub fn joined_texts<'a, F: Copy>(
+    rows: usize,
+    field: F,
+    lookup: &dyn Fn(usize, F) -> Texts<'a>,
+) -> Joined {
+    join((0..rows).map(|row| (row, row)), field, lookup)
+}
+
+/// The texts of `field` of each `(mark, row)`'s row, each under `mark`.
+fn join<'a, F: Copy>(
+    rows: impl Iterator<Item = (usize, usize)>,
+    field: F,
+    lookup: &dyn Fn(usize, F) -> Texts<'a>,
+) -> Joined {
+    let mut joined = Joined::default();
+    for (mark, row) in rows {
+        match lookup(row, field) {
+            Texts::One(text) => joined.push(mark, text),
+            Texts::Owned(list) if list.is_empty() => joined.push(mark, ""),
+            Texts::Owned(list) => {
+                for text in &list {
+                    joined.push(mark, text);
+                }
+            }
+        }
+    }
+    joined
+}
 
 impl<F: Copy> Expr<F> {
-    /// For each of the rows `0..rows`, whether it matches: `lookup(row, field)` gives a
-    /// field's texts. `&&` looks only at the rows its earlier parts kept, `||` only at the
-    /// rows its earlier parts did not.
-    pub fn matching_rows<'a>(
-        &self,
-        rows: usize,
-        lookup: &dyn Fn(usize, F) -> Texts<'a>,
-    ) -> Vec<bool> {
-        let all: Vec<usize> = (0..rows).collect();
-        let kept = self.keep(&all, lookup);
-        let mut out = vec![false; rows];
+    /// For each of the rows, whether it matches. `&&` looks only at the rows its earlier
+    /// parts kept, `||` only at the rows its earlier parts did not.
+    pub fn matching_rows(&self, rows: &RowTexts<'_, '_, F>) -> Vec<bool> {
+        let all: Vec<usize> = (0..rows.rows).collect();
+        let kept = self.keep(&all, rows);
+        let mut out = vec![false; rows.rows];
         for (row, keep) in all.into_iter().zip(kept) {
             out[row] = keep;
         }
         out
     }
 
-    /// Whether each of `rows` (row numbers) matches, in their order.
-    fn keep<'a>(&self, rows: &[usize], lookup: &dyn Fn(usize, F) -> Texts<'a>) -> Vec<bool> {
+    /// Whether each of `rows` (row numbers, ascending) matches, in their order.
+    fn keep(&self, rows: &[usize], texts: &RowTexts<'_, '_, F>) -> Vec<bool> {
         match self {
             Expr::And(parts) | Expr::Or(parts) => {
                 let and = matches!(self, Expr::And(_));
@@ -40,33 +79,33 @@ impl<F: Copy> Expr<F> {
                         break;
                     }
                     let asked: Vec<usize> = open.iter().map(|&i| rows[i]).collect();
-                    for (i, keep) in open.into_iter().zip(part.keep(&asked, lookup)) {
+                    for (i, keep) in open.into_iter().zip(part.keep(&asked, texts)) {
                         answer[i] = keep;
                     }
                 }
                 answer
             }
-            Expr::Match { field, needles } => {
+            Expr::Match { field, needles } if needles.can_search_joined() => {
                 let mut marks = vec![false; rows.len()];
-                let mut joiner = needles.joiner();
-                for (i, &row) in rows.iter().enumerate() {
-                    match lookup(row, *field) {
-                        Texts::One(text) => joiner.push(i, text, &mut marks),
-                        // A field with no text is searched as `""`, as `matches` does.
-                        Texts::Owned(list) if list.is_empty() => joiner.push(i, "", &mut marks),
-                        Texts::Owned(list) => {
-                            for text in &list {
-                                joiner.push(i, text, &mut marks);
+                match (texts.joined)(*field) {
+                    // Every row's texts: mark those asked about (`rows` is ascending).
+                    Some(all) => {
+                        needles.search_joined(&all, |row| {
+                            if let Ok(i) = rows.binary_search(&row) {
+                                marks[i] = true;
                             }
-                        }
+                        });
+                    }
+                    None => {
+                        let asked = join(rows.iter().copied().enumerate(), *field, texts.lookup);
+                        needles.search_joined(&asked, |i| marks[i] = true);
                     }
                 }
-                joiner.finish(&mut marks);
                 marks
             }
-            Expr::Cmp { .. } => rows
+            Expr::Match { .. } | Expr::Cmp { .. } => rows
                 .iter()
-                .map(|&row| self.matches(&|f| lookup(row, f)))
+                .map(|&row| self.matches(&|f| (texts.lookup)(row, f)))
                 .collect(),
         }
     }
@@ -74,6 +113,9 @@ impl<F: Copy> Expr<F> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use super::{RowTexts, joined_texts};
     use crate::carrot::{Expr, Texts, parse};
     use crate::catalogue::Catalogue;
     use crate::fields::FieldCode;
@@ -114,7 +156,19 @@ mod tests {
             let one_by_one: Vec<bool> = (0..ROWS.len())
                 .map(|row| f.matches(&|field| lookup(row, field)))
                 .collect();
-            assert_eq!(f.matching_rows(ROWS.len(), &lookup), one_by_one, "{q}");
+            let joined_here = RowTexts {
+                rows: ROWS.len(),
+                lookup: &lookup,
+                joined: &|_| None,
+            };
+            assert_eq!(f.matching_rows(&joined_here), one_by_one, "{q}");
+            // The same with every field's texts joined beforehand, as a caller keeps them.
+            let kept = |field| Some(Arc::new(joined_texts(ROWS.len(), field, &lookup)));
+            let joined_before = RowTexts {
+                joined: &kept,
+                ..joined_here
+            };
+            assert_eq!(f.matching_rows(&joined_before), one_by_one, "{q}");
         }
     }
 }

@@ -86,6 +86,7 @@ mod seed_table;
 mod server;
 mod shared;
 mod state;
+mod text_cache;
 mod tls;
 mod values;
 mod webhook;

@@ -4,7 +4,7 @@
 //! former-people lookup sends hundreds of values per query over an org of 100,000 people, so
 //! the values are compiled once, when the filter is parsed, into one Aho-Corasick automaton:
 //! each field is scanned once, whatever the number of values; and a filter over everyone
-//! searches all the texts of a field in one run ([`Joiner`]).
+//! searches all the texts of a field in one run ([`Joined`]).
 //!
 //! Layering: a leaf, used by `carrot`.
 
@@ -80,77 +80,72 @@ impl Needles {
     }
 }
 
-/// Joins the texts a [`Joiner`] searches together; no value may hold it.
+/// Joins the texts of a [`Joined`]; no value it is searched for may hold it.
 const SEPARATOR: u8 = b'\n';
 
+/// Many texts, each of a row, joined to be searched for a [`Needles`]' values in one run
+/// ([`Needles::search_joined`]). Built once, it can be searched for any values: a listing's
+/// texts of one field can be kept and searched by every filter on that field.
+#[derive(Debug, Default)]
+pub struct Joined {
+    /// Every text (lower-cased when not ASCII, the searcher ignores ASCII case), each followed
+    /// by the separator: no value searched for holds it, so a match lies inside one text.
+    text: String,
+    /// Where each text starts in `text`, and its row.
+    starts: Vec<usize>,
+    rows: Vec<usize>,
+}
+
+impl Joined {
+    /// Adds a text of `row` (a row may have several texts).
+    pub fn push(&mut self, row: usize, text: &str) {
+        self.starts.push(self.text.len());
+        self.rows.push(row);
+        if text.is_ascii() {
+            self.text.push_str(text);
+        } else {
+            self.text.push_str(&text.to_lowercase());
+        }
+        self.text.push(char::from(SEPARATOR));
+    }
+}
+
 impl Needles {
-    /// A [`Joiner`] for these values.
-    pub fn joiner(&self) -> Joiner<'_> {
+    /// Whether the values can be searched in [`Joined`] texts: there is at least one, none is
+    /// empty or holds a line break, and there is no `*`. Otherwise each text is given to
+    /// [`matches`](Self::matches) on its own.
+    pub fn can_search_joined(&self) -> bool {
+        self.joined_searcher().is_some()
+    }
+
+    /// The searcher, when [`can_search_joined`](Self::can_search_joined).
+    fn joined_searcher(&self) -> Option<&AhoCorasick> {
         let joinable = !self.any_value
             && self
                 .values
                 .iter()
                 .all(|v| !v.is_empty() && !v.as_bytes().contains(&SEPARATOR));
-        Joiner {
-            needles: self,
-            searcher: self.searcher.as_ref().filter(|_| joinable),
-            joined: String::new(),
-            starts: Vec::new(),
-            rows: Vec::new(),
-        }
-    }
-}
-
-/// Many texts searched for the values at once: the same answers as [`Needles::matches`]
-/// text by text, found in one search over all the texts joined, when the values allow it
-/// (none is empty or holds a line break, and there is no `*`); otherwise text by text as
-/// they are pushed.
-pub struct Joiner<'n> {
-    needles: &'n Needles,
-    /// The searcher, when the texts are joined.
-    searcher: Option<&'n AhoCorasick>,
-    /// Every text (lower-cased when not ASCII, the searcher ignores ASCII case), each followed
-    /// by the separator: no value holds it, so a match lies inside one text.
-    joined: String,
-    /// Where each text starts in `joined`, and its row.
-    starts: Vec<usize>,
-    rows: Vec<usize>,
-}
-
-impl Joiner<'_> {
-    /// Adds a text of `row`: when it matches, [`finish`](Self::finish) (or this call) marks
-    /// `marks[row]`. Rows past `marks` are ignored.
-    pub fn push(&mut self, row: usize, text: &str, marks: &mut [bool]) {
-        if self.searcher.is_none() {
-            if row < marks.len() && self.needles.matches(text) {
-                marks[row] = true;
-            }
-            return;
-        }
-        self.starts.push(self.joined.len());
-        self.rows.push(row);
-        if text.is_ascii() {
-            self.joined.push_str(text);
-        } else {
-            self.joined.push_str(&text.to_lowercase());
-        }
-        self.joined.push(char::from(SEPARATOR));
+        self.searcher.as_ref().filter(|_| joinable)
     }
 
-    /// Searches the texts pushed and marks the rows of those that match.
-    pub fn finish(self, marks: &mut [bool]) {
-        let Some(searcher) = self.searcher else {
-            return;
+    /// Calls `mark(row)` for each row of `joined` that has a text [`matches`](Self::matches)
+    /// holds for (a row may be called more than once), and returns true; returns false, having
+    /// called nothing, when the values cannot be searched joined
+    /// ([`can_search_joined`](Self::can_search_joined)).
+    pub fn search_joined(&self, joined: &Joined, mut mark: impl FnMut(usize)) -> bool {
+        let Some(searcher) = self.joined_searcher() else {
+            return false;
         };
-        for m in searcher.find_iter(&self.joined) {
-            let text = self
+        for m in searcher.find_iter(&joined.text) {
+            let text = joined
                 .starts
                 .partition_point(|&s| s <= m.start())
                 .saturating_sub(1);
-            if let Some(mark) = self.rows.get(text).and_then(|&row| marks.get_mut(row)) {
-                *mark = true;
+            if let Some(&row) = joined.rows.get(text) {
+                mark(row);
             }
         }
+        true
     }
 }
 
@@ -168,19 +163,26 @@ impl std::fmt::Debug for Needles {
 
 #[cfg(test)]
 mod tests {
-    use super::Needles;
+    use super::{Joined, Needles};
 
-    /// Marks the rows whose texts match, through a joiner.
+    /// Marks the rows whose texts match, searched joined when the values allow it, else text
+    /// by text.
     fn mark_all<'t>(
         n: &Needles,
-        texts: impl Iterator<Item = (usize, &'t str)>,
+        texts: impl Iterator<Item = (usize, &'t str)> + Clone,
         marks: &mut [bool],
     ) {
-        let mut joiner = n.joiner();
-        for (row, text) in texts {
-            joiner.push(row, text, marks);
+        let mut joined = Joined::default();
+        for (row, text) in texts.clone() {
+            joined.push(row, text);
         }
-        joiner.finish(marks);
+        let searched = n.search_joined(&joined, |row| marks[row] = true);
+        assert_eq!(searched, n.can_search_joined());
+        if !searched {
+            for (row, text) in texts {
+                marks[row] |= n.matches(text);
+            }
+        }
     }
 
     fn needles(values: &[&str]) -> Needles {
@@ -218,16 +220,18 @@ mod tests {
             "line\nbreak",
         ];
         let values: Vec<String> = (0..20).map(|i| format!("p{i}@x.example")).collect();
+        // The values, and whether they can be searched joined.
         let cases = [
-            needles(&["ada", "p2@"]),
-            Needles::new(values),
-            needles(&["*"]),
-            needles(&[]),
-            needles(&["e\nb"]),
-            needles(&[""]),
-            needles(&["É"]),
+            (needles(&["ada", "p2@"]), true),
+            (Needles::new(values), true),
+            (needles(&["*"]), false),
+            (needles(&[]), false),
+            (needles(&["e\nb"]), false),
+            (needles(&[""]), false),
+            (needles(&["É"]), true),
         ];
-        for n in cases {
+        for (n, joined) in cases {
+            assert_eq!(n.can_search_joined(), joined, "{n:?}");
             let one_by_one: Vec<bool> = texts.iter().map(|t| n.matches(t)).collect();
             let mut marks = vec![false; texts.len()];
             mark_all(&n, texts.iter().copied().enumerate(), &mut marks);

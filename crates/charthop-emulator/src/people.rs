@@ -25,7 +25,7 @@ pub struct PersonRow<'a> {
 }
 
 /// A person field code the emulator can answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PersonField {
     /// `id`: the person id
     Id,

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ use crate::faults::{Fault, FaultRule};
 use crate::log::RequestRecord;
 use crate::process::{EMULATOR_USER_ID, Process, ProcessEvent, ProcessUpdate};
 use crate::state::OrgState;
+use crate::text_cache::TextCache;
 use crate::webhook::{APP_ID, AppInfo, WebhookDelivery};
 use crate::{dates, lifecycle, persist, seed};
 
@@ -78,9 +80,13 @@ pub struct Shared {
     pub step_delay: Duration,
     /// Where to persist the org after each applied import.
     pub state_file: Option<PathBuf>,
-    /// The org.
     /// The org: read by many calls at once (most calls only read), written by one.
     pub org: RwLock<OrgState>,
+    /// Counts the times the org was locked for writing: while a guard is held, the same number
+    /// means the same org (see [`Shared::generation`]).
+    generation: AtomicU64,
+    /// `findPersons`' joined texts for the current generation.
+    pub texts: TextCache,
     /// Processes by id.
     pub processes: Mutex<HashMap<String, ProcessEntry>>,
     /// The request log.
@@ -124,6 +130,8 @@ impl Shared {
             step_delay: config.import_step_delay,
             state_file: config.state_file,
             org: RwLock::new(org),
+            generation: AtomicU64::new(0),
+            texts: TextCache::default(),
             processes: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
@@ -140,7 +148,7 @@ impl Shared {
     /// returns the guard with that today. Every read and import goes through here, so each
     /// sees the transitions due.
     pub fn org_now(&self) -> (RwLockWriteGuard<'_, OrgState>, NaiveDate) {
-        let mut org = write(&self.org);
+        let mut org = self.org_write();
         let today = today_of(&org);
         if lifecycle::advance(&mut org, today) {
             self.save(&org);
@@ -169,7 +177,7 @@ impl Shared {
     /// is due by the new today, and saves the state file. Moving the clock back undoes
     /// nothing. Returns the new today; fails with the [`Error`] of `persist::save`.
     pub fn set_today(&self, date: Option<NaiveDate>) -> Result<NaiveDate, Error> {
-        let mut org = write(&self.org);
+        let mut org = self.org_write();
         org.clock = date;
         let today = date.unwrap_or_else(dates::today_utc);
         lifecycle::advance(&mut org, today);
@@ -177,6 +185,22 @@ impl Shared {
             Some(file) => persist::save(file, &org).map(|()| today),
             None => Ok(today),
         }
+    }
+
+    /// The org locked for writing, under a new [`generation`](Shared::generation): every write
+    /// goes through here.
+    fn org_write(&self) -> RwLockWriteGuard<'_, OrgState> {
+        let org = write(&self.org);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        org
+    }
+
+    /// The org's generation, read while holding one of its guards: it changes each time the
+    /// org is locked for writing (whether or not anything was changed), so two reads that see
+    /// the same generation see the same org. What is worked out from the org can be kept
+    /// under it (as [`Shared::texts`] is).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Writes the state file, if there is one; a failure is logged.

@@ -8,6 +8,7 @@ use axum::{Extension, Json};
 use serde_json::Value;
 
 use crate::carrot::{self, Texts};
+use crate::carrot_rows::{RowTexts, joined_texts};
 use crate::faults::Fault;
 use crate::people::{
     DEFAULT_FIELDS, PersonField, custom_values, people_after, people_matching_after,
@@ -70,8 +71,9 @@ pub async fn find_persons(
     let (page, more) = match &filter {
         // Filtered: one pass over everyone, then the matches in order.
         Some(f) => {
+            let generation = shared.generation();
             let mut rows = people_matching_after(&state, from, include_all, |listed| {
-                f.matching_rows(listed.len(), &|i, code| {
+                let lookup = |i: usize, code: PersonField| {
                     let row = listed[i];
                     match code.plain_text(row) {
                         Some(text) => Texts::One(text),
@@ -80,6 +82,21 @@ pub async fn find_persons(
                             .map_or_else(Vec::new, |v| texts(&v))
                             .into(),
                     }
+                };
+                // Everyone listed (no `from`): the same texts under the same generation, kept.
+                let joined = |code| {
+                    from.is_none().then(|| {
+                        shared
+                            .texts
+                            .get_or_build(generation, include_all, code, || {
+                                joined_texts(listed.len(), code, &lookup)
+                            })
+                    })
+                };
+                f.matching_rows(&RowTexts {
+                    rows: listed.len(),
+                    lookup: &lookup,
+                    joined: &joined,
                 })
             });
             let more = rows.len() > limit;

@@ -85,6 +85,63 @@ async fn find_persons_pages_by_person_id_and_include_all_adds_former_people() {
     );
 }
 
+/// A filter over everyone searches texts the emulator keeps between calls: each import and each
+/// move of the clock shows in the next answer.
+#[tokio::test]
+async fn a_filter_over_everyone_answers_for_the_org_as_it_is_after_each_change() {
+    let dir = seed_with(EXTRA);
+    let h = lifecycle_harness(&dir);
+    let found = |include_all: bool| {
+        let h = &h;
+        async move {
+            let (status, body) = h
+                .get(&format!(
+                    "/v2/org/{ORG}/person?fields=contact.workEmail&format=minimal&includeAll={include_all}&q=contact.workEmail%3A%22dora%22%2C%22stan%22%2C%22nova%22"
+                ))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let mut emails: Vec<String> = body["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["contact.workEmail"].as_str().map(str::to_string))
+                .collect();
+            emails.sort();
+            emails
+        }
+    };
+    let (dora, stan, nova) = (
+        "dora@test.example".to_string(),
+        "stan@test.example".to_string(),
+        "nova@test.example".to_string(),
+    );
+    // Asked twice: the second answer comes from the kept texts.
+    for _ in 0..2 {
+        assert_eq!(found(false).await, [dora.clone(), stan.clone()]);
+    }
+    let (p, _) = h
+        .import(
+            "upsert=true&defaultChangeDate=2025-01-13",
+            "Work Email,First Name,Last Name,Start Date,Title
+             nova@test.example,Nova,Newman,2025-01-13,Engineer
+",
+        )
+        .await;
+    assert_eq!(p["status"], "DONE", "{p}");
+    assert_eq!(
+        found(false).await,
+        [dora.clone(), nova.clone(), stan.clone()]
+    );
+    assert_eq!(
+        found(true).await,
+        [dora.clone(), nova.clone(), stan.clone()]
+    );
+    // Dora's last day passes: she is a former person, listed only with `includeAll`.
+    assert_eq!(h.set_today(json!({"date": "2025-03-01"})).await.0, 200);
+    assert_eq!(found(false).await, [nova.clone(), stan.clone()]);
+    assert_eq!(found(true).await, [dora, nova, stan]);
+}
+
 #[tokio::test]
 async fn find_changes_lists_hires_departures_and_dated_updates() {
     let h = Harness::start();
