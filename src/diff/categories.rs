@@ -11,16 +11,22 @@ use super::keys::WORK_EMAIL;
 use super::lifecycle::Life;
 use super::matching::{Context, How, Outcome};
 pub(super) use super::outcome::rejected;
-use super::outcome::{blank, conflict, iso, reject};
+use super::outcome::{blank_from, conflict, iso, reject};
 use super::update::{email_change, resolve_manager, update};
 use super::{Category, ConflictKind, RowChange};
 use crate::fetch::PersonRef;
 use crate::mapping::{Desired, Trust, Value};
 
-/// The row for a mapped export row and its match outcome.
-pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange {
-    let mut out = blank(d.row);
-    out.key = d.key.clone();
+/// The row for a mapped export row and its match outcome, filled into `spare` (a row the
+/// sink gave back, see [`Sink::spare`](super::Sink::spare)) when there is one.
+pub(super) fn row(
+    ctx: &Context<'_>,
+    d: &Desired,
+    outcome: Outcome,
+    spare: Option<RowChange>,
+) -> RowChange {
+    let (mut out, mut room) = blank_from(spare, d.row);
+    out.key = d.key.as_deref().map(|k| room.key(k));
     out.effective_date = d.effective_date.map(iso);
     let named = matches!(&outcome, Outcome::Matched { person, .. } if !ctx.roster.person(*person).name().is_empty());
     if !named {
@@ -56,20 +62,22 @@ pub(super) fn row(ctx: &Context<'_>, d: &Desired, outcome: Outcome) -> RowChange
         },
         Outcome::Matched { person, how } => {
             let person = ctx.roster.person(person);
-            out.job_id = Some(person.job_id().to_string());
-            out.charthop_email =
-                Some(ctx.email_of(person.index()).to_string()).filter(|e| !e.is_empty());
+            out.job_id = Some(room.job_id(person.job_id()));
+            let current = ctx.email_of(person.index());
+            out.charthop_email = (!current.is_empty()).then(|| room.email(current));
             if !person.name().is_empty() {
-                out.name = person.name().to_string();
+                out.name.clear();
+                out.name.push_str(person.name());
             }
-            out.matched = ctx.how(how);
-            let Some(current) = out.charthop_email.clone() else {
+            out.matched.clear();
+            out.matched.push_str(ctx.how(how));
+            if current.is_empty() {
                 return conflict(
                     out,
                     ConflictKind::NoWorkEmail,
                     "the ChartHop person has no work email, which the import needs to find them; add it in ChartHop".into(),
                 );
-            };
+            }
             match life {
                 // The dates contradict the status, but ChartHop already records the
                 // termination date as their last day: nothing to do, nothing to guess.
@@ -99,7 +107,7 @@ fn active(
     ctx: &Context<'_>,
     d: &Desired,
     person: PersonRef<'_>,
-    current: String,
+    current: &str,
     how: How,
     out: RowChange,
 ) -> RowChange {
@@ -111,7 +119,7 @@ fn active(
     {
         // Matched by the payroll key: with the payroll trusted, the email is what changes.
         if ctx.mapping.key.trust == Trust::Payroll && how == How::Key {
-            return email_change(ctx, d, person, &current, &e, out);
+            return email_change(ctx, d, person, current, &e, out);
         }
         return conflict(
             out,

@@ -32,7 +32,7 @@ pub(super) fn departure(
     person: PersonRef<'_>,
     date: NaiveDate,
     scheduled: bool,
-    current_email: String,
+    current_email: &str,
     mut out: RowChange,
 ) -> RowChange {
     if let Some(problem) = d.depart.as_ref().and_then(|dd| dd.problem.as_ref()) {
@@ -69,7 +69,8 @@ pub(super) fn departure(
     if let Some(k) = &d.key {
         out.target.insert(ctx.key_code.to_string(), k.clone());
     }
-    out.target.insert(WORK_EMAIL.to_string(), current_email);
+    out.target
+        .insert(WORK_EMAIL.to_string(), current_email.to_string());
     out
 }
 

@@ -306,10 +306,10 @@ impl<'a> Context<'a> {
     }
 
     /// How a match is explained in the plan (`matched by contact.employee`).
-    pub fn how(&self, how: How) -> String {
+    pub fn how(&self, how: How) -> &str {
         match how {
-            How::Fallback => self.matched_by[1].clone(),
-            How::Key => self.matched_by[0].clone(),
+            How::Fallback => &self.matched_by[1],
+            How::Key => &self.matched_by[0],
         }
     }
 

@@ -150,7 +150,7 @@ impl<'a> Prepared<'a> {
                         }
                         Outcome::NoMatch => {}
                     }
-                    categories::row(&ctx, d, outcome)
+                    categories::row(&ctx, d, outcome, sink.spare())
                 }
             };
             summary.add(change.category);
@@ -204,6 +204,21 @@ pub fn diff(
     roster: &Roster,
     as_of: NaiveDate,
 ) -> io::Result<ChangeSet> {
+    let (sighting, spool) = spooled(mapping, desired, rejected)?;
+    let mut set = ChangeSet::default();
+    let outline = run(mapping, roster, as_of, sighting, &spool, &mut set)?;
+    set.summary = outline.summary;
+    set.absent = outline.absent;
+    set.notes = outline.notes;
+    Ok(set)
+}
+
+/// Rows held in memory spooled in row order, as the pipeline spools them, and sighted.
+fn spooled(
+    mapping: &Mapping,
+    desired: &[Desired],
+    rejected: &[Rejection],
+) -> io::Result<(Sighting, Vec<u8>)> {
     let mut order: Vec<(usize, Result<&Desired, &Rejection>)> = desired
         .iter()
         .map(|d| (d.row, Ok(d)))
@@ -222,13 +237,7 @@ pub fn diff(
             Err(r) => w.rejected(r)?,
         }
     }
-    let spool = w.finish()?;
-    let mut set = ChangeSet::default();
-    let outline = run(mapping, roster, as_of, sighting, &spool, &mut set)?;
-    set.summary = outline.summary;
-    set.absent = outline.absent;
-    set.notes = outline.notes;
-    Ok(set)
+    Ok((sighting, w.finish()?))
 }
 
 #[cfg(test)]

@@ -283,6 +283,13 @@ pub trait Sink {
 
     /// Takes one row's outcome. An error ends the diff with that error.
     fn row(&mut self, row: RowChange) -> io::Result<()>;
+
+    /// A row given to [`row`](Self::row) earlier that the sink no longer needs, for the diff
+    /// to fill in anew instead of allocating its texts again; `None` (the default) when there
+    /// is none. What it held is never read: the diff empties it first.
+    fn spare(&mut self) -> Option<RowChange> {
+        None
+    }
 }
 
 impl Sink for ChangeSet {

@@ -122,7 +122,8 @@ fn world(people: &[Someone]) -> (Roster, Vec<Vec<String>>) {
     (Roster::new(roster), rows)
 }
 
-fn plan(roster: &Roster, rows: &[Vec<String>]) -> ChangeSet {
+/// The mapping, and the rows mapped (desired, rejected).
+fn mapped(rows: &[Vec<String>]) -> (Mapping, Vec<Desired>, Vec<Rejection>) {
     let m = Mapping::parse(Path::new("p.toml"), MAPPING).unwrap();
     let header: Vec<String> = ["Id", "Email", "Title", "Start"].map(String::from).to_vec();
     let bound = m.bind(&header).unwrap();
@@ -134,7 +135,54 @@ fn plan(roster: &Roster, rows: &[Vec<String>]) -> ChangeSet {
             Err(e) => rejected.push(e),
         }
     }
+    (m, desired, rejected)
+}
+
+fn plan(roster: &Roster, rows: &[Vec<String>]) -> ChangeSet {
+    let (m, desired, rejected) = mapped(rows);
     diff(&m, &desired, &rejected, roster, super::tests::AS_OF).expect("diff")
+}
+
+/// A sink that offers, for every row, a spare row full of another row's values.
+struct Recycling {
+    rows: Vec<RowChange>,
+    junk: RowChange,
+}
+
+impl Sink for Recycling {
+    fn row(&mut self, row: RowChange) -> io::Result<()> {
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn spare(&mut self) -> Option<RowChange> {
+        Some(self.junk.clone())
+    }
+}
+
+/// A row with every field set.
+fn junk() -> RowChange {
+    RowChange {
+        row: 99,
+        category: Category::Conflict,
+        key: Some("junk-key".into()),
+        name: "Junk Name".into(),
+        job_id: Some("junk-job".into()),
+        charthop_email: Some("junk@x.example".into()),
+        matched: "junk match".into(),
+        changes: vec![FieldChange {
+            field: "title".into(),
+            old: "junk".into(),
+            new: "junk".into(),
+        }],
+        target: [("junk".to_string(), "junk".to_string())].into(),
+        termination_date: Some("1999-01-01".into()),
+        departure: Some(DepartureDetails::default()),
+        effective_date: Some("1999-01-02".into()),
+        person_id: Some("junk-person".into()),
+        conflict: Some(ConflictKind::NoWorkEmail),
+        reason: Some("junk reason".into()),
+    }
 }
 
 /// Each row's outcome by payroll key (row numbers move when the export is shuffled).
@@ -187,5 +235,18 @@ proptest! {
         prop_assert_eq!(plan(&roster, &shuffled), b);
         let expected_updates = people.iter().filter(|p| p.fate == Fate::NewTitle).count();
         prop_assert_eq!(a.summary.updates, expected_updates);
+    }
+
+    #[test]
+    fn rows_filled_into_a_sinks_spare_rows_are_the_rows_made_anew(
+        people in prop::collection::vec(someone(true), 1..40),
+    ) {
+        let (roster, rows) = world(&people);
+        let fresh = plan(&roster, &rows);
+        let (m, desired, rejected) = mapped(&rows);
+        let (sighting, spool) = spooled(&m, &desired, &rejected).expect("spool");
+        let mut sink = Recycling { rows: Vec::new(), junk: junk() };
+        run(&m, &roster, super::tests::AS_OF, sighting, &spool, &mut sink).expect("diff");
+        prop_assert_eq!(sink.rows, fresh.rows);
     }
 }

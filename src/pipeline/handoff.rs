@@ -1,5 +1,7 @@
 //! Running the diff with its rows handed to the plan writer on another thread: comparing and
-//! writing overlap, so a million-row plan uses both cores instead of one.
+//! writing overlap, so a million-row plan uses both cores instead of one. The rows the plan
+//! does not keep come back to the diff to be filled in again (`Sink::spare`): the diff then
+//! allocates little per row, and the two threads do not free each other's allocations.
 
 use std::io;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -28,10 +30,13 @@ pub(super) fn diff_into(
 ) -> io::Result<Outline> {
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Message>(2);
-        let writing = scope.spawn(move || write_all(rx, writer, kept));
+        let (back_tx, back) = sync_channel::<Vec<RowChange>>(RETURNED);
+        let writing = scope.spawn(move || write_all(rx, writer, kept, &back_tx));
         let mut handoff = Handoff {
             tx: Some(tx),
             batch: Vec::with_capacity(BATCH),
+            back,
+            spares: Vec::new(),
         };
         let outline = prepared.run(rows, &mut handoff);
         let flushed = handoff.flush();
@@ -47,32 +52,42 @@ pub(super) fn diff_into(
     })
 }
 
-/// The writer's side: every message, in order, until the diff hangs up.
+/// At most this many batches of rows are on their way back to the diff; more are dropped.
+const RETURNED: usize = 4;
+
+/// The writer's side: every message, in order, until the diff hangs up; the rows the plan does
+/// not keep go `back`, a batch at a time.
 fn write_all(
     rx: Receiver<Message>,
     writer: &mut plan::Writer,
     mut kept: Option<&mut ChangeSet>,
+    back: &SyncSender<Vec<RowChange>>,
 ) -> io::Result<()> {
     for message in rx {
         match message {
             Message::Managers(emails) => writer.unknown_managers(emails),
-            Message::Rows(rows) => {
-                for row in rows {
+            Message::Rows(mut rows) => {
+                let mut spares = Vec::with_capacity(rows.len());
+                for row in rows.drain(..) {
                     if let Some(kept) = kept.as_deref_mut() {
                         kept.rows.push(row.clone());
                     }
-                    writer.row(row)?;
+                    spares.extend(writer.take(row)?);
                 }
+                // When the diff has enough spares, or has finished, these are dropped.
+                let _ = back.try_send(spares);
             }
         }
     }
     Ok(())
 }
 
-/// The diff's side: rows batched and sent.
+/// The diff's side: rows batched and sent, and the rows the writer gave back.
 struct Handoff {
     tx: Option<SyncSender<Message>>,
     batch: Vec<RowChange>,
+    back: Receiver<Vec<RowChange>>,
+    spares: Vec<RowChange>,
 }
 
 impl Handoff {
@@ -104,5 +119,14 @@ impl Sink for Handoff {
             self.flush()?;
         }
         Ok(())
+    }
+
+    fn spare(&mut self) -> Option<RowChange> {
+        if self.spares.is_empty()
+            && let Ok(rows) = self.back.try_recv()
+        {
+            self.spares = rows;
+        }
+        self.spares.pop()
     }
 }

@@ -305,6 +305,15 @@ impl Sink for Writer {
     }
 
     fn row(&mut self, row: RowChange) -> io::Result<()> {
+        self.take(row).map(drop)
+    }
+}
+
+impl Writer {
+    /// [`Sink::row`], giving the row back when the plan does not keep it for its reports and
+    /// change files (most unchanged rows), so that its room can be used again
+    /// ([`Sink::spare`]). Fails as `row` does: writing `plan.json` or the hires' scratch file.
+    pub fn take(&mut self, row: RowChange) -> io::Result<Option<RowChange>> {
         if self.rows_written > 0 {
             self.plan.write_all(b",\n")?;
         }
@@ -344,8 +353,9 @@ impl Sink for Writer {
         if *n < cap {
             *n += 1;
             self.listed.push(row);
+            return Ok(None);
         }
-        Ok(())
+        Ok(Some(row))
     }
 }
 
