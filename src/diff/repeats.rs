@@ -16,15 +16,18 @@ use crate::textindex::hash_bytes;
 /// Hashes sorted at a time (1 MiB).
 const RUN: usize = 1 << 17;
 
-/// The hashes of every key and email seen while the export is read.
+/// The hashes of every key and email seen while the export is read, and once the export is
+/// read ([`Sighting::settle`]), the repeated ones.
 #[derive(Debug)]
 pub struct Sighting {
-    keys: HashLog,
-    emails: HashLog,
+    /// The key and email logs, until settled.
+    logs: Option<(HashLog, HashLog)>,
+    /// The repeats, once settled.
+    repeats: Repeats,
 }
 
 /// Hashes that occur more than once.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Repeats {
     pub keys: HashSet<u64>,
     pub emails: HashSet<u64>,
@@ -39,28 +42,46 @@ impl Sighting {
     /// Starts the two scratch files. Fails when no scratch file can be made.
     pub fn new() -> io::Result<Sighting> {
         Ok(Sighting {
-            keys: HashLog::new()?,
-            emails: HashLog::new()?,
+            logs: Some((HashLog::new()?, HashLog::new()?)),
+            repeats: Repeats::default(),
         })
     }
 
     /// Notes one mapped row's key and work email (`email_field`: the mapped work email field).
+    /// Fails when the scratch file cannot be written, or once the sighting is settled.
     pub fn observe(&mut self, d: &Desired, email_field: Option<usize>) -> io::Result<()> {
+        let Some((keys, emails)) = self.logs.as_mut() else {
+            return Err(io::Error::other(
+                "a row was noted after the export's repeats were worked out",
+            ));
+        };
         if let Some(k) = &d.key {
-            self.keys.push(hash(k))?;
+            keys.push(hash(k))?;
         }
         if let Some(e) = desired_email(d, email_field) {
-            self.emails.push(hash(&e))?;
+            emails.push(hash(&e))?;
         }
         Ok(())
     }
 
-    /// The hashes seen more than once. Fails when a scratch file cannot be read back.
-    pub(super) fn finish(self) -> io::Result<Repeats> {
-        Ok(Repeats {
-            keys: self.keys.repeated()?,
-            emails: self.emails.repeated()?,
-        })
+    /// Works out the repeated hashes now (the export is read: no more rows are noted), so that
+    /// the diff does not wait for it: the reading thread settles while the roster is fetched.
+    /// Settling again does nothing. Fails when a scratch file cannot be read back.
+    pub fn settle(&mut self) -> io::Result<()> {
+        if let Some((keys, emails)) = self.logs.take() {
+            self.repeats = Repeats {
+                keys: keys.repeated()?,
+                emails: emails.repeated()?,
+            };
+        }
+        Ok(())
+    }
+
+    /// The hashes seen more than once (settling first if need be). Fails as
+    /// [`settle`](Self::settle).
+    pub(super) fn finish(mut self) -> io::Result<Repeats> {
+        self.settle()?;
+        Ok(self.repeats)
     }
 }
 
@@ -236,6 +257,32 @@ mod tests {
             assert_eq!(repeated(&values, run), want, "runs of {run}");
         }
         assert!(repeated(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn repeats_settled_early_are_the_repeats_found_at_the_end() {
+        let desired = |key: &str| {
+            let mut d = crate::diff::spool::empty_desired();
+            d.key = Some(key.into());
+            d
+        };
+        let sighted = || {
+            let mut s = Sighting::new().expect("sighting");
+            for k in ["a", "b", "a", "c", "c", "c"] {
+                s.observe(&desired(k), None).expect("observe");
+            }
+            s
+        };
+        let at_the_end = sighted().finish().expect("finish");
+        assert_eq!(
+            at_the_end.keys,
+            [hash("a"), hash("c")].into_iter().collect()
+        );
+        let mut early = sighted();
+        early.settle().expect("settle");
+        early.settle().expect("settling twice does nothing");
+        assert!(early.observe(&desired("d"), None).is_err());
+        assert_eq!(early.finish().expect("finish"), at_the_end);
     }
 
     #[test]

@@ -105,6 +105,8 @@ fn map_rows(
         }
     }
     damaged.refuse(input)?;
+    // The export's repeats are worked out here, while the roster is still being fetched.
+    sighting.settle().map_err(|e| spool_error(&e))?;
     let spool = spool
         .finish()
         .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
