@@ -66,9 +66,18 @@ impl Client {
         check_url(&base)?;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder();
-        if let Some(path) = &config.ca_file {
-            builder = builder.tls_certs_merge(super::tls::extra_roots(path)?);
-        }
+        let plain = reqwest::Url::parse(&base).is_ok_and(|u| u.scheme() == "http");
+        let extra = match &config.ca_file {
+            Some(path) => super::tls::extra_roots(path)?,
+            None => Vec::new(),
+        };
+        builder = if plain {
+            // Plain http, to a loopback address only (the emulator): no TLS is spoken, so the
+            // system's certificate store (a few milliseconds to load) is not read.
+            builder.tls_certs_only(extra)
+        } else {
+            builder.tls_certs_merge(extra)
+        };
         let http = builder
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
