@@ -156,34 +156,40 @@ pub(super) fn reject_with(out: RowChange, r: &Rejection) -> RowChange {
     reject(out, rejection_reason(r))
 }
 
+/// A row with every field set (for tests of rows filled in anew).
+#[cfg(test)]
+pub(super) fn every_field_set() -> RowChange {
+    use super::{DepartureDetails, FieldChange};
+    RowChange {
+        row: 3,
+        category: Category::Conflict,
+        key: Some("E1".into()),
+        name: "Ada Lovelace".into(),
+        job_id: Some("6a01".into()),
+        charthop_email: Some("ada@x.example".into()),
+        matched: "matched by contact.employee".into(),
+        changes: vec![FieldChange {
+            field: "title".into(),
+            old: "a".into(),
+            new: "b".into(),
+        }],
+        target: [("title".to_string(), "b".to_string())].into(),
+        termination_date: Some("2025-01-31".into()),
+        departure: Some(DepartureDetails::default()),
+        effective_date: Some("2025-02-01".into()),
+        person_id: Some("7b01".into()),
+        conflict: Some(ConflictKind::NoWorkEmail),
+        reason: Some("why".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{blank, blank_from};
-    use crate::diff::{Category, ConflictKind, DepartureDetails, FieldChange, RowChange};
+    use super::{blank, blank_from, every_field_set};
 
     #[test]
     fn a_spare_row_emptied_is_a_blank_row_and_its_texts_keep_their_room() {
-        let used = RowChange {
-            row: 3,
-            category: Category::Conflict,
-            key: Some("E1".into()),
-            name: "Ada Lovelace".into(),
-            job_id: Some("6a01".into()),
-            charthop_email: Some("ada@x.example".into()),
-            matched: "matched by contact.employee".into(),
-            changes: vec![FieldChange {
-                field: "title".into(),
-                old: "a".into(),
-                new: "b".into(),
-            }],
-            target: [("title".to_string(), "b".to_string())].into(),
-            termination_date: Some("2025-01-31".into()),
-            departure: Some(DepartureDetails::default()),
-            effective_date: Some("2025-02-01".into()),
-            person_id: Some("7b01".into()),
-            conflict: Some(ConflictKind::NoWorkEmail),
-            reason: Some("why".into()),
-        };
+        let used = every_field_set();
         let (out, mut room) = blank_from(Some(used), 9);
         assert_eq!(out, blank(9));
         assert!(out.name.capacity() >= "Ada Lovelace".len());

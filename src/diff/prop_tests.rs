@@ -160,31 +160,6 @@ impl Sink for Recycling {
     }
 }
 
-/// A row with every field set.
-fn junk() -> RowChange {
-    RowChange {
-        row: 99,
-        category: Category::Conflict,
-        key: Some("junk-key".into()),
-        name: "Junk Name".into(),
-        job_id: Some("junk-job".into()),
-        charthop_email: Some("junk@x.example".into()),
-        matched: "junk match".into(),
-        changes: vec![FieldChange {
-            field: "title".into(),
-            old: "junk".into(),
-            new: "junk".into(),
-        }],
-        target: [("junk".to_string(), "junk".to_string())].into(),
-        termination_date: Some("1999-01-01".into()),
-        departure: Some(DepartureDetails::default()),
-        effective_date: Some("1999-01-02".into()),
-        person_id: Some("junk-person".into()),
-        conflict: Some(ConflictKind::NoWorkEmail),
-        reason: Some("junk reason".into()),
-    }
-}
-
 /// Each row's outcome by payroll key (row numbers move when the export is shuffled).
 fn by_key(cs: &ChangeSet) -> BTreeMap<String, RowChange> {
     cs.rows
@@ -245,7 +220,7 @@ proptest! {
         let fresh = plan(&roster, &rows);
         let (m, desired, rejected) = mapped(&rows);
         let (sighting, spool) = spooled(&m, &desired, &rejected).expect("spool");
-        let mut sink = Recycling { rows: Vec::new(), junk: junk() };
+        let mut sink = Recycling { rows: Vec::new(), junk: super::outcome::every_field_set() };
         run(&m, &roster, super::tests::AS_OF, sighting, &spool, &mut sink).expect("diff");
         prop_assert_eq!(sink.rows, fresh.rows);
     }
