@@ -13,6 +13,7 @@ mod error;
 pub mod export;
 mod fingerprint;
 mod page;
+mod pager;
 mod roster;
 
 pub use error::RosterError;
@@ -54,24 +55,17 @@ pub async fn fetch_roster(
         limit: page_size,
     };
     let mut roster = Roster::with_indexes(indexes);
-    let mut pages = JobPages::new(client, query);
-    let mut current = pages.next_raw().await?;
-    // Each page is parsed into the roster while the next one is on its way: its cursor is read
-    // first, the next request is sent, and the parsing runs while ChartHop answers.
-    while let Some(body) = current {
-        let (page, path) = (pages.pages(), pages.path());
-        let parse = async {
-            let parsed = roster.push_page_json(&body);
-            progress.roster_page(roster.len());
-            parsed
-        };
-        let (next, parsed) = tokio::join!(pages.next_raw(), parse);
+    // The pages are walked on a task of their own and parsed here as they come: the next
+    // request leaves from the thread that read the last answer, while this one parses.
+    let mut pages = pager::Pager::start(client, query);
+    while let Some((page, path, body)) = pages.next().await? {
+        let parsed = roster.push_page_json(&body);
+        progress.roster_page(roster.len());
         parsed.map_err(|e| ApiError::Decode {
             method: "GET".into(),
             path,
             message: format!("page {page} of the roster: {e}"),
         })?;
-        current = next?;
     }
     Ok(roster)
 }

@@ -189,7 +189,7 @@ impl Client {
             .and_then(|v| parse_retry_after(v, self.clock.now()));
         let (method, path, code) = (method.to_string(), path.to_string(), status.as_u16());
         let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
+            Ok(b) => Vec::from(b),
             Err(e) if mode == Mode::Read => {
                 return Err(Outcome::Retry(
                     format!("{code}, then {}", describe_transport(&e)),

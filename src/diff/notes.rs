@@ -37,12 +37,16 @@ impl Notes {
         let departments = ctx.mapping.field_index("department").map(|i| {
             let code = ctx.mapping.fields[i].code.clone();
             let known = match ctx.field_cols[i] {
-                Some(c) => ctx
-                    .roster
-                    .iter()
-                    .map(|p| p.value(c).trim().to_lowercase())
-                    .filter(|v| !v.is_empty())
-                    .collect(),
+                Some(c) => {
+                    // Few names among many people: lower-case each distinct one once.
+                    let distinct: HashSet<&str> = ctx
+                        .roster
+                        .iter()
+                        .map(|p| p.value(c).trim())
+                        .filter(|v| !v.is_empty())
+                        .collect();
+                    distinct.into_iter().map(str::to_lowercase).collect()
+                }
                 None => HashSet::new(),
             };
             Departments {

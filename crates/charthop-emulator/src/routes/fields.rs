@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{Map, Value, json};
 
@@ -43,7 +44,7 @@ pub async fn find_fields(
     Path(org_id): Path<String>,
     RawQuery(raw): RawQuery,
     faults: Option<Extension<ActiveFaults>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let faults = faults.map(|Extension(f)| f).unwrap_or_default();
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
@@ -61,7 +62,7 @@ pub async fn find_fields(
     let limit = super::limit(param("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let from = param("from");
     if faults.has(&Fault::EmptyPage) {
-        return Ok(Json(super::empty_page(from)));
+        return Ok(Json(super::empty_page(from)).into_response());
     }
     let ids: Option<Vec<&str>> = param("ids").map(|ids| ids.split(',').map(str::trim).collect());
     let no_table = param("table").is_none() && param("form").is_none();
@@ -96,7 +97,7 @@ pub async fn find_fields(
     let more = fields.len() > limit;
     fields.truncate(limit);
     let last = fields.last().filter(|_| more).map(id_of);
-    Ok(Json(super::page(fields, last, from, &faults)))
+    super::page(fields.len(), |i| fields[i].clone(), last, from, &faults)
 }
 
 /// `getBuiltinFields`: every built-in field as a `PartialField`, in one answer. 404 for another

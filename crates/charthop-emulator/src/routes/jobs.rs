@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{Map, Value};
 
@@ -33,7 +34,7 @@ pub async fn find_jobs(
     Path(org_id): Path<String>,
     RawQuery(raw): RawQuery,
     faults: Option<Extension<ActiveFaults>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let faults = faults.map(|Extension(f)| f).unwrap_or_default();
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
@@ -61,7 +62,7 @@ pub async fn find_jobs(
         ),
     };
     if faults.has(&Fault::EmptyPage) {
-        return Ok(Json(super::empty_page(from)));
+        return Ok(Json(super::empty_page(from)).into_response());
     }
 
     let today = as_of.unwrap_or(now);
@@ -76,21 +77,19 @@ pub async fn find_jobs(
     });
     let page: Vec<_> = matching.by_ref().take(limit).collect();
     let more = matching.next().is_some();
-    let data: Vec<Value> = page
-        .iter()
-        .map(|job| {
-            let values = fields
-                .iter()
-                .filter_map(|(key, code)| Some((key.as_str(), code.value(job, &state, today)?)));
-            let mut row = shape(values, minimal);
-            if full {
-                with_custom(&mut row, custom_values(job, catalogue));
-            }
-            row
-        })
-        .collect();
+    let row = |i: usize| {
+        let job = page[i];
+        let values = fields
+            .iter()
+            .filter_map(|(key, code)| Some((key.as_str(), code.value(job, &state, today)?)));
+        let mut row = shape(values, minimal);
+        if full {
+            with_custom(&mut row, custom_values(job, catalogue));
+        }
+        row
+    };
     let last = page.last().filter(|_| more).map(|job| job.id.clone());
-    Ok(Json(super::page(data, last, from, &faults)))
+    super::page(page.len(), row, last, from, &faults)
 }
 
 /// Puts a full object's custom values under `fields` (the spec's `Job.fields` /

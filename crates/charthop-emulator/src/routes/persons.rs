@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::Value;
 
 use crate::carrot::{self, Texts};
 use crate::carrot_rows::{RowTexts, joined_texts};
@@ -35,7 +35,7 @@ pub async fn find_persons(
     Path(org_id): Path<String>,
     RawQuery(raw): RawQuery,
     faults: Option<Extension<ActiveFaults>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let faults = faults.map(|Extension(f)| f).unwrap_or_default();
     shared.check_org(&org_id)?;
     let params = query_pairs(raw.as_deref());
@@ -65,7 +65,7 @@ pub async fn find_persons(
         .map_err(ApiError::bad_request)?;
     let from = param("from").filter(|f| !f.is_empty());
     if faults.has(&Fault::EmptyPage) {
-        return Ok(Json(super::empty_page(from)));
+        return Ok(Json(super::empty_page(from)).into_response());
     }
 
     let (page, more) = match &filter {
@@ -109,22 +109,20 @@ pub async fn find_persons(
             (page, all.next().is_some())
         }
     };
-    let data: Vec<Value> = page
-        .iter()
-        .map(|row| {
-            let values = fields
-                .iter()
-                .filter_map(|(key, code)| Some((key.as_str(), code.value(*row, catalogue)?)));
-            let mut shaped = shape(values, minimal);
-            if full {
-                with_custom(&mut shaped, custom_values(row.person, catalogue));
-            }
-            shaped
-        })
-        .collect();
+    let row = |i: usize| {
+        let row = page[i];
+        let values = fields
+            .iter()
+            .filter_map(|(key, code)| Some((key.as_str(), code.value(row, catalogue)?)));
+        let mut shaped = shape(values, minimal);
+        if full {
+            with_custom(&mut shaped, custom_values(row.person, catalogue));
+        }
+        shaped
+    };
     let last = page
         .last()
         .filter(|_| more)
         .map(|row| row.person.id.clone());
-    Ok(Json(super::page(data, last, from, &faults)))
+    super::page(page.len(), row, last, from, &faults)
 }
