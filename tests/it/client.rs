@@ -10,6 +10,8 @@ use charthop_emulator::{Emulator, Fault, FaultRule};
 use payroll_sync::charthop::{
     ApiError, Client, ClientConfig, ImportFlags, JobPages, JobQuery, VirtualClock,
 };
+use payroll_sync::fetch::{ROSTER_QUERY, fetch_roster};
+use payroll_sync::progress::Silent;
 use payroll_sync::secret::Secret;
 
 use crate::support::*;
@@ -384,6 +386,63 @@ async fn a_repeated_cursor_fails_within_one_extra_request() {
         "{err:?}"
     );
     assert!(err.to_string().contains("GET /v2/org/acme/job"), "{err}");
+    assert_eq!(calls(&emu, "findJobs"), 2);
+}
+
+/// The roster as `plan` fetches it: its pages walked on a task of their own and parsed as
+/// they are handed on.
+#[tokio::test]
+async fn the_fetched_roster_holds_every_row_of_the_walk_once_in_as_many_requests() {
+    let emu = emulator();
+    let (client, _) = client(&emu, 3);
+    let fields = vec!["contact.workEmail".to_string()];
+    let roster = fetch_roster(&client, &fields, 20, &[], &Silent)
+        .await
+        .expect("fetches");
+    let fetching = calls(&emu, "findJobs");
+    let ids: Vec<&str> = roster.iter().map(|p| p.job_id()).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no row twice");
+    // The same query walked page by page here.
+    let mut pages = JobPages::new(
+        &client,
+        JobQuery {
+            fields: vec!["jobId".into(), "name".into(), "contact.workEmail".into()],
+            q: ROSTER_QUERY.into(),
+            date: None,
+            limit: 20,
+        },
+    );
+    let mut walked = BTreeSet::new();
+    while let Some(rows) = pages.next_page().await.expect("walks") {
+        walked.extend(
+            rows.iter()
+                .filter_map(|r| r.get("jobId")?.as_str().map(str::to_string)),
+        );
+    }
+    assert_eq!(
+        unique,
+        walked.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        "no row lost"
+    );
+    assert!(pages.pages() >= 3, "several pages: {}", pages.pages());
+    assert_eq!(fetching, pages.pages() as usize, "one request a page");
+}
+
+#[tokio::test]
+async fn a_fetch_stops_at_the_first_error_of_its_walk() {
+    let emu = emulator();
+    fault(&emu, FaultRule::always("findJobs", Fault::RepeatCursor));
+    let (client, _) = client(&emu, 3);
+    let err = fetch_roster(&client, &[], 20, &[], &Silent)
+        .await
+        .expect_err("a loop is refused");
+    assert!(
+        matches!(err, ApiError::CursorRepeated { page: 2, .. }),
+        "{err:?}"
+    );
+    // Nothing is asked after the error, even a little later.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(calls(&emu, "findJobs"), 2);
 }
 
