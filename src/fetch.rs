@@ -58,15 +58,12 @@ pub async fn fetch_roster(
     // The pages are walked on a task of their own and parsed here as they come: the next
     // request leaves from the thread that read the last answer, while this one parses.
     let mut pages = pager::Pager::start(client, query);
-    while let Some((page, path, body)) = pages.next().await? {
-        // Pages already waiting would keep this loop from ever yielding: let the caller's
-        // other work (the export's mapping, its progress) be looked at before each page.
-        tokio::task::yield_now().await;
+    while let Some((page, body)) = pages.next().await? {
         let parsed = roster.push_page_json(&body);
         progress.roster_page(roster.len());
         parsed.map_err(|e| ApiError::Decode {
             method: "GET".into(),
-            path,
+            path: pages.path().to_string(),
             message: format!("page {page} of the roster: {e}"),
         })?;
     }

@@ -22,6 +22,11 @@ pub struct JobQuery {
 }
 
 impl Client {
+    /// `findJobs`' path, `/v2/org/{org}/job` (for requests and error messages).
+    pub fn jobs_path(&self) -> String {
+        format!("/v2/org/{}/job", path_segment(self.org()))
+    }
+
     /// One page of `findJobs` (`GET /v2/org/{org}/job`) with `format=minimal`, every filter of
     /// `query`, and `from` when continuing. Use [`JobPages`](super::JobPages) to walk them all.
     pub async fn find_jobs(
@@ -29,7 +34,7 @@ impl Client {
         query: &JobQuery,
         from: Option<&str>,
     ) -> Result<JobsPage, ApiError> {
-        let path = format!("/v2/org/{}/job", path_segment(self.org()));
+        let path = self.jobs_path();
         let params = jobs_params(query, from);
         self.call(Method::GET, &path, &params, Mode::Read, Ok).await
     }
@@ -41,7 +46,7 @@ impl Client {
         query: &JobQuery,
         from: Option<&str>,
     ) -> Result<Vec<u8>, ApiError> {
-        let path = format!("/v2/org/{}/job", path_segment(self.org()));
+        let path = self.jobs_path();
         let params = jobs_params(query, from);
         self.call_bytes(Method::GET, &path, &params, Mode::Read, Ok)
             .await

@@ -139,11 +139,10 @@ impl<'a> JobPages<'a> {
 
     /// The path the pages come from (for error messages).
     pub fn path(&self) -> String {
-        let entity = match self.query {
-            Listing::Jobs(_) => "job",
-            Listing::Persons(_) => "person",
-        };
-        format!("/v2/org/{}/{entity}", path_segment(self.client.org()))
+        match self.query {
+            Listing::Jobs(_) => self.client.jobs_path(),
+            Listing::Persons(_) => format!("/v2/org/{}/person", path_segment(self.client.org())),
+        }
     }
 
     /// Pages fetched so far.

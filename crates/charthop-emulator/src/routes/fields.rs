@@ -97,7 +97,7 @@ pub async fn find_fields(
     let more = fields.len() > limit;
     fields.truncate(limit);
     let last = fields.last().filter(|_| more).map(id_of);
-    super::page(fields.len(), |i| fields[i].clone(), last, from, &faults)
+    super::page(fields.len(), |i| &fields[i], last, from, &faults)
 }
 
 /// `getBuiltinFields`: every built-in field as a `PartialField`, in one answer. 404 for another

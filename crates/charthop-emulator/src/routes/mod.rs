@@ -48,15 +48,15 @@ pub fn empty_page(from: Option<&str>) -> Value {
 
 /// A page `{"data": rows, "next"?}` of a walk by id, written out: `next` is `last` (the last
 /// row's id, given when more rows remain), or, under the `repeat_cursor` fault, the `from` the
-/// client sent. The `count` rows are made by `row` one at a time as the body is written, each
-/// dropped once written, so a page of a thousand rows never holds a thousand row objects at
+/// client sent. The `count` rows are made by `row` one at a time as the body is written (a row
+/// built for the page, or one lent), each dropped once written, so a page of a thousand rows never holds a thousand row objects at
 /// once (whose small allocations, freed all together, cost the allocator about a millisecond
 /// when the body itself was freed after sending, between one page and the next request).
 /// The bytes are those of the page as one JSON value (keys in order: `data`, then `next`).
 /// A 500 only if a row cannot be written as JSON.
-pub fn page(
+pub fn page<R: Serialize>(
     count: usize,
-    row: impl Fn(usize) -> Value,
+    row: impl Fn(usize) -> R,
     last: Option<String>,
     from: Option<&str>,
     faults: &ActiveFaults,
@@ -90,7 +90,7 @@ struct Rows<F> {
     row: F,
 }
 
-impl<F: Fn(usize) -> Value> Serialize for Body<'_, F> {
+impl<R: Serialize, F: Fn(usize) -> R> Serialize for Body<'_, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1 + usize::from(self.next.is_some())))?;
         map.serialize_entry("data", &self.rows)?;
@@ -101,7 +101,7 @@ impl<F: Fn(usize) -> Value> Serialize for Body<'_, F> {
     }
 }
 
-impl<F: Fn(usize) -> Value> Serialize for Rows<F> {
+impl<R: Serialize, F: Fn(usize) -> R> Serialize for Rows<F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.count))?;
         for i in 0..self.count {
@@ -137,7 +137,7 @@ mod tests {
     ) -> Vec<u8> {
         let response = page(
             data.len(),
-            |i| data[i].clone(),
+            |i| &data[i],
             last.map(str::to_string),
             from,
             faults,
