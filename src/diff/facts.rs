@@ -67,8 +67,14 @@ impl Survey {
         }
     }
 
-    /// Surveys one mapped row (in export order).
-    pub fn row(&mut self, ctx: &Context<'_>, d: &Desired) {
+    /// Surveys one mapped row (in export order); an unmatched row that is named (see
+    /// [`Unmatched`]) is also given to `watch`, by its key and email as they are listed.
+    pub fn row(
+        &mut self,
+        ctx: &Context<'_>,
+        d: &Desired,
+        watch: &mut dyn FnMut(Option<&str>, Option<&str>),
+    ) {
         let email = ctx.email(d);
         if let Some(k) = &d.key
             && self.repeats.keys.contains(&repeats::hash(k))
@@ -91,11 +97,18 @@ impl Survey {
                 self.unmatched.keys = Vec::new();
                 self.unmatched.emails = Vec::new();
             } else {
-                if let Some(k) = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+                let key = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+                let email = email
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_lowercase);
+                if let Some(k) = key {
                     self.unmatched.keys.push(k.to_string());
                 }
-                if let Some(e) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                    self.unmatched.emails.push(e.to_lowercase());
+                watch(key, email.as_deref());
+                if let Some(e) = email {
+                    self.unmatched.emails.push(e);
                 }
             }
         }

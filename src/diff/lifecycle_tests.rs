@@ -116,7 +116,8 @@ fn run(rows: &[Row], with_former: bool) -> ChangeSet {
     run_on(roster(), rows, with_former)
 }
 
-fn run_on(roster: Roster, rows: &[Row], with_former: bool) -> ChangeSet {
+/// The mapping, and `rows` spooled and sighted as the pipeline does.
+fn spool_rows(rows: &[[&str; 9]]) -> (Mapping, Sighting, Vec<u8>) {
     let m = Mapping::parse(Path::new("t.toml"), MAPPING).unwrap_or_else(|e| panic!("{e}"));
     let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     let bound = m.bind(&header).unwrap_or_else(|e| panic!("{e}"));
@@ -132,11 +133,58 @@ fn run_on(roster: Roster, rows: &[Row], with_former: bool) -> ChangeSet {
             Err(e) => w.rejected(&e).expect("spool"),
         }
     }
-    let spool = w.finish().expect("spool");
+    (m, sighting, w.finish().expect("spool"))
+}
+
+/// The keys and emails a survey tells its watcher, in order.
+#[derive(Default, Debug, PartialEq)]
+struct Told {
+    keys: Vec<String>,
+    emails: Vec<String>,
+}
+
+/// Prepares `spool` against `roster`; checks that the watcher was told exactly the keys and
+/// emails the prepared diff lists (nothing when it lists none), and returns what it was told.
+fn prepare_told<'a>(
+    m: &'a Mapping,
+    roster: &'a Roster,
+    sighting: Sighting,
+    spool: &dyn Rows,
+) -> (Prepared<'a>, Told) {
+    let mut told = Told::default();
+    let prepared = prepare_watching(
+        m,
+        roster,
+        super::tests::AS_OF,
+        sighting,
+        spool,
+        &mut |k, e| {
+            told.keys.extend(k.map(str::to_string));
+            told.emails.extend(e.map(str::to_string));
+        },
+    )
+    .expect("prepare");
+    let listed = prepared
+        .unmatched_keys_and_emails()
+        .map(|(keys, emails)| Told {
+            keys: keys.to_vec(),
+            emails: emails.to_vec(),
+        });
+    match listed {
+        Some(listed) => assert_eq!(told, listed, "told as listed"),
+        None => assert!(
+            told.keys.len().max(told.emails.len()) <= facts::MAX_LISTED,
+            "told at most the rows that could be listed"
+        ),
+    }
+    (prepared, told)
+}
+
+fn run_on(roster: Roster, rows: &[Row], with_former: bool) -> ChangeSet {
+    let (m, sighting, spool) = spool_rows(rows);
     let people = people();
     let mut set = ChangeSet::default();
-    let mut prepared =
-        prepare(&m, &roster, super::tests::AS_OF, sighting, &spool).expect("prepare");
+    let (mut prepared, _) = prepare_told(&m, &roster, sighting, &spool);
     if with_former {
         assert!(prepared.unmatched() > 0, "some row needs the former people");
         prepared.with_former(&people);
@@ -514,4 +562,52 @@ fn a_person_with_a_job_in_the_roster_is_never_taken_for_a_former_one() {
         true,
     );
     assert_eq!(row(&cs, 3).category, Category::NewHire, "{cs:#?}");
+}
+
+#[test]
+fn the_survey_tells_each_unmatched_row_as_it_finds_it_until_there_are_too_many_to_name() {
+    // Two new people among matched ones: told in export order, email lower-cased; a leaver
+    // and matched rows are not told.
+    let mut leaver = A;
+    leaver[0] = "70";
+    leaver[1] = "gone@x.com";
+    leaver[5] = "Terminated";
+    leaver[6] = "06/30/2026";
+    let mut new1 = A;
+    new1[0] = " 80 ";
+    new1[1] = "New.One@X.com";
+    let mut new2 = A;
+    new2[0] = "81";
+    new2[1] = "";
+    let (m, sighting, spool) = spool_rows(&[new1, A, leaver, new2]);
+    let roster = roster();
+    let (prepared, told) = prepare_told(&m, &roster, sighting, &spool);
+    assert_eq!(prepared.unmatched(), 2);
+    assert_eq!(
+        told,
+        Told {
+            keys: vec!["80".into(), "81".into()],
+            emails: vec!["new.one@x.com".into()],
+        }
+    );
+
+    // One row more than can be named: the watcher was told the first ones only, and the
+    // lookup is to walk everyone.
+    let many: Vec<String> = (0..=facts::MAX_LISTED)
+        .map(|i| format!("{}", 100_000 + i))
+        .collect();
+    let rows: Vec<[&str; 9]> = many
+        .iter()
+        .map(|k| {
+            let mut r = A;
+            r[0] = k;
+            r[1] = "";
+            r
+        })
+        .collect();
+    let (m, sighting, spool) = spool_rows(&rows);
+    let (prepared, told) = prepare_told(&m, &roster, sighting, &spool);
+    assert_eq!(prepared.unmatched(), facts::MAX_LISTED + 1);
+    assert!(prepared.unmatched_keys_and_emails().is_none());
+    assert_eq!(told.keys, many[..facts::MAX_LISTED]);
 }

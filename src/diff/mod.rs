@@ -78,10 +78,26 @@ pub fn prepare<'a>(
     sighting: Sighting,
     rows: &dyn Rows,
 ) -> io::Result<Prepared<'a>> {
+    prepare_watching(mapping, roster, as_of, sighting, rows, &mut |_, _| {})
+}
+
+/// [`prepare`], telling `watch` each row [`Prepared::unmatched_keys_and_emails`] will list, as
+/// the survey finds it: its payroll key (trimmed) and work email (trimmed, lower-cased), each
+/// when it has one, in export order. Once there are too many rows to name (when
+/// [`Prepared::unmatched_keys_and_emails`] will say `None`), `watch` is told no more. Looking
+/// those rows up can so start before the survey ends.
+pub fn prepare_watching<'a>(
+    mapping: &'a Mapping,
+    roster: &'a Roster,
+    as_of: NaiveDate,
+    sighting: Sighting,
+    rows: &dyn Rows,
+    watch: &mut dyn FnMut(Option<&str>, Option<&str>),
+) -> io::Result<Prepared<'a>> {
     let mut ctx = Context::new(mapping, roster, as_of);
     let mut survey = Survey::new(sighting.finish()?, roster.len());
     let fields = Fields::Keys(ctx.email_field);
-    each_mapped(rows, fields, |d| survey.row(&ctx, d))?;
+    each_mapped(rows, fields, |d| survey.row(&ctx, d, watch))?;
     let unmatched = std::mem::take(&mut survey.unmatched);
     let (facts, wanted) = survey.finish();
     ctx.facts = facts;

@@ -97,12 +97,16 @@ pub async fn plan(
     // With `--compare-mapping`, the rows are also kept to compare with the old mapping's.
     let mut kept = req.compare_mapping.as_ref().map(|_| ChangeSet::default());
     let former: Roster;
-    let mut prepared = diff::prepare(
+    // Rows nobody in the roster matches may each be a person who left (a rehire): they are
+    // looked up while the survey goes on, a batch at a time.
+    let mut lookup = former_lookup(settings, client, &mapped.mapping, roster.len());
+    let mut prepared = diff::prepare_watching(
         &mapped.mapping,
         &roster,
         as_of,
         mapped.sighting,
         &mapped.spool,
+        &mut |key, email| lookup.row(key, email),
     )
     .map_err(|e| diff_error(&req.out, &e))?;
     tracing::debug!(
@@ -111,11 +115,9 @@ pub async fn plan(
         "export surveyed against the roster"
     );
     if prepared.unmatched() > 0 {
-        // Rows nobody in the roster matches: each may be a person who left (a rehire).
         progress.stage(Stage::FetchingFormer);
-        let wanted = prepared.unmatched_keys_and_emails();
-        let key = prepared.key_field();
-        former = fetch_former(settings, client, key, wanted, roster.len()).await?;
+        let everyone = prepared.unmatched_keys_and_emails().is_none();
+        former = lookup.finish(everyone).await?;
         prepared.with_former(&former);
         tracing::debug!(
             found = former.len(),
@@ -261,19 +263,18 @@ fn refused_last_run(runs_dir: &std::path::Path) -> Option<plan::PriorRefusals> {
     })
 }
 
-/// ChartHop's people with one of these payroll keys or work emails (`None`: everyone), former
-/// ones included, indexed by the payroll key and the work email.
-async fn fetch_former(
+/// The lookup of ChartHop's people, former ones included, by the payroll key and the work
+/// email of the rows it is told, indexed by both (see [`crate::fetch::FormerLookup`]).
+fn former_lookup(
     settings: &Settings,
     client: &Client,
-    key: &str,
-    wanted: Option<(&[String], &[String])>,
+    mapping: &crate::mapping::Mapping,
     org_size: usize,
-) -> Result<Roster, Error> {
+) -> crate::fetch::FormerLookup {
+    let key = mapping.key.charthop_field.as_str();
     let indexes = [(key, Fold::Trim), ("contact.workEmail", Fold::TrimLower)];
     let page = settings.charthop.page_size;
-    let found = crate::fetch::fetch_former_people(client, key, wanted, org_size, page, &indexes);
-    Ok(found.await?)
+    crate::fetch::FormerLookup::new(client, key, org_size, page, &indexes)
 }
 
 /// A new plan directory under `runs_dir`, named by the current UTC time.

@@ -11,6 +11,7 @@ mod conformance;
 mod effective;
 mod end_to_end;
 mod files;
+mod former;
 mod fuzz_corpus;
 mod install;
 mod lifecycle;
