@@ -22,6 +22,7 @@ mod matching;
 mod model;
 mod notes;
 mod outcome;
+mod passes;
 mod repeats;
 pub mod spool;
 mod update;
@@ -41,7 +42,7 @@ pub use model::{
     RowChange, Rows, Sink, Summary,
 };
 pub use repeats::Sighting;
-use spool::{Fields, Item, SpoolReader, SpoolWriter};
+use spool::{Fields, Item, SpoolWriter};
 
 /// Diffs spooled export rows against the roster for a plan as of `as_of`, giving every row's
 /// outcome to `sink` in the spool's (export) order. `sighting` must have observed every mapped
@@ -147,11 +148,9 @@ impl<'a> Prepared<'a> {
         let mut involved = vec![false; roster.len()];
         let mut summary = Summary::default();
         let mut notes = notes::Notes::new(&ctx);
-        let mut reader = SpoolReader::new(rows.open()?);
-        let mut item = Item::Mapped(spool::empty_desired());
-        while reader.next_into(&mut item)? {
+        passes::each_item(rows, Fields::All, |item| {
             let mut export_email = None;
-            let change = match &item {
+            let change = match item {
                 Item::Rejected(r) => categories::rejected(r),
                 Item::Mapped(d) => {
                     let email = ctx.email(d);
@@ -171,8 +170,8 @@ impl<'a> Prepared<'a> {
             };
             summary.add(change.category);
             notes.row(&change, export_email.as_deref());
-            sink.row(change)?;
-        }
+            sink.row(change)
+        })?;
         let mut absent: Vec<Absent> = roster
             .iter()
             .filter(|p| !involved[p.index()])
@@ -195,14 +194,12 @@ impl<'a> Prepared<'a> {
 
 /// Calls `f` with every mapped row of the spool, in order, with `fields` filled in.
 fn each_mapped(rows: &dyn Rows, fields: Fields, mut f: impl FnMut(&Desired)) -> io::Result<()> {
-    let mut reader = SpoolReader::new(rows.open()?);
-    let mut item = Item::Mapped(spool::empty_desired());
-    while reader.next_with(&mut item, fields)? {
-        if let Item::Mapped(d) = &item {
+    passes::each_item(rows, fields, |item| {
+        if let Item::Mapped(d) = item {
             f(d);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Diffs desired rows (and the mapping's rejections), held in memory, against the roster: the

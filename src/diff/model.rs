@@ -299,8 +299,9 @@ impl Sink for ChangeSet {
     }
 }
 
-/// Spooled rows (see [`spool`]) that can be read from the start as often as the diff needs.
-pub trait Rows {
+/// Spooled rows (see [`spool`]) that can be read from the start as often as the diff needs,
+/// from any thread (a pass reads them on a thread of its own).
+pub trait Rows: Sync {
     /// A reader positioned at the first row.
     fn open(&self) -> io::Result<Box<dyn BufRead + '_>>;
 }
