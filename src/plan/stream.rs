@@ -249,32 +249,42 @@ impl Writer {
         let (plan_file, sha) = seal_plan_json(self.plan, &head).map_err(werr(PLAN_FILE))?;
         let tally = self.tally;
         let shown_dir = dir.display().to_string();
-        let (reports, committed) = std::thread::scope(|scope| {
-            let reports = scope.spawn(|| {
-                let stamp = review::Stamp {
-                    hash: &sha,
-                    dir: &shown_dir,
-                };
-                let review = review::Review::of(&doc, stamp, &tally);
-                write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
-                    .map_err(werr(REPORT_FILE))?;
-                write_atomic(
-                    &dir.join(HTML_REPORT_FILE),
-                    html::render(&review).as_bytes(),
-                )
-                .map_err(werr(HTML_REPORT_FILE))
+        let stopped = |name: &str, what: &str| PlanError::Write {
+            path: dir.join(name),
+            source: io::Error::other(format!("{what} stopped unexpectedly")),
+        };
+        // plan.json is committed (mostly waiting for the disk) while the reports are worked
+        // out; the HTML page, the larger, is rendered beside the Markdown report.
+        let (html, md, committed) = std::thread::scope(|outer| {
+            let committing = outer.spawn(|| plan_file.commit().map_err(werr(PLAN_FILE)));
+            let stamp = review::Stamp {
+                hash: &sha,
+                dir: &shown_dir,
+            };
+            let review = review::Review::of(&doc, stamp, &tally);
+            let (html, md) = std::thread::scope(|inner| {
+                let html = inner.spawn(|| {
+                    write_atomic(
+                        &dir.join(HTML_REPORT_FILE),
+                        html::render(&review).as_bytes(),
+                    )
+                    .map_err(werr(HTML_REPORT_FILE))
+                });
+                let md = write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
+                    .map_err(werr(REPORT_FILE));
+                let html = html.join().unwrap_or_else(|_| {
+                    Err(stopped(HTML_REPORT_FILE, "rendering the HTML report"))
+                });
+                (html, md)
             });
-            let committed = plan_file.commit().map_err(werr(PLAN_FILE));
-            let reports = reports.join().unwrap_or_else(|_| {
-                Err(PlanError::Write {
-                    path: dir.join(REPORT_FILE),
-                    source: io::Error::other("rendering the reports stopped unexpectedly"),
-                })
-            });
-            (reports, committed)
+            let committed = committing
+                .join()
+                .unwrap_or_else(|_| Err(stopped(PLAN_FILE, "writing plan.json")));
+            (html, md, committed)
         });
         committed?;
-        reports?;
+        md?;
+        html?;
         Ok((doc, sha))
     }
 }

@@ -23,7 +23,7 @@ table.cards td,table.cards td.n{border:0;padding:.1em 0;text-align:left}\
 table.cards td::before{content:attr(data-label);display:inline-block;min-width:7em;margin-right:.5em;font-weight:600;color:#4a5163}\
 .controls label,.controls input{width:100%}}";
 
-/// Folding a search as `markup::fold_for_search` folds the rows' search text: lower case, the
+/// Folding a search as `markup::fold_into` folds the rows' search text: lower case, the
 /// combining marks of the canonical decomposition dropped, a few letters spelled as ASCII.
 pub(super) const FOLD: &str = r#"function fold(t) {
   var map = {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"};

@@ -10,22 +10,41 @@ use crate::plan::safe::neutralize;
 /// HTML-escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`: the text between characters that need escaping is copied
+/// as it is.
+pub(super) fn escape_into(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // An ASCII byte is always a whole character: `plain..i` is on character boundaries.
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
+    }
+    out.push_str(&text[plain..]);
 }
 
 /// A value for a table cell: neutralized, then escaped.
 pub(super) fn val(text: &str) -> String {
-    escape(&neutralize(text))
+    let mut out = String::with_capacity(text.len());
+    val_into(&mut out, text);
+    out
+}
+
+/// [`val`], appended to `out`.
+pub(super) fn val_into(out: &mut String, text: &str) {
+    escape_into(out, &neutralize(text));
 }
 
 /// A category's heading.
@@ -67,18 +86,42 @@ pub(super) fn prose(text: &str) -> String {
 }
 
 /// What the page's search looks in, folded as its script folds the query (see
-/// [`fold_for_search`]): the name, the work emails and the payroll id.
+/// [`fold_into`]): the name, the work emails and the payroll id, joined by spaces.
 pub(super) fn search_text(parts: &[Option<&str>]) -> String {
-    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
-    fold_for_search(&joined.join(" "))
+    let mut out = String::new();
+    for (i, part) in parts.iter().flatten().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        fold_into(&mut out, part);
+    }
+    out
 }
 
-/// Lower case without accents, so `renee` finds `Renée` and `lukasz` finds `Łukasz`: the
-/// canonical decomposition without its combining marks, and a few letters that have no
-/// decomposition spelled as ASCII. The page's script (`assets::SCRIPT`, `fold`) does the same.
-pub(super) fn fold_for_search(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
+/// Appends `text` in lower case without accents, so `renee` finds `Renée` and `lukasz` finds
+/// `Łukasz`: the canonical decomposition without its combining marks, and a few letters that
+/// have no decomposition spelled as ASCII. The page's script (`assets::SCRIPT`, `fold`) does
+/// the same.
+fn fold_into(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        // Nothing to decompose: only the case to fold (most names and every email).
+        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        fold_decomposed_into(out, text);
+    }
+}
+
+/// [`fold_into`] on its own.
+#[cfg(test)]
+fn fold_for_search(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
+}
+
+/// [`fold_into`] for any text, ASCII or not.
+fn fold_decomposed_into(out: &mut String, text: &str) {
+    use unicode_normalization::UnicodeNormalization;
     for c in text.nfd().flat_map(char::to_lowercase) {
         match c {
             '\u{0300}'..='\u{036f}' => {}
@@ -92,12 +135,20 @@ pub(super) fn fold_for_search(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A table row of already rendered `cells`; a row about a person carries their category and
 /// search text for the page's filter and search.
+#[cfg(test)]
 pub(super) fn person_row(who: Who<'_>, cells: &str) -> String {
+    let mut out = String::new();
+    person_row_into(&mut out, who, cells);
+    out
+}
+
+/// A table row of already rendered `cells`, appended to `out`; a row about a person carries
+/// their category and search text for the page's filter and search.
+pub(super) fn person_row_into(out: &mut String, who: Who<'_>, cells: &str) {
     let (category, search) = match who {
         Who::Row(r) => (
             r.category.as_str(),
@@ -116,12 +167,20 @@ pub(super) fn person_row(who: Who<'_>, cells: &str) -> String {
                 Some(a.key.as_str()).filter(|k| !k.is_empty()),
             ]),
         ),
-        Who::Nobody => return format!("<tr>{cells}</tr>"),
+        Who::Nobody => {
+            out.push_str("<tr>");
+            out.push_str(cells);
+            out.push_str("</tr>");
+            return;
+        }
     };
-    format!(
-        "<tr class=\"person\" data-category=\"{category}\" data-name=\"{}\">{cells}</tr>",
-        escape(&search)
-    )
+    out.push_str("<tr class=\"person\" data-category=\"");
+    out.push_str(category);
+    out.push_str("\" data-name=\"");
+    escape_into(out, &search);
+    out.push_str("\">");
+    out.push_str(cells);
+    out.push_str("</tr>");
 }
 
 #[cfg(test)]
@@ -155,6 +214,52 @@ mod tests {
             search_text(&[Some("Renée"), None, Some("renee@x.example"), Some("1001")]),
             "renee renee@x.example 1001"
         );
+    }
+
+    #[test]
+    fn ascii_text_folds_as_any_text_does() {
+        let every: String = (' '..='~').collect();
+        for text in [
+            every.as_str(),
+            "JOHN O'Neil-Smith 1001",
+            "A.B@X.Example",
+            "",
+        ] {
+            let mut decomposed = String::new();
+            fold_decomposed_into(&mut decomposed, text);
+            assert_eq!(fold_for_search(text), decomposed, "{text}");
+        }
+    }
+
+    #[test]
+    fn escaping_copies_the_text_between_entities_whole() {
+        for (text, escaped) in [
+            ("", ""),
+            ("plain é text", "plain é text"),
+            (
+                "<a href=\"x\">O'Neil & Ærø</a>",
+                "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; Ærø&lt;/a&gt;",
+            ),
+            ("&&", "&amp;&amp;"),
+            ("ends with >", "ends with &gt;"),
+        ] {
+            assert_eq!(escape(text), escaped, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_persons_row_carries_their_category_and_search_text() {
+        let absent = crate::diff::Absent {
+            job_id: "j1".into(),
+            name: "Renée O'Neil".into(),
+            charthop_email: "R.ONeil@X.example".into(),
+            key: String::new(),
+        };
+        assert_eq!(
+            person_row(Who::Absent(&absent), "<td>x</td>"),
+            "<tr class=\"person\" data-category=\"absent\" data-name=\"renee o&#39;neil r.oneil@x.example\"><td>x</td></tr>"
+        );
+        assert_eq!(person_row(Who::Nobody, "<td>x</td>"), "<tr><td>x</td></tr>");
     }
 
     /// The page's script folds a query exactly as the rows' search text is folded. Needs

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::markup::{escape, person_row, prose, val};
+use super::markup::{escape, person_row_into, prose, val, val_into};
 use crate::plan::review::words::thousands;
 use crate::plan::review::{Cell, Review, Section, Sign, Who};
 
@@ -210,7 +210,8 @@ pub(super) fn detail(o: &mut String, s: &Section) {
             render_cell(&mut cells, c);
             cells.push_str("</td>");
         }
-        let _ = writeln!(o, "{}", person_row(l.who, &cells));
+        person_row_into(o, l.who, &cells);
+        o.push('\n');
     }
     let _ = writeln!(o, "</tbody></table>\n</details>");
 }
@@ -220,7 +221,7 @@ fn render_cell(out: &mut String, c: &Cell) {
         Cell::Number(n) => {
             let _ = write!(out, "{n}");
         }
-        Cell::Value(v) => out.push_str(&val(v)),
+        Cell::Value(v) => val_into(out, v),
         Cell::Prose(p) => out.push_str(&prose(p)),
         Cell::Changes(changes) => {
             if changes.is_empty() {
@@ -228,13 +229,13 @@ fn render_cell(out: &mut String, c: &Cell) {
             }
             out.push_str("<ul class=\"changes\">");
             for ch in changes {
-                let _ = write!(
-                    out,
-                    "<li><code>{}</code> <span class=\"old\">{}</span> → <span class=\"new\">{}</span></li>",
-                    val(&ch.field),
-                    val(&ch.old),
-                    val(&ch.new)
-                );
+                out.push_str("<li><code>");
+                val_into(out, &ch.field);
+                out.push_str("</code> <span class=\"old\">");
+                val_into(out, &ch.old);
+                out.push_str("</span> → <span class=\"new\">");
+                val_into(out, &ch.new);
+                out.push_str("</span></li>");
             }
             out.push_str("</ul>");
         }
