@@ -124,11 +124,6 @@ impl<'a> Prepared<'a> {
             .then_some((&self.unmatched.keys[..], &self.unmatched.emails[..]))
     }
 
-    /// The mapping's payroll key field, which former people are looked up by.
-    pub fn key_field(&self) -> &'a str {
-        self.ctx.key_code
-    }
-
     /// Looks rows no roster person matches up among `people` (ChartHop's people, former ones
     /// included, keyed by person id): a former person's row is a rehire.
     pub fn with_former(&mut self, people: &'a Roster) {

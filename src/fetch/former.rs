@@ -25,15 +25,19 @@ type Pages = Vec<(u32, String, Vec<u8>)>;
 /// [`FormerLookup::finish`], which returns their key, work email, name and last day in the org
 /// (`endDateOrg`), keyed by person id ([`super::PersonRef::job_id`] gives it).
 ///
-/// The cost follows the rows that need it: one query per [`FORMER_LOOKUP_BATCH`] rows (Carrot
-/// lists, `key:"a","b" || contact.workEmail:"c","d"`), a few in flight at once, each paged
-/// `page_size` a page. When that would take more requests than walking every person once
-/// (an export of mostly new people: more batches than `org_size / page_size` pages), it walks
-/// every person instead, and the queries already sent are dropped: so that this never costs
-/// much more than the walk, at most half the walk's pages' worth of queries (and never more
-/// than are in flight at once) are sent before `finish`. `:` matches substrings, so callers
-/// match exactly on the result; a person may appear twice (found by key and by email). A value
-/// that cannot be quoted in Carrot (it holds both quote marks) is left out of the lookup.
+/// The cost follows the rows that need it: a query (Carrot lists, `key:"a","b" ||
+/// contact.workEmail:"c","d"`) holds the keys and emails told since the previous one and is
+/// sent as soon as either list has [`FORMER_LOOKUP_BATCH`] values (rows without a work email,
+/// as new hires often are, fill the key list alone); a few are in flight at once, each paged
+/// `page_size` a page. When naming the rows would take more requests than walking every person
+/// once (an export of mostly new people: more batches of keys or of emails than
+/// `org_size / page_size` pages), it walks every person instead, and the queries already sent
+/// are dropped: so that this never costs much more than the walk, at most half as many queries
+/// as the walk has pages (and never more than are in flight at once) are sent before `finish`.
+/// Each is one page unless more than `page_size` people match it. `:` matches substrings, so
+/// callers match exactly on the result; a person may appear twice (found by key and by email,
+/// or by two queries). A value that cannot be quoted in Carrot (it holds both quote marks) is
+/// left out of the lookup.
 ///
 /// Dropping a lookup aborts its queries.
 pub struct FormerLookup {
@@ -112,7 +116,9 @@ impl FormerLookup {
     }
 
     /// Sends what is left and returns everyone found; with `everyone` (or when naming the rows
-    /// would take more requests than a walk), walks every person instead.
+    /// would take more requests than a walk), walks every person instead (the queries sent
+    /// early are then aborted, and their errors do not count). Runs its queries on the Tokio
+    /// runtime it is awaited in (as `tokio::spawn` does, it panics outside one).
     ///
     /// Fails with the first error of any query, like [`super::fetch_roster`]; the other
     /// queries are then aborted.

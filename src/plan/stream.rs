@@ -253,38 +253,35 @@ impl Writer {
             path: dir.join(name),
             source: io::Error::other(format!("{what} stopped unexpectedly")),
         };
-        // plan.json is committed (mostly waiting for the disk) while the reports are worked
-        // out; the HTML page, the larger, is rendered beside the Markdown report.
-        let (html, md, committed) = std::thread::scope(|outer| {
-            let committing = outer.spawn(|| plan_file.commit().map_err(werr(PLAN_FILE)));
-            let stamp = review::Stamp {
-                hash: &sha,
-                dir: &shown_dir,
-            };
-            let review = review::Review::of(&doc, stamp, &tally);
-            let (html, md) = std::thread::scope(|inner| {
-                let html = inner.spawn(|| {
-                    write_atomic(
-                        &dir.join(HTML_REPORT_FILE),
-                        html::render(&review).as_bytes(),
-                    )
-                    .map_err(werr(HTML_REPORT_FILE))
-                });
-                let md = write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
-                    .map_err(werr(REPORT_FILE));
-                let html = html.join().unwrap_or_else(|_| {
-                    Err(stopped(HTML_REPORT_FILE, "rendering the HTML report"))
-                });
-                (html, md)
+        // The reports are worked out on a thread of their own while plan.json is committed
+        // (mostly waiting for the disk); the HTML page, the larger, is rendered beside the
+        // Markdown report, and written once that is.
+        let (reports, committed) = std::thread::scope(|scope| {
+            let reports = scope.spawn(|| {
+                let stamp = review::Stamp {
+                    hash: &sha,
+                    dir: &shown_dir,
+                };
+                let review = review::Review::of(&doc, stamp, &tally);
+                std::thread::scope(|inner| {
+                    let page = inner.spawn(|| html::render(&review));
+                    write_atomic(&dir.join(REPORT_FILE), report::markdown(&review).as_bytes())
+                        .map_err(werr(REPORT_FILE))?;
+                    let page = page
+                        .join()
+                        .map_err(|_| stopped(HTML_REPORT_FILE, "rendering the HTML report"))?;
+                    write_atomic(&dir.join(HTML_REPORT_FILE), page.as_bytes())
+                        .map_err(werr(HTML_REPORT_FILE))
+                })
             });
-            let committed = committing
+            let committed = plan_file.commit().map_err(werr(PLAN_FILE));
+            let reports = reports
                 .join()
-                .unwrap_or_else(|_| Err(stopped(PLAN_FILE, "writing plan.json")));
-            (html, md, committed)
+                .unwrap_or_else(|_| Err(stopped(REPORT_FILE, "rendering the reports")));
+            (reports, committed)
         });
         committed?;
-        md?;
-        html?;
+        reports?;
         Ok((doc, sha))
     }
 }

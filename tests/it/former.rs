@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use charthop_emulator::Emulator;
+use charthop_emulator::{Emulator, Fault, FaultRule};
 use payroll_sync::charthop::{Client, ClientConfig};
 use payroll_sync::fetch::{FORMER_LOOKUP_BATCH, FormerLookup};
 use payroll_sync::secret::Secret;
@@ -116,12 +116,20 @@ async fn a_lookup_sends_its_full_batches_while_rows_are_still_told_and_finds_eac
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lookup_that_must_walk_everyone_drops_its_early_queries_and_lists_each_person_once() {
     let emu = emulator();
-    let everyone: BTreeSet<String> = people(&emu).into_iter().map(|p| p.0).collect();
+    let known = people(&emu);
+    let everyone: BTreeSet<String> = known.iter().map(|p| p.0.clone()).collect();
     let all = emu.people().len();
     // An org of 1,000 walked 100 a page: 11 pages. 12 batches of rows cost more: walk.
     let mut lookup = FormerLookup::new(&client(&emu), "contact.employee", 1000, 100, &INDEXES);
     for i in 0..12 * FORMER_LOOKUP_BATCH {
-        lookup.row(Some(&format!("nobody-{i}")), None);
+        // Each early query finds someone: kept, they would be listed twice.
+        match known
+            .get(i / FORMER_LOOKUP_BATCH)
+            .filter(|_| i % FORMER_LOOKUP_BATCH == 7)
+        {
+            Some(p) => lookup.row(Some(&p.1), None),
+            None => lookup.row(Some(&format!("nobody-{i}")), None),
+        }
     }
     // At most half the walk's pages are risked early (5 here).
     wait_for_lookups(&emu, 5).await;
@@ -152,5 +160,37 @@ async fn a_lookup_told_to_walk_everyone_sends_no_named_query() {
     }
     let found = lookup.finish(true).await.expect("walks");
     assert_eq!(lookups(&emu), (0, 1));
+    assert_eq!(found.len(), all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_querys_error_ends_the_lookup_unless_the_lookup_walks_everyone() {
+    let refused = || Fault::ClientError {
+        status: 400,
+        message: "invalid query".into(),
+    };
+    // Named: the first query (sent early) is refused, and so is the lookup.
+    let emu = emulator();
+    emu.add_fault(FaultRule::new("findPersons", refused(), 1))
+        .expect("a valid fault rule");
+    let mut lookup = FormerLookup::new(&client(&emu), "contact.employee", 100_000, 1000, &INDEXES);
+    for i in 0..FORMER_LOOKUP_BATCH + 1 {
+        lookup.row(Some(&format!("nobody-{i}")), None);
+    }
+    wait_for_lookups(&emu, 1).await;
+    let err = lookup.finish(false).await.expect_err("the refusal ends it");
+    assert!(err.to_string().contains("400"), "{err}");
+
+    // Walking everyone: the early query's refusal does not count, the walk finds everyone.
+    let emu = emulator();
+    let all = emu.people().len();
+    emu.add_fault(FaultRule::new("findPersons", refused(), 1))
+        .expect("a valid fault rule");
+    let mut lookup = FormerLookup::new(&client(&emu), "contact.employee", 1000, 100, &INDEXES);
+    for i in 0..12 * FORMER_LOOKUP_BATCH {
+        lookup.row(Some(&format!("nobody-{i}")), None);
+    }
+    wait_for_lookups(&emu, 1).await;
+    let found = lookup.finish(false).await.expect("walks");
     assert_eq!(found.len(), all);
 }
