@@ -88,7 +88,7 @@ impl<'a> JobPages<'a> {
     /// `None` once the last page was returned.
     ///
     /// The cursor is read from the page's end when the page ends with it (see
-    /// [`tail_cursor`]), else from the whole page; the rest of the page is checked by the
+    /// `tail_cursor`), else from the whole page; the rest of the page is checked by the
     /// caller's parse of it.
     ///
     /// Fails as [`JobPages::next_page`], and with [`ApiError::Decode`] when the answer is not

@@ -299,7 +299,7 @@ impl Sink for ChangeSet {
     }
 }
 
-/// Spooled rows (see [`spool`]) that can be read from the start as often as the diff needs,
+/// Spooled rows (see [`spool`](crate::diff::spool)) that can be read from the start as often as the diff needs,
 /// from any thread (a pass reads them on a thread of its own).
 pub trait Rows: Sync {
     /// A reader positioned at the first row.

@@ -1,12 +1,12 @@
 //! Stage 1, read: a payroll export (CSV or spreadsheet) into rows of cell text with positions.
 //!
 //! The reader never interprets values: cells are text exactly as the file holds them (spreadsheet
-//! cells are turned into text by the fixed rules in [`cells`]). Typing is the mapping's job.
+//! cells are turned into text by the fixed rules in `cells`). Typing is the mapping's job.
 //! It does not know about mappings or ChartHop.
 //!
 //! Rows are streamed: a CSV record or a worksheet row at a time (`.xlsx`/`.xlsm` through
 //! calamine's streaming cell reader on a worker thread). Spreadsheet containers are checked
-//! before calamine opens them ([`container`]) and every source is held to [`Limits`].
+//! before calamine opens them (`container`) and every source is held to [`Limits`].
 
 mod cells;
 mod container;

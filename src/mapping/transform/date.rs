@@ -4,7 +4,7 @@
 //! never touch chrono's format machinery: `YYYY-MM-DD` (and a spreadsheet's
 //! `YYYY-MM-DDTHH:MM:SS`), which is what the reader gives for spreadsheet date cells, and
 //! formats of a day, a month and a year with one separator between them (`%m/%d/%Y`,
-//! `%d.%m.%Y`, `%d %b %Y`, see [`layout`]).
+//! `%d.%m.%Y`, `%d %b %Y`, see `layout`).
 
 mod layout;
 
