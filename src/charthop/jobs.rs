@@ -5,7 +5,6 @@ use reqwest::Method;
 use super::client::Client;
 use super::error::ApiError;
 use super::transport::Mode;
-use super::url::path_segment;
 use super::wire::JobsPage;
 
 /// What to ask `findJobs` for; re-sent on every page.
@@ -24,7 +23,12 @@ pub struct JobQuery {
 impl Client {
     /// `findJobs`' path, `/v2/org/{org}/job` (for requests and error messages).
     pub fn jobs_path(&self) -> String {
-        format!("/v2/org/{}/job", path_segment(self.org()))
+        format!("/v2/org/{}/job", self.org_path())
+    }
+
+    /// `findPersons`' path, `/v2/org/{org}/person` (for requests and error messages).
+    pub fn persons_path(&self) -> String {
+        format!("/v2/org/{}/person", self.org_path())
     }
 
     /// One page of `findJobs` (`GET /v2/org/{org}/job`) with `format=minimal`, every filter of

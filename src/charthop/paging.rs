@@ -11,7 +11,6 @@ use super::client::Client;
 use super::error::ApiError;
 use super::jobs::JobQuery;
 use super::persons::PersonQuery;
-use super::url::path_segment;
 use super::wire::Row;
 
 /// Just the cursor of a page (the rows are skipped without being built).
@@ -141,7 +140,7 @@ impl<'a> JobPages<'a> {
     pub fn path(&self) -> String {
         match self.query {
             Listing::Jobs(_) => self.client.jobs_path(),
-            Listing::Persons(_) => format!("/v2/org/{}/person", path_segment(self.client.org())),
+            Listing::Persons(_) => self.client.persons_path(),
         }
     }
 

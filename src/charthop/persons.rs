@@ -29,7 +29,7 @@ impl Client {
         query: &PersonQuery,
         from: Option<&str>,
     ) -> Result<Vec<u8>, ApiError> {
-        let path = format!("/v2/org/{}/person", self.org_path());
+        let path = self.persons_path();
         let mut params = vec![
             ("fields", query.fields.join(",")),
             ("format", "minimal".to_string()),

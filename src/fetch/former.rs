@@ -52,7 +52,8 @@ pub struct FormerLookup {
     runtime: Option<Handle>,
     /// How many queries may be sent before `finish`.
     early: usize,
-    /// The keys and emails told so far (how many), and those not yet in a sent query.
+    /// The keys and emails told so far (how many), and those not yet in a sent query (as
+    /// Carrot literals; a value that cannot be quoted is counted, not kept).
     keys_told: usize,
     emails_told: usize,
     keys: Vec<String>,
@@ -98,11 +99,11 @@ impl FormerLookup {
     /// a batch is full and the early queries allow, its query is sent now.
     pub fn row(&mut self, key: Option<&str>, email: Option<&str>) {
         if let Some(k) = key {
-            self.keys.push(k.to_string());
+            self.keys.extend(quoted(k));
             self.keys_told += 1;
         }
         if let Some(e) = email {
-            self.emails.push(e.to_string());
+            self.emails.extend(quoted(e));
             self.emails_told += 1;
         }
         let full = self.keys.len().max(self.emails.len()) >= FORMER_LOOKUP_BATCH;
@@ -130,8 +131,8 @@ impl FormerLookup {
         let mut pending = Vec::new();
         if everyone || batches > self.walk_pages {
             // The queries sent early are not needed: the walk finds everyone they would.
-            self.running.abort_all();
-            while self.running.join_next().await.is_some() {}
+            // Dropping them aborts them.
+            self.running = JoinSet::new();
             pending.push(self.query(None));
         } else {
             while let Some(q) = self.next_query() {
@@ -153,7 +154,7 @@ impl FormerLookup {
             };
             let pages = done.map_err(|e| ApiError::Decode {
                 method: "GET".into(),
-                path: format!("/v2/org/{}/person", self.client.org()),
+                path: self.client.persons_path(),
                 message: format!("a people lookup stopped: {e}"),
             })??;
             for (page, path, body) in pages {
@@ -167,28 +168,23 @@ impl FormerLookup {
         Ok(people)
     }
 
-    /// The query for the keys and emails not yet sent (`None` when there are none, or when
-    /// none of them can be quoted), taking them.
+    /// The query for up to a batch of the keys and emails not yet sent (`None` when there
+    /// are none), taking them.
     fn next_query(&mut self) -> Option<PersonQuery> {
-        while !self.keys.is_empty() || !self.emails.is_empty() {
-            let take = |list: &mut Vec<String>| -> Vec<String> {
-                let n = list.len().min(FORMER_LOOKUP_BATCH);
-                list.drain(..n).filter_map(|v| quoted(&v)).collect()
-            };
-            let (keys, emails) = (take(&mut self.keys), take(&mut self.emails));
-            let terms: Vec<String> = [
-                (self.key_field.as_str(), keys),
-                ("contact.workEmail", emails),
-            ]
-            .into_iter()
-            .filter(|(_, values)| !values.is_empty())
-            .map(|(field, values)| format!("{field}:{}", values.join(",")))
-            .collect();
-            if !terms.is_empty() {
-                return Some(self.query(Some(terms.join(" || "))));
-            }
-        }
-        None
+        let take = |list: &mut Vec<String>| -> Vec<String> {
+            let n = list.len().min(FORMER_LOOKUP_BATCH);
+            list.drain(..n).collect()
+        };
+        let (keys, emails) = (take(&mut self.keys), take(&mut self.emails));
+        let terms: Vec<String> = [
+            (self.key_field.as_str(), keys),
+            ("contact.workEmail", emails),
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(field, values)| format!("{field}:{}", values.join(",")))
+        .collect();
+        (!terms.is_empty()).then(|| self.query(Some(terms.join(" || "))))
     }
 
     fn query(&self, q: Option<String>) -> PersonQuery {
